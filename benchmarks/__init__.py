@@ -1,0 +1,1 @@
+"""statlearn benchmark suite: ``python -m benchmarks --help``."""

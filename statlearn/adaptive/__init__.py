@@ -1,0 +1,3 @@
+"""statlearn.adaptive (under construction)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""statlearn.bandits (under construction)."""
+
+__all__ = []

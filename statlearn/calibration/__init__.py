@@ -1,0 +1,3 @@
+"""statlearn.calibration (under construction)."""
+
+__all__ = []

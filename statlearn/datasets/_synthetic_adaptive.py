@@ -1,0 +1,3 @@
+"""Synthetic data generators of the adaptive papers (owned by statlearn.adaptive)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Synthetic data generators of the calibration papers (owned by statlearn.calibration)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Synthetic data generators of the ordinal papers (owned by statlearn.ordinal)."""
+
+__all__ = []

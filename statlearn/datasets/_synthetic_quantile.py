@@ -1,0 +1,3 @@
+"""Synthetic data generators of the quantile papers (owned by statlearn.quantile)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""statlearn.online (under construction)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""statlearn.ordinal (under construction)."""
+
+__all__ = []

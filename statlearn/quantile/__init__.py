@@ -1,0 +1,3 @@
+"""statlearn.quantile (under construction)."""
+
+__all__ = []
