@@ -88,6 +88,11 @@ def main(argv=None) -> int:
         records.extend(recs)
     wall = time.perf_counter() - t0
 
+    for m in modules:  # area-wide claims computed from all of the area's records
+        if hasattr(m, "headlines"):
+            recs = [r for r in records if r.get("area") == m.AREA]
+            records.extend(dict(r, area=m.AREA, cell="(area)") for r in m.headlines(recs))
+
     sections = []
     for m in modules:
         recs = [r for r in records if r.get("area") == m.AREA]

@@ -8,6 +8,9 @@ A benchmark module ``benchmarks/bench_<area>.py`` defines
     Independent units of work for ``mode`` in ``{"quick", "full"}``. A cell is
     a module-level function plus keyword arguments, so it pickles and can run
     in another process or on a Dask worker.
+``headlines(records) -> list[dict]``  (optional)
+    Summary claims computed from all records of the area (after every cell ran),
+    made with :func:`headline`.
 ``report(records, outdir) -> str``  (optional)
     A Markdown section built from the records of this area; it may save PNG
     figures into ``outdir`` and link them.
