@@ -1,0 +1,306 @@
+"""Numba kernels of statlearn.bandits: policy steps, environment steps and the whole-loop simulator.
+
+Every kernel works on plain int64/float64 arrays. A policy is described by four arrays:
+
+``ip`` (int64 parameters)
+    ``[kind, n_arms, horizon, memory_bound, block_size, burn_in]``
+``fp`` (float64 parameters)
+    ``[exploration, learning_rate]``
+``ist`` (int64 state)
+    ``IS_*`` scalars, then ``counts[n_arms]``, then ``active[n_arms]``
+``fst`` (float64 state)
+    ``FS_*`` scalars, then ``sums[n_arms]``, ``cum_loss_estimates[n_arms]``, ``probs[n_arms]``
+
+An environment is described by ``eip = [n_arms, memory, noise_kind, loss_kind[n_arms]...]``,
+``efp = [noise_scale, weights[memory]..., loss_params[n_arms * 3]...]`` and a ring buffer
+``hist = [position, arm_{t-1}, ..., arm_{t-m+1}]`` of the last plays.
+
+The Python policy and environment classes call the same step kernels, so the whole-loop
+simulator and a Python loop are equal step for step when they are fed the same random numbers.
+Kernels import only numpy, numba and math.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+# policy kinds
+UCB1_KIND = 0
+WTB_KIND = 1
+SE_KIND = 2
+EXP3_KIND = 3
+
+# int parameter slots
+IP_KIND, IP_NARMS, IP_HORIZON, IP_MEMORY, IP_BLOCK, IP_BURN = 0, 1, 2, 3, 4, 5
+N_IP = 6
+# float parameter slots
+FP_EXPLORATION, FP_LR = 0, 1
+N_FP = 2
+# int state slots
+IS_T, IS_PHASE, IS_CUR, IS_POS, IS_BPOS, IS_BARM, IS_NACTIVE = 0, 1, 2, 3, 4, 5, 6
+N_IS = 7
+# float state slots
+FS_BSUM = 0
+N_FS = 1
+
+# loss-function kinds
+LINEAR_LOSS = 0
+STEP_LOSS = 1
+EXPONENTIAL_LOSS = 2
+# noise kinds
+NOISE_NONE = 0
+NOISE_BERNOULLI = 1
+NOISE_GAUSSIAN = 2
+
+MAX_PHASE_EXPONENT = 40
+
+
+@njit(cache=True)
+def init_policy_state(ip, ist, fst):
+    """Reset the state arrays of a policy in place."""
+    k = ip[IP_NARMS]
+    ist[:] = 0
+    fst[:] = 0.0
+    ist[IS_PHASE] = 1
+    ist[IS_NACTIVE] = k
+    for a in range(k):
+        ist[N_IS + k + a] = 1
+    # EXP3 starts uniform
+    for a in range(k):
+        fst[N_FS + 2 * k + a] = 1.0 / k
+
+
+@njit(cache=True)
+def _ucb1_select(ip, fp, ist, fst):
+    k = ip[IP_NARMS]
+    for a in range(k):
+        if ist[N_IS + a] == 0:
+            return a
+    logt = math.log(ist[IS_T])
+    best = 0
+    best_val = np.inf
+    for a in range(k):
+        n = ist[N_IS + a]
+        val = fst[N_FS + a] / n - fp[FP_EXPLORATION] * math.sqrt(2.0 * logt / n)
+        if val < best_val:
+            best_val = val
+            best = a
+    return best
+
+
+@njit(cache=True)
+def _exp3_probs(ip, fp, fst):
+    k = ip[IP_NARMS]
+    lo = np.inf
+    for a in range(k):
+        if fst[N_FS + k + a] < lo:
+            lo = fst[N_FS + k + a]
+    total = 0.0
+    for a in range(k):
+        w = math.exp(-fp[FP_LR] * (fst[N_FS + k + a] - lo))
+        fst[N_FS + 2 * k + a] = w
+        total += w
+    for a in range(k):
+        fst[N_FS + 2 * k + a] /= total
+
+
+@njit(cache=True)
+def _exp3_select(ip, fp, ist, fst, u):
+    k = ip[IP_NARMS]
+    _exp3_probs(ip, fp, fst)
+    acc = 0.0
+    for a in range(k):
+        acc += fst[N_FS + 2 * k + a]
+        if u < acc:
+            return a
+    return k - 1
+
+
+@njit(cache=True)
+def _block_length(ip, ist):
+    if ip[IP_KIND] == SE_KIND:
+        return 1
+    r = ist[IS_PHASE]
+    if r > MAX_PHASE_EXPONENT:
+        r = MAX_PHASE_EXPONENT
+    return ip[IP_MEMORY] + (1 << r)
+
+
+@njit(cache=True)
+def _eliminate(ip, fp, ist, fst):
+    k = ip[IP_NARMS]
+    logt = math.log(max(ip[IP_HORIZON], 2))
+    best_upper = np.inf
+    for a in range(k):
+        if ist[N_IS + k + a] == 1 and ist[N_IS + a] > 0:
+            n = ist[N_IS + a]
+            up = fst[N_FS + a] / n + fp[FP_EXPLORATION] * math.sqrt(2.0 * logt / n)
+            if up < best_upper:
+                best_upper = up
+    for a in range(k):
+        if ist[N_IS + k + a] == 1 and ist[N_IS + a] > 0:
+            n = ist[N_IS + a]
+            low = fst[N_FS + a] / n - fp[FP_EXPLORATION] * math.sqrt(2.0 * logt / n)
+            if low > best_upper:
+                ist[N_IS + k + a] = 0
+                ist[IS_NACTIVE] -= 1
+
+
+@njit(cache=True)
+def _first_active(ip, ist, start):
+    k = ip[IP_NARMS]
+    for a in range(start, k):
+        if ist[N_IS + k + a] == 1:
+            return a
+    return -1
+
+
+@njit(cache=True)
+def _se_select(ip, ist):
+    if ist[IS_NACTIVE] == 1:
+        return _first_active(ip, ist, 0)
+    return ist[IS_CUR]
+
+
+@njit(cache=True)
+def _se_update(ip, fp, ist, fst, arm, loss):
+    ist[IS_T] += 1
+    ist[IS_POS] += 1
+    if ist[IS_POS] > ip[IP_MEMORY]:
+        ist[N_IS + arm] += 1
+        fst[N_FS + arm] += loss
+    if ist[IS_NACTIVE] == 1:
+        return
+    if ist[IS_POS] >= _block_length(ip, ist):
+        ist[IS_POS] = 0
+        nxt = _first_active(ip, ist, ist[IS_CUR] + 1)
+        if nxt < 0:  # end of a phase: eliminate, double the block
+            _eliminate(ip, fp, ist, fst)
+            ist[IS_PHASE] += 1
+            nxt = _first_active(ip, ist, 0)
+        ist[IS_CUR] = nxt
+
+
+@njit(cache=True)
+def _base_select(ip, fp, ist, fst, u):
+    kind = ip[IP_KIND]
+    if kind == UCB1_KIND:
+        return _ucb1_select(ip, fp, ist, fst)
+    if kind == EXP3_KIND:
+        return _exp3_select(ip, fp, ist, fst, u)
+    return _se_select(ip, ist)
+
+
+@njit(cache=True)
+def _base_update(ip, fp, ist, fst, arm, loss):
+    kind = ip[IP_KIND]
+    if kind == UCB1_KIND:
+        ist[IS_T] += 1
+        ist[N_IS + arm] += 1
+        fst[N_FS + arm] += loss
+    elif kind == EXP3_KIND:
+        k = ip[IP_NARMS]
+        ist[IS_T] += 1
+        ist[N_IS + arm] += 1
+        fst[N_FS + arm] += loss
+        _exp3_probs(ip, fp, fst)
+        fst[N_FS + k + arm] += loss / fst[N_FS + 2 * k + arm]
+    else:
+        _se_update(ip, fp, ist, fst, arm, loss)
+
+
+@njit(cache=True)
+def policy_select(ip, fp, ist, fst, u):
+    """Arm chosen by the policy; ``u`` is one uniform draw in [0, 1) (always consumed)."""
+    if ip[IP_BLOCK] <= 1:
+        return _base_select(ip, fp, ist, fst, u)
+    if ist[IS_BPOS] == 0:
+        ist[IS_BARM] = _base_select(ip, fp, ist, fst, u)
+    return ist[IS_BARM]
+
+
+@njit(cache=True)
+def policy_update(ip, fp, ist, fst, arm, loss):
+    """Feed the loss of ``arm`` back to the policy (blocked policies aggregate per block)."""
+    block = ip[IP_BLOCK]
+    if block <= 1:
+        _base_update(ip, fp, ist, fst, arm, loss)
+        return
+    ist[IS_BPOS] += 1
+    if ist[IS_BPOS] > ip[IP_BURN]:
+        fst[FS_BSUM] += loss
+    if ist[IS_BPOS] >= block:
+        _base_update(ip, fp, ist, fst, arm, fst[FS_BSUM] / (block - ip[IP_BURN]))
+        ist[IS_BPOS] = 0
+        fst[FS_BSUM] = 0.0
+
+
+@njit(cache=True)
+def loss_value(kind, p0, p1, p2, y):
+    """Mean loss ``f(y)`` of one of the built-in loss families at tally ``y``."""
+    if kind == LINEAR_LOSS:
+        v = p0 + p1 * y
+    elif kind == STEP_LOSS:
+        v = p0 if y < p2 else p1
+    else:
+        v = p1 + (p0 - p1) * math.exp(-p2 * y)
+    if v < 0.0:
+        return 0.0
+    if v > 1.0:
+        return 1.0
+    return v
+
+
+@njit(cache=True)
+def env_tally(eip, efp, hist, arm):
+    """Weighted tally of ``arm`` if it is played now: ``w_1 + sum_{i>=2} w_i 1[arm played i-1 rounds ago]``."""
+    m = eip[1]
+    y = efp[1]
+    pos = hist[0]
+    for i in range(1, m):
+        # i rounds ago lives at ring slot (pos - i) mod (m - 1) when m > 1
+        slot = (pos - i) % (m - 1)
+        if hist[1 + slot] == arm:
+            y += efp[1 + i]
+    return y
+
+
+@njit(cache=True)
+def env_mean(eip, efp, hist, arm):
+    """Expected loss of ``arm`` if it is played now."""
+    m = eip[1]
+    y = env_tally(eip, efp, hist, arm)
+    base = 1 + m + 3 * arm
+    return loss_value(eip[3 + arm], efp[base], efp[base + 1], efp[base + 2], y)
+
+
+@njit(cache=True)
+def env_step(eip, efp, hist, arm, noise):
+    """Play ``arm``: returns ``(mean_loss, observed_loss)`` and records the play."""
+    mean = env_mean(eip, efp, hist, arm)
+    kind = eip[2]
+    if kind == NOISE_BERNOULLI:
+        loss = 1.0 if noise < mean else 0.0
+    elif kind == NOISE_GAUSSIAN:
+        loss = mean + efp[0] * noise
+    else:
+        loss = mean
+    m = eip[1]
+    if m > 1:
+        hist[1 + hist[0]] = arm
+        hist[0] = (hist[0] + 1) % (m - 1)
+    return mean, loss
+
+
+@njit(cache=True)
+def simulate_loop(ip, fp, ist, fst, eip, efp, hist, u_policy, noise, arms, losses, means):
+    """Run ``len(arms)`` rounds of policy against environment; fills ``arms``, ``losses``, ``means``."""
+    n = arms.shape[0]
+    for t in range(n):
+        a = policy_select(ip, fp, ist, fst, u_policy[t])
+        mean, loss = env_step(eip, efp, hist, a, noise[t])
+        policy_update(ip, fp, ist, fst, a, loss)
+        arms[t] = a
+        losses[t] = loss
+        means[t] = mean
