@@ -29,7 +29,7 @@ autodoc_default_options = {"members": True, "inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/**/*.ipynb",
+exclude_patterns = ["_build", "examples", "**.ipynb_checkpoints", "auto_examples/**/*.ipynb",
                     "auto_examples/**/*.py", "auto_examples/**/*.zip"]
 templates_path = ["_templates"]
 

@@ -98,7 +98,12 @@ def check_finite_array(
         arr = np.asarray(array)
     except Exception as exc:  # pragma: no cover - exotic inputs
         raise TypeError(f"`{name}` must be an array-like of numbers; got {type(array)}.") from exc
-    if arr.dtype == object or arr.dtype.kind in "USV":
+    if arr.dtype.kind in "USV":
+        raise TypeError(
+            f"`{name}` must contain numbers; got strings of dtype {arr.dtype} such as "
+            f"{_show(arr.ravel()[:3])}."
+        )
+    if arr.dtype == object:
         try:
             arr = arr.astype(dtype)
         except (TypeError, ValueError) as exc:

@@ -10,6 +10,7 @@ command. ``make bench`` and ``make test`` install all of them.
 from __future__ import annotations
 
 import functools
+import inspect
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -168,10 +169,10 @@ def _register(name, task, source, licence, target, has_groups=False, notes=""):
 
 
 def _loader_doc(spec: _Spec, extra: str | None) -> str:
-    extra = (extra or "").strip()
+    extra = inspect.cleandoc(extra or "")
     groups_line = (
-        "        Boolean DataFrame of named, possibly intersecting demographic groups."
-        if spec.has_groups else "        Always ``None`` (no demographic columns)."
+        "a boolean DataFrame of named, possibly intersecting demographic groups."
+        if spec.has_groups else "always ``None`` (no demographic columns)."
     )
     return f"""Load the {spec.name} data set ({spec.task}; target ``{spec.target}``).
 
@@ -193,8 +194,8 @@ Returns
 -------
 bunch : sklearn.utils.Bunch
     ``data``, ``target``, ``frame``, ``groups``, ``feature_names``,
-    ``target_names``, ``DESCR`` and ``task``. ``groups``:
-{groups_line}
+    ``target_names``, ``DESCR`` and ``task``; ``groups`` is
+    {groups_line}
 """
 
 
