@@ -1,0 +1,142 @@
+"""Environments: the weighted tally and the loss follow the definition exactly."""
+
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from statlearn.bandits import (
+    BernoulliEnvironment,
+    ExponentialLoss,
+    LinearLoss,
+    StepLoss,
+    TallyingEnvironment,
+)
+from tests.bandits import _oracles as O
+
+
+def test_hand_computed_unweighted_tally():
+    # m = 3, all weights 1: loss = 0.1 * tally for arm 0, constant 0.5 for arm 1.
+    env = TallyingEnvironment([LinearLoss(0.0, 0.1), LinearLoss(0.5)], memory=3, noise="none")
+    plays = [0, 0, 0, 0, 1, 0, 1, 1, 0]
+    # tallies of arm 0 when played: 1, 2, 3, 3, -, 2 (plays t-1=1, t-2=0), -, -, 1
+    expected = [0.1, 0.2, 0.3, 0.3, 0.5, 0.2, 0.5, 0.5, 0.1]
+    got = [env.step(a) for a in plays]
+    np.testing.assert_allclose(got, expected, atol=1e-12)
+
+
+def test_hand_computed_weighted_tally():
+    w = [1.0, 0.5, 0.25]
+    env = TallyingEnvironment([LinearLoss(0.0, 0.2), LinearLoss(0.0, 0.2)], weights=w, noise="none")
+    # arm 0 at t=1: 1; t=2: 1.5; arm 1 at t=3: 1; arm 0 at t=4: 1 + 0.25 (t=2) = 1.25;
+    # arm 0 at t=5: 1 + 0.5 (t=4) + 0 (t=3 was arm 1) = 1.5
+    assert env.tally(0) == 1.0
+    out = [env.step(a) for a in [0, 0, 1, 0, 0]]
+    np.testing.assert_allclose(out, [0.2, 0.3, 0.2, 0.25, 0.3], atol=1e-12)
+    # history is now [0, 0, 1, 0, 0]: next tally of arm 0 = 1 + 0.5 + 0.25, of arm 1 = 1
+    assert env.tally(0) == pytest.approx(1.75)
+    assert env.tally(1) == pytest.approx(1.0)
+    assert env.expected_loss(0) == pytest.approx(0.35)
+    assert env.t_ == 5
+
+
+def test_loss_families_match_formulas():
+    y = np.array([0.0, 0.5, 1.0, 2.0, 10.0])
+    np.testing.assert_allclose(LinearLoss(0.9, -0.3)(y), np.clip(0.9 - 0.3 * y, 0, 1))
+    np.testing.assert_allclose(StepLoss(1.0, 0.1, 1.0)(y), np.where(y < 1.0, 1.0, 0.1))
+    np.testing.assert_allclose(ExponentialLoss(0.8, 0.2, 0.5)(y), 0.2 + 0.6 * np.exp(-0.5 * y))
+    assert LinearLoss(0.3)(4.0) == 0.3
+
+
+@given(
+    plays=st.lists(st.integers(0, 2), min_size=1, max_size=40),
+    weights=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=6),
+)
+def test_tally_and_loss_match_oracle(plays, weights):
+    fs_spec = [(0.9, -0.2), (0.2, 0.1), (0.5, 0.0)]
+    env = TallyingEnvironment([LinearLoss(a, b) for a, b in fs_spec], weights=weights, noise="none")
+    oracle = O.Env([O.linear(a, b) for a, b in fs_spec], weights, noise="none")
+    for a in plays:
+        assert env.tally(a) == pytest.approx(O.tally(oracle.history, a, weights), abs=1e-12)
+        mean, _ = oracle.play(a, 0.0)
+        assert env.step(a) == pytest.approx(mean, abs=1e-12)
+
+
+@pytest.mark.parametrize("noise", ["bernoulli", "gaussian"])
+def test_noise_uses_generator_stream(noise):
+    env = TallyingEnvironment([ExponentialLoss(0.8, 0.2, 1.0), StepLoss(0.9, 0.1, 1.5)],
+                              weights=[1.0, 0.7], noise=noise, noise_scale=0.3, random_state=5)
+    rng = np.random.default_rng(5)
+    draws = rng.random(600) if noise == "bernoulli" else rng.standard_normal(600)
+    oracle = O.Env([O.exponential(0.8, 0.2, 1.0), O.step(0.9, 0.1, 1.5)], [1.0, 0.7], noise=noise, scale=0.3)
+    plays = np.random.default_rng(1).integers(0, 2, size=600)  # > one 256-draw chunk
+    for t, a in enumerate(plays):
+        assert env.step(int(a)) == pytest.approx(oracle.play(int(a), draws[t])[1], abs=1e-12)
+    env.reset()  # same seed, same stream
+    assert env.t_ == 0
+
+
+def test_bernoulli_environment():
+    env = BernoulliEnvironment([0.2, 0.7], random_state=3)
+    u = np.random.default_rng(3).random(300)
+    arms = np.arange(300) % 2
+    got = np.array([env.step(int(a)) for a in arms])
+    np.testing.assert_array_equal(got, (u < np.array([0.2, 0.7])[arms]).astype(float))
+    np.testing.assert_allclose(env.saturated_losses(), [0.2, 0.7])
+    assert env.best_repeated_arm(10) == 0
+
+
+def test_repeated_play_losses_and_best_arm():
+    env = TallyingEnvironment([StepLoss(1.0, 0.0, 2.5), LinearLoss(0.3)], memory=3, noise="none")
+    rep = env.repeated_play_losses(6)
+    np.testing.assert_allclose(rep[0], [1, 1, 0, 0, 0, 0])
+    np.testing.assert_allclose(rep[1], [0.3] * 6)
+    assert env.best_repeated_arm(6) == 1  # totals 2.0 vs 1.8
+    assert env.best_repeated_arm(8) == 0  # totals 2.0 vs 2.4
+    # the history is untouched by the counterfactual computation
+    env.step(0)
+    env.repeated_play_losses(4)
+    assert env.tally(0) == 2.0
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="`weights` must lie in \\[0, 1\\]"):
+        TallyingEnvironment([LinearLoss(0.5)], weights=[1.0, 1.5])
+    with pytest.raises(ValueError, match="`weights` must lie in \\[0, 1\\]"):
+        TallyingEnvironment([LinearLoss(0.5)], weights=[-0.1])
+    with pytest.raises(ValueError, match="`memory` must equal"):
+        TallyingEnvironment([LinearLoss(0.5)], weights=[1.0, 1.0], memory=3)
+    with pytest.raises(ValueError, match="`memory`"):
+        TallyingEnvironment([LinearLoss(0.5)], memory=0)
+    with pytest.raises(ValueError, match="give `weights` or `memory`"):
+        TallyingEnvironment([LinearLoss(0.5)])
+    with pytest.raises(TypeError, match="loss_functions\\[1\\]"):
+        TallyingEnvironment([LinearLoss(0.5), lambda y: y], memory=2)
+    with pytest.raises(ValueError, match="`noise`"):
+        TallyingEnvironment([LinearLoss(0.5)], memory=2, noise="poisson")
+    with pytest.raises(ValueError, match="`means` must lie in"):
+        BernoulliEnvironment([0.5, 1.2])
+    with pytest.raises(ValueError, match="`intercept`"):
+        LinearLoss(np.nan)
+    env = BernoulliEnvironment([0.5, 0.5])
+    for bad in [2, -1, 1.0, True, "0"]:
+        with pytest.raises(ValueError, match="`arm` must be an int in \\[0, 2\\)"):
+            env.step(bad)
+
+
+def test_params_repr_pickle():
+    env = TallyingEnvironment([LinearLoss(0.5), StepLoss(1, 0, 2)], weights=[1.0, 0.5], random_state=0)
+    assert "TallyingEnvironment(loss_functions=[LinearLoss(intercept=0.5)" in repr(env)
+    params = env.get_params(deep=False)
+    clone = TallyingEnvironment(**params)
+    a = [env.step(i % 2) for i in range(50)]
+    b = [clone.step(i % 2) for i in range(50)]
+    assert a == b
+    env2 = pickle.loads(pickle.dumps(env))
+    assert env2.step(0) == env.step(0)
+    env.set_params(random_state=1)
+    assert env.t_ == 0
+    with pytest.raises(ValueError, match="not a parameter"):
+        env.set_params(bogus=1)
