@@ -1,3 +1,32 @@
-"""statlearn.calibration (under construction)."""
+"""Calibration metrics, multicalibration and reliability plots.
 
-__all__ = []
+Metric functions take ``y_true`` first and ``sample_weight=None``; binned
+metrics share the bin rule ``[e_k, e_{k+1})`` with the last bin closed, and
+expose mergeable sufficient statistics (:class:`CalibrationStats`).
+"""
+
+from .metrics import (
+    BrierDecomposition,
+    CalibrationStats,
+    balance_score,
+    brier_decomposition,
+    brier_score,
+    calibration_curve,
+    expected_calibration_error,
+    multicalibration_error,
+    smooth_ece,
+)
+from .multicalibration import MultiCalibrator
+
+__all__ = [
+    "BrierDecomposition",
+    "CalibrationStats",
+    "MultiCalibrator",
+    "balance_score",
+    "brier_decomposition",
+    "brier_score",
+    "calibration_curve",
+    "expected_calibration_error",
+    "multicalibration_error",
+    "smooth_ece",
+]

@@ -1,0 +1,314 @@
+"""Numba kernels of :mod:`statlearn.calibration`.
+
+Free functions over contiguous float64 / int64 / uint8 arrays; every kernel has
+a plain-numpy twin in ``tests/calibration/_oracles.py`` that the tests compare
+against.
+
+Binned statistics have ``N_STATS`` columns per bin:
+``0`` sum of weights, ``1`` sum of ``w * y``, ``2`` sum of ``w * p``,
+``3`` sum of ``w ** 2``, ``4`` sum of ``w * p ** 2``, ``5`` sum of ``w * p * y``.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+N_STATS = 6
+
+
+@njit(cache=True)
+def _find_bin(p, edges, uniform):
+    """Bin of ``p`` for bins ``[e_k, e_{k+1})``, the last bin closed on the right."""
+    nb = edges.shape[0] - 1
+    if uniform:
+        b = int(p * nb)
+        if b < 0:
+            b = 0
+        elif b > nb - 1:
+            b = nb - 1
+        # make the arithmetic guess agree exactly with the edges array
+        while b > 0 and p < edges[b]:
+            b -= 1
+        while b < nb - 1 and p >= edges[b + 1]:
+            b += 1
+        return b
+    # binary search: number of interior edges <= p
+    lo = 0
+    hi = nb - 1  # interior edges are edges[1:nb]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if edges[mid + 1] <= p:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True)
+def binned_stats(p, y, w, edges, uniform):
+    """Per-bin sufficient statistics, shape ``(n_bins, N_STATS)``."""
+    nb = edges.shape[0] - 1
+    out = np.zeros((nb, N_STATS))
+    for i in range(p.shape[0]):
+        wi = w[i]
+        if wi == 0.0:
+            continue
+        pi = p[i]
+        yi = y[i]
+        b = _find_bin(pi, edges, uniform)
+        out[b, 0] += wi
+        out[b, 1] += wi * yi
+        out[b, 2] += wi * pi
+        out[b, 3] += wi * wi
+        out[b, 4] += wi * pi * pi
+        out[b, 5] += wi * pi * yi
+    return out
+
+
+@njit(cache=True)
+def bin_index(p, edges, uniform):
+    """Bin index of every prediction (same rule as :func:`binned_stats`)."""
+    out = np.empty(p.shape[0], dtype=np.int64)
+    for i in range(p.shape[0]):
+        out[i] = _find_bin(p[i], edges, uniform)
+    return out
+
+
+@njit(cache=True)
+def group_binned_stats(p, y, w, members, n_bins):
+    """Per-(group, bin) sums ``[w, w*y, w*p]`` on equal-width bins.
+
+    ``members`` is a ``(n_samples, n_groups)`` uint8 matrix. Returns an array of
+    shape ``(n_groups, n_bins, 3)``.
+    """
+    n, m = members.shape
+    out = np.zeros((m, n_bins, 3))
+    for i in range(n):
+        wi = w[i]
+        if wi == 0.0:
+            continue
+        b = int(p[i] * n_bins)
+        if b > n_bins - 1:
+            b = n_bins - 1
+        elif b < 0:
+            b = 0
+        for g in range(m):
+            if members[i, g]:
+                out[g, b, 0] += wi
+                out[g, b, 1] += wi * y[i]
+                out[g, b, 2] += wi * p[i]
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# smooth ECE (same discretisation as relplot's reflected Gaussian kernel)
+# --------------------------------------------------------------------------- #
+@njit(cache=True)
+def round_to_grid(f, values, n_grid):
+    """Linear split of ``values`` located at ``f`` onto ``n_grid`` equispaced points of [0, 1]."""
+    out = np.zeros(n_grid)
+    for i in range(f.shape[0]):
+        x = f[i] * (n_grid - 1)
+        b = int(x)
+        if b > n_grid - 2:
+            b = n_grid - 2
+        elif b < 0:
+            b = 0
+        frac = x - b
+        out[b] += (1.0 - frac) * values[i]
+        out[b + 1] += frac * values[i]
+    return out
+
+
+@njit(cache=True)
+def reflected_gaussian_smooth(grid, sigma):
+    """Convolve a grid on [0, 1] with a Gaussian, reflecting at both ends.
+
+    Kernel values are ``exp(-(t - 1/2)^2 / (2 sigma^2)) / (sqrt(2 pi) sigma)``
+    at the grid points ``t``; taps whose weight is below ``exp(-60)`` of the
+    peak are skipped.
+    """
+    e = grid.shape[0]
+    h = 1.0 / (e - 1)
+    # kernel taps, centred at index c = (e - 1) / 2 in real units
+    ker = np.empty(e)
+    norm = math.sqrt(2.0 * math.pi) * sigma
+    var2 = 2.0 * sigma * sigma
+    for k in range(e):
+        t = k * h - 0.5
+        ker[k] = math.exp(-t * t / var2) / norm
+    # reflected extension: index m in [0, 3e - 3]
+    ext = np.empty(3 * e - 2)
+    for m in range(e - 1):
+        ext[m] = grid[e - 1 - m]
+    for m in range(e):
+        ext[e - 1 + m] = grid[m]
+    for m in range(2 * e - 1, 3 * e - 2):
+        ext[m] = grid[3 * e - 3 - m]
+    half = e // 2
+    # taps with non-negligible weight
+    reach = math.sqrt(120.0) * sigma / h
+    centre = 0.5 / h
+    k_lo = max(0, int(math.floor(centre - reach)))
+    k_hi = min(e - 1, int(math.ceil(centre + reach)))
+    out = np.empty(e)
+    for i in range(e):
+        base = i + half + e - 1
+        s = 0.0
+        for k in range(k_lo, k_hi + 1):
+            s += ker[k] * ext[base - k]
+        out[i] = s
+    return out
+
+
+@njit(cache=True)
+def interpolate_grid(t, grid):
+    """Linear interpolation of a function given at ``k / (len(grid) - 1)`` (relplot's rule)."""
+    e = grid.shape[0]
+    size = 1.0 / (e - 1)
+    out = np.empty(t.shape[0])
+    for j in range(t.shape[0]):
+        ind = int(t[j] * (e - 1))
+        if ind > e - 2:
+            ind = e - 2
+        elif ind < 0:
+            ind = 0
+        res = (t[j] - ind * size) / size
+        out[j] = grid[ind] * (1.0 - res) + grid[ind + 1] * res
+    return out
+
+
+@njit(cache=True)
+def smooth_ece_from_grids(grid_r, grid_d, sigma, n_eval, eps):
+    """smECE at bandwidth ``sigma`` from the gridded residuals and weights."""
+    sr = reflected_gaussian_smooth(grid_r, sigma)
+    sd = reflected_gaussian_smooth(grid_d, sigma)
+    t = np.empty(n_eval)
+    for j in range(n_eval):
+        t[j] = j / (n_eval - 1)
+    if n_eval > 1:
+        t[n_eval - 1] = 1.0
+    ys = interpolate_grid(t, sr)
+    dens = interpolate_grid(t, sd)
+    num = 0.0
+    den = 0.0
+    for j in range(n_eval):
+        d = dens[j] + eps
+        num += abs(ys[j] / d) * d
+        den += d
+    return num / den
+
+
+# --------------------------------------------------------------------------- #
+# multicalibration (Hebert-Johnson et al. 2018)
+# --------------------------------------------------------------------------- #
+@njit(cache=True)
+def _bucket(p, n_bins):
+    b = int(p * n_bins)
+    if b > n_bins - 1:
+        b = n_bins - 1
+    elif b < 0:
+        b = 0
+    return b
+
+
+@njit(cache=True)
+def _group_bucket_sums(p, y, w, idx, start, stop, n_bins, sums):
+    for b in range(n_bins):
+        sums[b, 0] = 0.0
+        sums[b, 1] = 0.0
+        sums[b, 2] = 0.0
+    for j in range(start, stop):
+        i = idx[j]
+        wi = w[i]
+        b = _bucket(p[i], n_bins)
+        sums[b, 0] += wi
+        sums[b, 1] += wi * y[i]
+        sums[b, 2] += wi * p[i]
+
+
+@njit(cache=True)
+def hkrr_fit(p, y, w, indptr, indices, n_bins, alpha, min_mass_frac, max_iter, orders, lo, hi):
+    """Iterative patching of Hebert-Johnson et al.; ``p`` is updated in place.
+
+    Groups are given in CSR form (``indices[indptr[g]:indptr[g + 1]]`` are the
+    members of group ``g``). ``orders`` has shape ``(max_iter, n_groups)``: the
+    visiting order of the groups in each pass. A cell (group ``S``, bucket
+    ``v``) is checked when its weight is at least ``min_mass_frac * w(S)``;
+    it is patched when ``|mean_w(y - p)| > alpha``. Returns ``(n_iter,
+    updates)`` where ``updates`` rows are ``(group, bucket, delta)``.
+    """
+    m = indptr.shape[0] - 1
+    sums = np.zeros((n_bins, 3))
+    cap = 64
+    upd = np.empty((cap, 3))
+    n_upd = 0
+    n_iter = 0
+    for it in range(max_iter):
+        n_iter = it + 1
+        changed = False
+        for oi in range(m):
+            g = orders[it, oi]
+            start = indptr[g]
+            stop = indptr[g + 1]
+            if stop == start:
+                continue
+            total = 0.0
+            for j in range(start, stop):
+                total += w[indices[j]]
+            if total <= 0.0:
+                continue
+            _group_bucket_sums(p, y, w, indices, start, stop, n_bins, sums)
+            for v in range(n_bins):
+                mass = sums[v, 0]
+                if mass <= 0.0 or mass < min_mass_frac * total:
+                    continue
+                delta = (sums[v, 1] - sums[v, 2]) / mass
+                if abs(delta) <= alpha:
+                    continue
+                for j in range(start, stop):
+                    i = indices[j]
+                    if _bucket(p[i], n_bins) == v:
+                        q = p[i] + delta
+                        if q < lo:
+                            q = lo
+                        elif q > hi:
+                            q = hi
+                        p[i] = q
+                if n_upd == cap:
+                    cap *= 2
+                    new = np.empty((cap, 3))
+                    new[:n_upd] = upd[:n_upd]
+                    upd = new
+                upd[n_upd, 0] = g
+                upd[n_upd, 1] = v
+                upd[n_upd, 2] = delta
+                n_upd += 1
+                changed = True
+                # members moved between buckets: refresh this group's sums
+                _group_bucket_sums(p, y, w, indices, start, stop, n_bins, sums)
+        if not changed:
+            break
+    return n_iter, upd[:n_upd].copy()
+
+
+@njit(cache=True)
+def hkrr_apply(p, indptr, indices, updates, n_bins, lo, hi):
+    """Replay recorded ``(group, bucket, delta)`` updates in order; ``p`` is updated in place.
+
+    Groups are given in CSR form, as in :func:`hkrr_fit`.
+    """
+    for u in range(updates.shape[0]):
+        g = int(updates[u, 0])
+        v = int(updates[u, 1])
+        delta = updates[u, 2]
+        for j in range(indptr[g], indptr[g + 1]):
+            i = indices[j]
+            if _bucket(p[i], n_bins) == v:
+                q = p[i] + delta
+                if q < lo:
+                    q = lo
+                elif q > hi:
+                    q = hi
+                p[i] = q
