@@ -1,3 +1,12 @@
-"""statlearn.ordinal (under construction)."""
+"""Ordinal regression for rare top classes: PRESTO and proportional odds.
 
-__all__ = []
+:class:`PrestoClassifier` fits a cumulative-logit model with one weight vector
+per decision boundary and an L1 penalty on the differences of adjacent
+boundaries (Faletto & Bien, ICML 2023); :class:`PrestoCV` chooses its penalty
+by cross-validation; :class:`ProportionalOddsClassifier` is the unpenalized
+parallel model, PRESTO's limit.
+"""
+
+from .presto import PrestoClassifier, PrestoCV, ProportionalOddsClassifier
+
+__all__ = ["PrestoCV", "PrestoClassifier", "ProportionalOddsClassifier"]
