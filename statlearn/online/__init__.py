@@ -1,3 +1,20 @@
-"""statlearn.online (under construction)."""
+"""Groupwise-regret online learning over intersecting groups.
 
-__all__ = []
+One online learner per group, combined by a sleeping-experts rule, gives small
+regret on every group's own subsequence at once (Acharya et al., ICLR 2024).
+"""
+
+from statlearn.online.experts import SleepingExperts
+from statlearn.online.groupwise import GroupwiseClassifier, GroupwiseRegressor
+from statlearn.online.learners import OnlineRidge
+from statlearn.online.metrics import group_regret, group_regret_curves, plot_group_regret
+
+__all__ = [
+    "GroupwiseClassifier",
+    "GroupwiseRegressor",
+    "OnlineRidge",
+    "SleepingExperts",
+    "group_regret",
+    "group_regret_curves",
+    "plot_group_regret",
+]

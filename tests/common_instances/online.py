@@ -1,0 +1,10 @@
+"""Configurations of statlearn.online estimators for the common tests."""
+
+from statlearn.online import GroupwiseClassifier, GroupwiseRegressor, OnlineRidge
+
+INSTANCES = {
+    "OnlineRidge": [OnlineRidge(), OnlineRidge(alpha=0.1, fit_intercept=False)],
+    "GroupwiseRegressor": [GroupwiseRegressor(), GroupwiseRegressor(aggregation="sample", random_state=0)],
+    "GroupwiseClassifier": [GroupwiseClassifier(), GroupwiseClassifier(loss="log", method="hedge")],
+}
+EXPECTED_FAILED = {}

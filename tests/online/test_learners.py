@@ -1,0 +1,95 @@
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
+
+from statlearn.online import OnlineRidge, _kernels
+from tests.online import _oracles
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("alpha", [0.1, 1.0, 25.0])
+def test_equals_closed_form_ridge(rng, alpha, fit_intercept):
+    X = rng.normal(size=(300, 5)) + 2.0
+    y = X @ rng.normal(size=5) + 3.0 + rng.normal(size=300)
+    model = OnlineRidge(alpha=alpha, fit_intercept=fit_intercept).fit(X, y)
+    theta = _oracles.ridge_closed_form(X, y, alpha, fit_intercept)
+    np.testing.assert_allclose(model.coef_, theta[:5], rtol=1e-9, atol=1e-10)
+    # scikit-learn's Ridge on the augmented design, as a second reference
+    Z = np.column_stack([X, np.ones(300)]) if fit_intercept else X
+    sk = Ridge(alpha=alpha, fit_intercept=False).fit(Z, y)
+    np.testing.assert_allclose(np.r_[model.coef_, model.intercept_] if fit_intercept else model.coef_,
+                               sk.coef_, rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(model.predict(X), Z @ sk.coef_, rtol=1e-9, atol=1e-9)
+
+
+def test_prequential_predictions_match_refits(rng):
+    X = rng.normal(size=(60, 3))
+    y = X @ [1.0, -1.0, 2.0] + rng.normal(size=60)
+    model = OnlineRidge(alpha=2.0).fit(X, y)
+    expected = [0.0] + [np.r_[X[t], 1.0] @ _oracles.ridge_closed_form(X[:t], y[:t], 2.0) for t in range(1, 60)]
+    np.testing.assert_allclose(model.prequential_predictions_, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_rls_kernel_matches_numpy_twin(rng):
+    d = 4
+    X = rng.normal(size=(200, d))
+    y = rng.normal(size=200)
+    P = np.eye(d)
+    theta = np.zeros(d)
+    preds = np.empty(200)
+    _kernels.rls_run(P, theta, X, y, preds)
+    np.testing.assert_allclose(P, np.linalg.inv(np.eye(d) + X.T @ X), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(theta, _oracles.ridge_closed_form(X, y, 1.0, False), rtol=1e-12, atol=1e-12)
+
+
+def test_batches_equal_one_pass_and_learn_one(rng):
+    X = rng.normal(size=(101, 3))
+    y = rng.normal(size=101)
+    one = OnlineRidge().fit(X, y)
+    batched = OnlineRidge()
+    for chunk in np.array_split(np.arange(101), 7):
+        batched.partial_fit(X[chunk], y[chunk])
+    single = OnlineRidge()
+    for t in range(101):
+        assert single.predict_one({"a": X[t, 0], "b": X[t, 1], "c": X[t, 2]}) == pytest.approx(
+            one.prequential_predictions_[t], abs=1e-12)
+        single.learn_one({"a": X[t, 0], "b": X[t, 1], "c": X[t, 2]}, float(y[t]))
+    for other in (batched, single):
+        np.testing.assert_allclose(other.coef_, one.coef_, rtol=1e-12, atol=1e-13)
+        np.testing.assert_allclose(other.intercept_, one.intercept_, rtol=1e-12, atol=1e-13)
+        np.testing.assert_allclose(other.prequential_predictions_, one.prequential_predictions_, atol=1e-12)
+    assert single.n_samples_seen_ == 101
+
+
+def test_refit_resets(rng):
+    X = rng.normal(size=(50, 2))
+    y = rng.normal(size=50)
+    m = OnlineRidge().fit(X, y)
+    first = m.coef_.copy()
+    m.fit(X, y)
+    np.testing.assert_array_equal(m.coef_, first)
+    assert m.n_samples_seen_ == 50
+
+
+def test_bad_input(rng):
+    X = rng.normal(size=(10, 2))
+    y = rng.normal(size=10)
+    with pytest.raises(NotFittedError):
+        OnlineRidge().predict(X)
+    with pytest.raises(ValueError, match="alpha"):
+        OnlineRidge(alpha=0.0).fit(X, y)
+    with pytest.raises(ValueError, match="NaN"):
+        OnlineRidge().fit(np.where(X > 1, np.nan, X), y)
+    m = OnlineRidge().fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        m.partial_fit(rng.normal(size=(3, 3)), y[:3])
+    with pytest.raises(ValueError, match="`x` must have 2 features"):
+        m.learn_one([1.0, 2.0, 3.0], 1.0)
+    with pytest.raises(ValueError, match="`y` must be a finite"):
+        m.learn_one([1.0, 2.0], float("nan"))
+    with pytest.raises(ValueError, match="NaN"):
+        m.learn_one([1.0, float("inf")], 1.0)
+    with pytest.raises(ValueError, match="missing feature"):
+        s = OnlineRidge().learn_one({"a": 1.0, "b": 2.0}, 1.0)
+        s.learn_one({"a": 1.0}, 1.0)
