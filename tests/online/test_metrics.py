@@ -1,0 +1,73 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LinearRegression
+
+from statlearn.online import group_regret, group_regret_curves, plot_group_regret
+
+
+def _data(rng, n=400):
+    X = rng.normal(size=(n, 3))
+    groups = pd.DataFrame({"a": X[:, 0] > 0, "b": rng.random(n) < 0.3})
+    y = X @ [1.0, -2.0, 0.5] + 2.0 * groups["b"].to_numpy() + rng.normal(size=n)
+    preds = y + rng.normal(scale=1.5, size=n)
+    return X, y, preds, groups
+
+
+def test_group_regret_against_sklearn_hindsight(rng):
+    X, y, preds, groups = _data(rng)
+    table = group_regret(y, preds, X, groups)
+    assert list(table.index) == ["a", "b", "always_on"]
+    for name, mask in [("a", groups["a"].to_numpy()), ("b", groups["b"].to_numpy()), ("always_on", None)]:
+        m = np.ones(len(y), bool) if mask is None else mask
+        fit = LinearRegression().fit(X[m], y[m])
+        best = np.sum((fit.predict(X[m]) - y[m]) ** 2)
+        loss = np.sum((preds[m] - y[m]) ** 2)
+        row = table.loc[name]
+        assert row["n_samples"] == m.sum()
+        assert row["cumulative_loss"] == pytest.approx(loss, rel=1e-12)
+        assert row["hindsight_loss"] == pytest.approx(best, rel=1e-9)
+        assert row["regret"] == pytest.approx(loss - best, rel=1e-9)
+        assert row["regret_per_round"] == pytest.approx((loss - best) / m.sum(), rel=1e-9)
+
+
+def test_no_intercept_and_no_groups(rng):
+    X, y, preds, _ = _data(rng)
+    table = group_regret(y, preds, X, fit_intercept=False)
+    beta = np.linalg.lstsq(X, y, rcond=None)[0]
+    assert list(table.index) == ["all"]
+    assert table.loc["all", "hindsight_loss"] == pytest.approx(np.sum((X @ beta - y) ** 2), rel=1e-9)
+
+
+def test_curves_end_at_table_and_prefixes_match(rng):
+    X, y, preds, groups = _data(rng)
+    curves = group_regret_curves(y, preds, X, groups, n_checkpoints=8)
+    assert curves.index.tolist() == [50, 100, 150, 200, 250, 300, 350, 400]
+    table = group_regret(y, preds, X, groups)
+    np.testing.assert_allclose(curves.iloc[-1].to_numpy(), table["regret"].to_numpy(), rtol=1e-8, atol=1e-8)
+    prefix = group_regret(y[:200], preds[:200], X[:200], groups.iloc[:200])
+    np.testing.assert_allclose(curves.loc[200].to_numpy(), prefix["regret"].to_numpy(), rtol=1e-8, atol=1e-8)
+
+
+def test_plot_overlays_methods(rng):
+    X, y, preds, groups = _data(rng)
+    ours = [group_regret_curves(y, preds + s, X, groups, n_checkpoints=10) for s in (0.0, 0.1)]
+    base = group_regret_curves(y, preds * 1.1, X, groups, n_checkpoints=10)
+    axes = plot_group_regret(ours, label="ours")
+    axes = plot_group_regret(base, label="baseline", axes=axes)
+    assert len(axes) >= 3
+    assert len(axes[0].lines) >= 4  # two curves + two zero lines
+    with pytest.raises(TypeError, match="curves"):
+        plot_group_regret(np.zeros(3))
+    with pytest.raises(ValueError, match="band"):
+        plot_group_regret(base, band="iqr")
+
+
+def test_bad_input(rng):
+    X, y, preds, groups = _data(rng)
+    with pytest.raises(ValueError, match="Inconsistent"):
+        group_regret(y, preds[:10], X, groups)
+    with pytest.raises(ValueError, match="NaN"):
+        group_regret(np.where(y > 1, np.nan, y), preds, X, groups)
+    with pytest.raises(ValueError, match="groups"):
+        group_regret(y, preds, X, groups.iloc[:10])
