@@ -108,13 +108,17 @@ class _Stream:
     def __init__(self, rng, kind="uniform"):
         self.rng = rng
         self.kind = kind
-        self.buf = np.empty(0)
+        self.buf = []
+        self.pos = 0
+
+    def refill(self):
+        draws = self.rng.random(_CHUNK) if self.kind == "uniform" else self.rng.standard_normal(_CHUNK)
+        self.buf = draws.tolist()
         self.pos = 0
 
     def next(self):
-        if self.pos >= self.buf.shape[0]:
-            self.buf = self.rng.random(_CHUNK) if self.kind == "uniform" else self.rng.standard_normal(_CHUNK)
-            self.pos = 0
+        if self.pos >= len(self.buf):
+            self.refill()
         v = self.buf[self.pos]
         self.pos += 1
         return v

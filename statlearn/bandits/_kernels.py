@@ -1,15 +1,14 @@
 """Numba kernels of statlearn.bandits: policy steps, environment steps and the whole-loop simulator.
 
-Every kernel works on plain int64/float64 arrays. A policy is described by four arrays:
+Every kernel works on plain int64/float64 arrays. A policy is two arrays (two, not four,
+because each array argument costs time when Python calls a compiled function):
 
-``ip`` (int64 parameters)
-    ``[kind, n_arms, horizon, memory_bound, block_size, burn_in]``
-``fp`` (float64 parameters)
-    ``[exploration, learning_rate]``
-``ist`` (int64 state)
-    ``IS_*`` scalars, then ``counts[n_arms]``, then ``active[n_arms]``
-``fst`` (float64 state)
-    ``FS_*`` scalars, then ``sums[n_arms]``, ``cum_loss_estimates[n_arms]``, ``probs[n_arms]``
+``ip`` (int64 parameters, then state)
+    ``[kind, n_arms, horizon, memory_bound, block_size, burn_in]``, then the ``IS_*``
+    scalars, then ``counts[n_arms]``, then ``active[n_arms]``
+``fp`` (float64 parameters, then state)
+    ``[exploration, learning_rate]``, then ``FS_*`` scalars, then ``sums[n_arms]``,
+    ``cum_loss_estimates[n_arms]``, ``probs[n_arms]``
 
 An environment is described by ``eip = [n_arms, memory, noise_kind, loss_kind[n_arms]...]``,
 ``efp = [noise_scale, weights[memory]..., loss_params[n_arms * 3]...]`` and a ring buffer
@@ -37,12 +36,12 @@ N_IP = 6
 # float parameter slots
 FP_EXPLORATION, FP_LR = 0, 1
 N_FP = 2
-# int state slots
-IS_T, IS_PHASE, IS_CUR, IS_POS, IS_BPOS, IS_BARM, IS_NACTIVE = 0, 1, 2, 3, 4, 5, 6
-N_IS = 7
-# float state slots
-FS_BSUM = 0
-N_FS = 1
+# int state slots (after the int parameters, in the same array)
+IS_T, IS_PHASE, IS_CUR, IS_POS, IS_BPOS, IS_BARM, IS_NACTIVE = (N_IP + i for i in range(7))
+N_IS = N_IP + 7  # per-arm int state starts here
+# float state slots (after the float parameters, in the same array)
+FS_BSUM = N_FP
+N_FS = N_FP + 1  # per-arm float state starts here
 
 # loss-function kinds
 LINEAR_LOSS = 0
@@ -57,32 +56,32 @@ MAX_PHASE_EXPONENT = 40
 
 
 @njit(cache=True)
-def init_policy_state(ip, ist, fst):
-    """Reset the state arrays of a policy in place."""
+def init_policy_state(ip, fp):
+    """Reset the state part of a policy's arrays in place (parameters are kept)."""
     k = ip[IP_NARMS]
-    ist[:] = 0
-    fst[:] = 0.0
-    ist[IS_PHASE] = 1
-    ist[IS_NACTIVE] = k
+    ip[N_IP:] = 0
+    fp[N_FP:] = 0.0
+    ip[IS_PHASE] = 1
+    ip[IS_NACTIVE] = k
     for a in range(k):
-        ist[N_IS + k + a] = 1
+        ip[N_IS + k + a] = 1
     # EXP3 starts uniform
     for a in range(k):
-        fst[N_FS + 2 * k + a] = 1.0 / k
+        fp[N_FS + 2 * k + a] = 1.0 / k
 
 
 @njit(cache=True)
-def _ucb1_select(ip, fp, ist, fst):
+def _ucb1_select(ip, fp):
     k = ip[IP_NARMS]
     for a in range(k):
-        if ist[N_IS + a] == 0:
+        if ip[N_IS + a] == 0:
             return a
-    logt = math.log(ist[IS_T])
+    logt = math.log(ip[IS_T])
     best = 0
     best_val = np.inf
     for a in range(k):
-        n = ist[N_IS + a]
-        val = fst[N_FS + a] / n - fp[FP_EXPLORATION] * math.sqrt(2.0 * logt / n)
+        n = ip[N_IS + a]
+        val = fp[N_FS + a] / n - fp[FP_EXPLORATION] * math.sqrt(2.0 * logt / n)
         if val < best_val:
             best_val = val
             best = a
@@ -90,150 +89,157 @@ def _ucb1_select(ip, fp, ist, fst):
 
 
 @njit(cache=True)
-def _exp3_probs(ip, fp, fst):
+def _exp3_probs(ip, fp):
     k = ip[IP_NARMS]
     lo = np.inf
     for a in range(k):
-        if fst[N_FS + k + a] < lo:
-            lo = fst[N_FS + k + a]
+        if fp[N_FS + k + a] < lo:
+            lo = fp[N_FS + k + a]
     total = 0.0
     for a in range(k):
-        w = math.exp(-fp[FP_LR] * (fst[N_FS + k + a] - lo))
-        fst[N_FS + 2 * k + a] = w
+        w = math.exp(-fp[FP_LR] * (fp[N_FS + k + a] - lo))
+        fp[N_FS + 2 * k + a] = w
         total += w
     for a in range(k):
-        fst[N_FS + 2 * k + a] /= total
+        fp[N_FS + 2 * k + a] /= total
 
 
 @njit(cache=True)
-def _exp3_select(ip, fp, ist, fst, u):
+def _exp3_select(ip, fp, u):
     k = ip[IP_NARMS]
-    _exp3_probs(ip, fp, fst)
+    _exp3_probs(ip, fp)
     acc = 0.0
     for a in range(k):
-        acc += fst[N_FS + 2 * k + a]
+        acc += fp[N_FS + 2 * k + a]
         if u < acc:
             return a
     return k - 1
 
 
 @njit(cache=True)
-def _block_length(ip, ist):
+def _block_length(ip):
     if ip[IP_KIND] == SE_KIND:
         return 1
-    r = ist[IS_PHASE]
+    r = ip[IS_PHASE]
     if r > MAX_PHASE_EXPONENT:
         r = MAX_PHASE_EXPONENT
     return ip[IP_MEMORY] + (1 << r)
 
 
 @njit(cache=True)
-def _eliminate(ip, fp, ist, fst):
+def _eliminate(ip, fp):
     k = ip[IP_NARMS]
     logt = math.log(max(ip[IP_HORIZON], 2))
     best_upper = np.inf
     for a in range(k):
-        if ist[N_IS + k + a] == 1 and ist[N_IS + a] > 0:
-            n = ist[N_IS + a]
-            up = fst[N_FS + a] / n + fp[FP_EXPLORATION] * math.sqrt(2.0 * logt / n)
+        if ip[N_IS + k + a] == 1 and ip[N_IS + a] > 0:
+            n = ip[N_IS + a]
+            up = fp[N_FS + a] / n + fp[FP_EXPLORATION] * math.sqrt(2.0 * logt / n)
             if up < best_upper:
                 best_upper = up
     for a in range(k):
-        if ist[N_IS + k + a] == 1 and ist[N_IS + a] > 0:
-            n = ist[N_IS + a]
-            low = fst[N_FS + a] / n - fp[FP_EXPLORATION] * math.sqrt(2.0 * logt / n)
+        if ip[N_IS + k + a] == 1 and ip[N_IS + a] > 0:
+            n = ip[N_IS + a]
+            low = fp[N_FS + a] / n - fp[FP_EXPLORATION] * math.sqrt(2.0 * logt / n)
             if low > best_upper:
-                ist[N_IS + k + a] = 0
-                ist[IS_NACTIVE] -= 1
+                ip[N_IS + k + a] = 0
+                ip[IS_NACTIVE] -= 1
 
 
 @njit(cache=True)
-def _first_active(ip, ist, start):
+def _first_active(ip, start):
     k = ip[IP_NARMS]
     for a in range(start, k):
-        if ist[N_IS + k + a] == 1:
+        if ip[N_IS + k + a] == 1:
             return a
     return -1
 
 
 @njit(cache=True)
-def _se_select(ip, ist):
-    if ist[IS_NACTIVE] == 1:
-        return _first_active(ip, ist, 0)
-    return ist[IS_CUR]
+def _se_select(ip):
+    if ip[IS_NACTIVE] == 1:
+        return _first_active(ip, 0)
+    return ip[IS_CUR]
 
 
 @njit(cache=True)
-def _se_update(ip, fp, ist, fst, arm, loss):
-    ist[IS_T] += 1
-    ist[IS_POS] += 1
-    if ist[IS_POS] > ip[IP_MEMORY]:
-        ist[N_IS + arm] += 1
-        fst[N_FS + arm] += loss
-    if ist[IS_NACTIVE] == 1:
+def _se_update(ip, fp, arm, loss):
+    ip[IS_T] += 1
+    ip[IS_POS] += 1
+    if ip[IS_POS] > ip[IP_MEMORY]:
+        ip[N_IS + arm] += 1
+        fp[N_FS + arm] += loss
+    if ip[IS_NACTIVE] == 1:
         return
-    if ist[IS_POS] >= _block_length(ip, ist):
-        ist[IS_POS] = 0
-        nxt = _first_active(ip, ist, ist[IS_CUR] + 1)
+    if ip[IS_POS] >= _block_length(ip):
+        ip[IS_POS] = 0
+        nxt = _first_active(ip, ip[IS_CUR] + 1)
         if nxt < 0:  # end of a phase: eliminate, double the block
-            _eliminate(ip, fp, ist, fst)
-            ist[IS_PHASE] += 1
-            nxt = _first_active(ip, ist, 0)
-        ist[IS_CUR] = nxt
+            _eliminate(ip, fp)
+            ip[IS_PHASE] += 1
+            nxt = _first_active(ip, 0)
+        ip[IS_CUR] = nxt
 
 
 @njit(cache=True)
-def _base_select(ip, fp, ist, fst, u):
+def _base_select(ip, fp, u):
     kind = ip[IP_KIND]
     if kind == UCB1_KIND:
-        return _ucb1_select(ip, fp, ist, fst)
+        return _ucb1_select(ip, fp)
     if kind == EXP3_KIND:
-        return _exp3_select(ip, fp, ist, fst, u)
-    return _se_select(ip, ist)
+        return _exp3_select(ip, fp, u)
+    return _se_select(ip)
 
 
 @njit(cache=True)
-def _base_update(ip, fp, ist, fst, arm, loss):
+def _base_update(ip, fp, arm, loss):
     kind = ip[IP_KIND]
     if kind == UCB1_KIND:
-        ist[IS_T] += 1
-        ist[N_IS + arm] += 1
-        fst[N_FS + arm] += loss
+        ip[IS_T] += 1
+        ip[N_IS + arm] += 1
+        fp[N_FS + arm] += loss
     elif kind == EXP3_KIND:
         k = ip[IP_NARMS]
-        ist[IS_T] += 1
-        ist[N_IS + arm] += 1
-        fst[N_FS + arm] += loss
-        _exp3_probs(ip, fp, fst)
-        fst[N_FS + k + arm] += loss / fst[N_FS + 2 * k + arm]
+        ip[IS_T] += 1
+        ip[N_IS + arm] += 1
+        fp[N_FS + arm] += loss
+        _exp3_probs(ip, fp)
+        fp[N_FS + k + arm] += loss / fp[N_FS + 2 * k + arm]
     else:
-        _se_update(ip, fp, ist, fst, arm, loss)
+        _se_update(ip, fp, arm, loss)
 
 
 @njit(cache=True)
-def policy_select(ip, fp, ist, fst, u):
+def policy_select(ip, fp, u):
     """Arm chosen by the policy; ``u`` is one uniform draw in [0, 1) (always consumed)."""
     if ip[IP_BLOCK] <= 1:
-        return _base_select(ip, fp, ist, fst, u)
-    if ist[IS_BPOS] == 0:
-        ist[IS_BARM] = _base_select(ip, fp, ist, fst, u)
-    return ist[IS_BARM]
+        return _base_select(ip, fp, u)
+    if ip[IS_BPOS] == 0:
+        ip[IS_BARM] = _base_select(ip, fp, u)
+    return ip[IS_BARM]
 
 
 @njit(cache=True)
-def policy_update(ip, fp, ist, fst, arm, loss):
+def policy_update(ip, fp, arm, loss):
     """Feed the loss of ``arm`` back to the policy (blocked policies aggregate per block)."""
     block = ip[IP_BLOCK]
     if block <= 1:
-        _base_update(ip, fp, ist, fst, arm, loss)
+        _base_update(ip, fp, arm, loss)
         return
-    ist[IS_BPOS] += 1
-    if ist[IS_BPOS] > ip[IP_BURN]:
-        fst[FS_BSUM] += loss
-    if ist[IS_BPOS] >= block:
-        _base_update(ip, fp, ist, fst, arm, fst[FS_BSUM] / (block - ip[IP_BURN]))
-        ist[IS_BPOS] = 0
-        fst[FS_BSUM] = 0.0
+    ip[IS_BPOS] += 1
+    if ip[IS_BPOS] > ip[IP_BURN]:
+        fp[FS_BSUM] += loss
+    if ip[IS_BPOS] >= block:
+        _base_update(ip, fp, arm, fp[FS_BSUM] / (block - ip[IP_BURN]))
+        ip[IS_BPOS] = 0
+        fp[FS_BSUM] = 0.0
+
+
+@njit(cache=True)
+def policy_update_select(ip, fp, arm, loss, u):
+    """``policy_update`` then ``policy_select(u)``: one compiled call per round from Python."""
+    policy_update(ip, fp, arm, loss)
+    return policy_select(ip, fp, u)
 
 
 @njit(cache=True)
@@ -294,13 +300,13 @@ def env_step(eip, efp, hist, arm, noise):
 
 
 @njit(cache=True)
-def simulate_loop(ip, fp, ist, fst, eip, efp, hist, u_policy, noise, arms, losses, means):
+def simulate_loop(ip, fp, eip, efp, hist, u_policy, noise, arms, losses, means):
     """Run ``len(arms)`` rounds of policy against environment; fills ``arms``, ``losses``, ``means``."""
     n = arms.shape[0]
     for t in range(n):
-        a = policy_select(ip, fp, ist, fst, u_policy[t])
+        a = policy_select(ip, fp, u_policy[t])
         mean, loss = env_step(eip, efp, hist, a, noise[t])
-        policy_update(ip, fp, ist, fst, a, loss)
+        policy_update(ip, fp, a, loss)
         arms[t] = a
         losses[t] = loss
         means[t] = mean

@@ -42,25 +42,31 @@ class _BasePolicy(_ParamsMixin):
             The reset policy.
         """
         self._validate()
-        self._ip, self._fp = self._build_params()
-        k = self._ip[K.IP_NARMS]
-        self._ist = np.zeros(K.N_IS + 2 * k, dtype=np.int64)
-        self._fst = np.zeros(K.N_FS + 3 * k, dtype=np.float64)
-        K.init_policy_state(self._ip, self._ist, self._fst)
+        ip, fp = self._build_params()
+        k = int(ip[K.IP_NARMS])
+        self._ip = np.zeros(K.N_IS + 2 * k, dtype=np.int64)
+        self._fp = np.zeros(K.N_FS + 3 * k, dtype=np.float64)
+        self._ip[:K.N_IP] = ip
+        self._fp[:K.N_FP] = fp
+        K.init_policy_state(self._ip, self._fp)
         self._stream = _Stream(np.random.default_rng(self._seed()))
-        self._pending = -1
+        self._k = int(k)
+        self._next = -1  # arm chosen for the coming round (-1: not chosen yet)
         return self
 
     def select(self):
         """Choose the arm to play next.
+
+        Calling ``select`` again before ``update`` returns the same arm.
 
         Returns
         -------
         arm : int
             Index in ``[0, n_arms)``.
         """
-        arm = int(K.policy_select(self._ip, self._fp, self._ist, self._fst, self._stream.next()))
-        self._pending = arm
+        arm = self._next
+        if arm < 0:
+            arm = self._next = K.policy_select(self._ip, self._fp, self._stream.next())
         return arm
 
     def update(self, arm, loss):
@@ -69,7 +75,9 @@ class _BasePolicy(_ParamsMixin):
         Parameters
         ----------
         arm : int
-            The arm that was played, in ``[0, n_arms)``.
+            The arm that was played, in ``[0, n_arms)``. Policies that schedule
+            their plays (elimination, blocked) require the arm returned by the
+            last ``select``; UCB1 and EXP3 accept any arm.
         loss : float
             Its observed loss (smaller is better; EXP3 assumes losses in [0, 1]).
 
@@ -78,18 +86,35 @@ class _BasePolicy(_ParamsMixin):
         self : object
             The updated policy.
         """
-        k = int(self._ip[K.IP_NARMS])
-        if isinstance(arm, bool) or not isinstance(arm, numbers.Integral) or not 0 <= arm < k:
-            raise ValueError(f"`arm` must be an int in [0, {k}) for this {type(self).__name__}; got {arm!r}.")
-        if self._needs_pending and arm != self._pending:
+        if arm.__class__ is not int or not 0 <= arm < self._k:
+            arm = self._check_arm(arm)
+        if self._needs_pending and arm != self._next:
             raise ValueError(
-                f"`arm` must be the arm returned by the last select() ({self._pending}) because "
+                f"`arm` must be the arm returned by the last select() ({self._next}) because "
                 f"{type(self).__name__} schedules its plays; got {arm!r}."
             )
+        if loss.__class__ is not float or loss - loss != 0.0:
+            loss = self._check_loss(loss)
+        # update, then pre-compute the next selection in the same compiled call
+        st = self._stream
+        if st.pos >= len(st.buf):
+            st.refill()
+        u = st.buf[st.pos]
+        st.pos += 1
+        self._next = K.policy_update_select(self._ip, self._fp, arm, loss, u)
+        return self
+
+    def _check_arm(self, arm):
+        k = self._k
+        if isinstance(arm, bool) or not isinstance(arm, numbers.Integral) or not 0 <= arm < k:
+            raise ValueError(f"`arm` must be an int in [0, {k}) for this {type(self).__name__}; got {arm!r}.")
+        return int(arm)
+
+    @staticmethod
+    def _check_loss(loss):
         if isinstance(loss, bool) or not isinstance(loss, numbers.Real) or not math.isfinite(loss):
             raise ValueError(f"`loss` must be a finite real number; got {loss!r}.")
-        K.policy_update(self._ip, self._fp, self._ist, self._fst, int(arm), float(loss))
-        return self
+        return float(loss)
 
     # -- fitted-like read-only views ---------------------------------------
     @property
@@ -101,14 +126,14 @@ class _BasePolicy(_ParamsMixin):
     def counts_(self):
         """ndarray of shape (n_arms,): number of losses each arm's estimate is built from."""
         k = self.n_arms_
-        return self._ist[K.N_IS:K.N_IS + k].copy()
+        return self._ip[K.N_IS:K.N_IS + k].copy()
 
     @property
     def mean_losses_(self):
         """ndarray of shape (n_arms,): mean of the losses kept for each arm (nan if none)."""
         k = self.n_arms_
         n = self.counts_
-        sums = self._fst[K.N_FS:K.N_FS + k]
+        sums = self._fp[K.N_FS:K.N_FS + k]
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(n > 0, sums / np.maximum(n, 1), np.nan)
 
@@ -128,8 +153,8 @@ class _BasePolicy(_ParamsMixin):
         return ip, fp
 
     def _kernel_arrays(self):
-        """Copies of ``(ip, fp, ist, fst)`` for the whole-loop kernel."""
-        return self._ip.copy(), self._fp.copy(), self._ist.copy(), self._fst.copy()
+        """Copies of ``(ip, fp)`` for the whole-loop kernel."""
+        return self._ip.copy(), self._fp.copy()
 
     def __getstate__(self):
         return self.__dict__.copy()
@@ -274,7 +299,7 @@ class EXP3(_BasePolicy):
     def probabilities_(self):
         """ndarray of shape (n_arms,): current sampling probabilities."""
         k = self.n_arms_
-        cum = self._fst[K.N_FS + k:K.N_FS + 2 * k]
+        cum = self._fp[K.N_FS + k:K.N_FS + 2 * k]
         w = np.exp(-self._fp[K.FP_LR] * (cum - cum.min()))
         return w / w.sum()
 
@@ -286,12 +311,12 @@ class _EliminationBase(_BasePolicy):
     def active_arms_(self):
         """ndarray of int: arms not eliminated yet."""
         k = self.n_arms_
-        return np.flatnonzero(self._ist[K.N_IS + k:K.N_IS + 2 * k])
+        return np.flatnonzero(self._ip[K.N_IS + k:K.N_IS + 2 * k])
 
     @property
     def phase_(self):
         """int: current phase (1-based)."""
-        return int(self._ist[K.IS_PHASE])
+        return int(self._ip[K.IS_PHASE])
 
 
 class SuccessiveElimination(_EliminationBase):

@@ -38,8 +38,8 @@ def _is_builtin(policy, environment):
 
 
 def _run_numba(policy, environment, horizon, policy_seed, env_seed):
-    ip, fp, ist, fst = policy._kernel_arrays()
-    K.init_policy_state(ip, ist, fst)
+    ip, fp = policy._kernel_arrays()
+    K.init_policy_state(ip, fp)
     eip, efp, _ = environment._kernel_arrays()
     m = int(eip[1])
     hist = np.full(max(m, 1), -1, dtype=np.int64)
@@ -53,7 +53,7 @@ def _run_numba(policy, environment, horizon, policy_seed, env_seed):
     arms = np.empty(horizon, dtype=np.int64)
     losses = np.empty(horizon)
     means = np.empty(horizon)
-    K.simulate_loop(ip, fp, ist, fst, eip, efp, hist, u, noise, arms, losses, means)
+    K.simulate_loop(ip, fp, eip, efp, hist, u, noise, arms, losses, means)
     return arms, losses, means
 
 
