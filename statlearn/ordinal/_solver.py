@@ -25,22 +25,6 @@ from numba import njit
 
 
 @njit(cache=True)
-def _log1pexp(z):
-    """``log(1 + exp(z))`` without overflow."""
-    if z > 0.0:
-        return z + math.log1p(math.exp(-z))
-    return math.log1p(math.exp(z))
-
-
-@njit(cache=True)
-def _sigmoid(z):
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-@njit(cache=True)
 def cumulative_coef(psi):
     """``beta[:, k] = psi[:, 0] + ... + psi[:, k]``."""
     p, k1 = psi.shape
@@ -66,6 +50,16 @@ def linear_predictor(X, alpha, psi):
 
 
 @njit(cache=True)
+def _softplus_sigmoid(z):
+    """``(log(1 + exp(z)), sigmoid(z))`` from one exponential."""
+    if z > 0.0:
+        e = math.exp(-z)
+        return z + math.log1p(e), 1.0 / (1.0 + e)
+    e = math.exp(z)
+    return math.log1p(e), e / (1.0 + e)
+
+
+@njit(cache=True)
 def loss_and_deta(eta, y, w, G, want_grad):
     """Weighted negative log-likelihood and, if ``want_grad``, ``G = d loss / d eta``.
 
@@ -81,29 +75,33 @@ def loss_and_deta(eta, y, w, G, want_grad):
         c = y[i]
         wi = w[i]
         if c == 0:
-            a = eta[i, 0]
-            total += wi * _log1pexp(-a)
+            # -log sigmoid(a) = softplus(-a); derivative sigmoid(a) - 1 = -sigmoid(-a)
+            sp, sg = _softplus_sigmoid(-eta[i, 0])
+            total += wi * sp
             if want_grad:
-                G[i, 0] = wi * (_sigmoid(a) - 1.0)
+                G[i, 0] = -wi * sg
         elif c == k1:
-            b = eta[i, k1 - 1]
-            total += wi * _log1pexp(b)
+            sp, sg = _softplus_sigmoid(eta[i, k1 - 1])
+            total += wi * sp
             if want_grad:
-                G[i, k1 - 1] = wi * _sigmoid(b)
+                G[i, k1 - 1] = wi * sg
         else:
             a = eta[i, c]
             b = eta[i, c - 1]
             d = a - b
             if not d > 0.0:
                 return np.inf
-            em = math.expm1(-d)  # in (-1, 0)
+            em = math.expm1(-d)  # exp(-d) - 1 in (-1, 0)
             if em == 0.0:
                 return np.inf
-            total += wi * (_log1pexp(-a) + _log1pexp(b) - math.log(-em))
+            sp_a, sg_na = _softplus_sigmoid(-a)  # softplus(-a), 1 - sigmoid(a)
+            sp_b, sg_b = _softplus_sigmoid(b)
+            # log(sigmoid(a) - sigmoid(b)) = -softplus(-a) - softplus(b) + log(1 - exp(-d))
+            total += wi * (sp_a + sp_b - math.log(-em))
             if want_grad:
-                r = 1.0 / math.expm1(d)
-                G[i, c] = wi * (_sigmoid(a) - 1.0 - r)
-                G[i, c - 1] = wi * (_sigmoid(b) + r)
+                r = (1.0 + em) / (-em)  # 1 / expm1(d)
+                G[i, c] = wi * (-sg_na - r)
+                G[i, c - 1] = wi * (sg_b + r)
     return total
 
 

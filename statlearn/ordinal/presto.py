@@ -12,6 +12,7 @@ import numbers
 import warnings
 
 import numpy as np
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import Bunch
@@ -260,7 +261,7 @@ def _proba_from_eta(eta, crossing):
                     "set `crossing='rearrange'` to sort them."
                 )
             eta = np.sort(eta, axis=1)
-    cum = 1.0 / (1.0 + np.exp(-eta))
+    cum = expit(eta)
     n = eta.shape[0]
     full = np.hstack([np.zeros((n, 1)), cum, np.ones((n, 1))])
     proba = np.diff(full, axis=1)

@@ -1,0 +1,145 @@
+"""Slow, obviously correct references for statlearn.ordinal.
+
+- plain-numpy twins of the numba kernels (loss, gradient, KKT);
+- a cvxpy solution of the PRESTO objective written directly on the original
+  scale, in the boundary weights ``B`` (not in the library's differences);
+- the proportional odds log-likelihood of statsmodels parameters.
+"""
+
+import numpy as np
+from scipy.special import expit, log_expit
+
+
+def class_proba(eta):
+    """Class probabilities from boundary logits (no rearrangement)."""
+    cum = expit(eta)
+    n = eta.shape[0]
+    return np.diff(np.hstack([np.zeros((n, 1)), cum, np.ones((n, 1))]), axis=1)
+
+
+def loss_twin(eta, y, w):
+    """Weighted negative log-likelihood by the direct formula, in extended precision.
+
+    ``inf`` outside the domain.
+    """
+    e = np.asarray(eta, dtype=np.longdouble)
+    cum = 1 / (1 + np.exp(-e))
+    n = e.shape[0]
+    full = np.hstack([np.zeros((n, 1), np.longdouble), cum, np.ones((n, 1), np.longdouble)])
+    p = np.diff(full, axis=1)[np.arange(y.size), y]
+    if (p <= 0).any():
+        return np.inf
+    return float(-(np.asarray(w, np.longdouble) * np.log(p)).sum())
+
+
+def deta_twin(eta, y, w):
+    """d loss / d eta by the chain rule on p_c = sigmoid(eta_c) - sigmoid(eta_{c-1})."""
+    n, k1 = eta.shape
+    s = expit(eta)
+    ds = s * (1 - s)
+    G = np.zeros((n, k1))
+    p = class_proba(eta)[np.arange(n), y]
+    for i in range(n):
+        c = y[i]
+        if c < k1:
+            G[i, c] -= w[i] * ds[i, c] / p[i]
+        if c > 0:
+            G[i, c - 1] += w[i] * ds[i, c - 1] / p[i]
+    return G
+
+
+def gradient_twin(X, G):
+    """(grad alpha, grad psi) with psi the differences: grad psi_k = sum_{m >= k} grad beta_m."""
+    gbeta = X.T @ G
+    gpsi = np.cumsum(gbeta[:, ::-1], axis=1)[:, ::-1]
+    return G.sum(axis=0), gpsi
+
+
+def presto_cvxpy(X, y, lam, *, l1_ratio=1.0, first_block_penalty=1.0, penalty_factor=None,
+                 standardize=True, sample_weight=None):
+    """Solve PRESTO with cvxpy in (alpha, B) on the original scale; returns (alpha, B, objective).
+
+    Standardization is written out: the penalty uses ``B * s`` (the weights of
+    the standardized features), the loss uses raw ``X``.
+    """
+    import cvxpy as cp
+
+    n, p = X.shape
+    K = int(y.max()) + 1
+    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, float)
+    w = w / w.sum()
+    if standardize:
+        mu = w @ X
+        s = np.sqrt(w @ (X - mu) ** 2)
+    else:
+        s = np.ones(p)
+    c = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, float)
+    alpha = cp.Variable(K - 1)
+    B = cp.Variable((p, K - 1))
+    eta = X @ B + np.ones((n, 1)) @ cp.reshape(alpha, (1, K - 1), order="F")
+    terms = []
+    for cls in range(K):
+        idx = np.flatnonzero(y == cls)
+        if cls == 0:
+            terms.append(w[idx] @ cp.logistic(-eta[idx, 0]))
+        elif cls == K - 1:
+            terms.append(w[idx] @ cp.logistic(eta[idx, K - 2]))
+    cons = []
+    for cls in range(1, K - 1):
+        idx = np.flatnonzero(y == cls)
+        up, lo = eta[idx, cls], eta[idx, cls - 1]
+        t = cp.Variable(idx.size)
+        cons.append(cp.exp(t) + cp.exp(lo - up) <= 1)
+        terms.append(w[idx] @ (cp.logistic(-up) + cp.logistic(lo) - t))
+    Bs = cp.multiply(s[:, None] * np.ones((1, K - 1)), B)
+    first = Bs[:, 0]
+    diffs = Bs[:, 1:] - Bs[:, :-1]
+    pen = first_block_penalty * (l1_ratio * c @ cp.abs(first))
+    if l1_ratio < 1:
+        pen += first_block_penalty * 0.5 * (1 - l1_ratio) * c @ cp.square(first)
+    if K > 2:
+        cm = c[:, None] * np.ones((1, K - 2))
+        pen += l1_ratio * cp.sum(cp.multiply(cm, cp.abs(diffs)))
+        if l1_ratio < 1:
+            pen += 0.5 * (1 - l1_ratio) * cp.sum(cp.multiply(cm, cp.square(diffs)))
+    prob = cp.Problem(cp.Minimize(cp.sum(cp.hstack(terms)) + lam * pen), cons)
+    prob.solve(solver=cp.CLARABEL, tol_gap_abs=1e-10, tol_gap_rel=1e-10, tol_feas=1e-10)
+    a, b = np.asarray(alpha.value), np.asarray(B.value)
+    return a, b, presto_objective(X, y, a, b, lam, l1_ratio=l1_ratio,
+                                  first_block_penalty=first_block_penalty, penalty_factor=c,
+                                  scale=s, sample_weight=w)
+
+
+def presto_objective(X, y, alpha, B, lam, *, l1_ratio=1.0, first_block_penalty=1.0, penalty_factor=None,
+                     scale=None, sample_weight=None):
+    """The PRESTO objective on the original scale (penalty on ``B * scale``)."""
+    n, p = X.shape
+    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, float)
+    w = w / w.sum()
+    s = np.ones(p) if scale is None else scale
+    c = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, float)
+    loss = loss_twin(X @ B + alpha, y, w)
+    psi = np.diff(np.hstack([np.zeros((p, 1)), B * s[:, None]]), axis=1)
+    f = np.ones(B.shape[1])
+    f[0] = first_block_penalty
+    weight = c[:, None] * f[None, :]
+    pen = (weight * (l1_ratio * np.abs(psi) + 0.5 * (1 - l1_ratio) * psi ** 2)).sum()
+    return loss + lam * pen
+
+
+def statsmodels_po_params(X, y):
+    """(alpha, beta, llf) of statsmodels' OrderedModel(distr="logit") in our sign convention."""
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    res = OrderedModel(y, X, distr="logit").fit(method="newton", disp=False, maxiter=200, tol=1e-12)
+    p = X.shape[1]
+    beta_sm = res.params[:p]
+    th = res.params[p:]
+    cuts = np.cumsum(np.concatenate([[th[0]], np.exp(th[1:])]))
+    # statsmodels: P(y <= k) = F(cut_k - x beta_sm); ours: sigmoid(alpha_k + x beta)
+    return cuts, -beta_sm, float(res.llf)
+
+
+def log_expit_sum(z):
+    """Sum of log sigmoid(z) (used to cross-check binary likelihoods)."""
+    return float(log_expit(z).sum())
