@@ -1,0 +1,469 @@
+"""Quantile aggregation: pinball-loss stacking of heterogeneous quantile models.
+
+Fakoor et al.'s global aggregators are linear programs; they are solved
+exactly here with HiGHS (through :func:`scipy.optimize.linprog`). The local
+variant partitions the feature space with a regression tree grown on the
+base models' relative out-of-fold losses and solves the same LP in every leaf.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy.optimize import linprog
+from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.model_selection import KFold, check_cv
+from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
+
+from statlearn._validation import (
+    Interval,
+    Options,
+    check_finite_array,
+    check_quantiles,
+    check_sample_weight,
+    validate_params,
+)
+
+from .models import _median_index, _predict_levels
+from .noncrossing import _as_multi, repair_quantiles
+
+__all__ = ["QuantileAggregator", "aggregation_weights"]
+
+
+# --------------------------------------------------------------------------- #
+# exact LP solvers
+# --------------------------------------------------------------------------- #
+def _lp_pinball(A, y, tau, s, simplex):
+    """Solve min_w sum_r s_r psi_{tau_r}(y_r - A_r w) exactly with HiGHS.
+
+    ``A`` (R, d), ``y`` (R,), ``tau`` (R,), ``s`` (R,) non-negative row weights.
+    With ``simplex`` the weights are non-negative and sum to one.
+
+    The dual LP is solved (R box-bounded variables, d constraints, much
+    smaller than the primal's R equality rows) and ``w`` is read off its
+    constraint marginals:
+    ``max_{l, mu} y'l + mu  s.t.  A'l + mu 1 <= 0,  -s(1 - tau) <= l <= s tau``
+    (without ``simplex``: ``A'l = 0`` and no ``mu``).
+    """
+    R, d = A.shape
+    bounds = np.column_stack([-s * (1.0 - tau), s * tau])
+    if simplex:
+        A_ub = np.hstack([A.T, np.ones((d, 1))])
+        c = -np.concatenate([y, [1.0]])
+        bounds = np.vstack([bounds, [-np.inf, np.inf]])
+        res = linprog(c, A_ub=A_ub, b_ub=np.zeros(d), bounds=bounds, method="highs")
+    else:
+        res = linprog(-y, A_eq=np.ascontiguousarray(A.T), b_eq=np.zeros(d), bounds=bounds, method="highs")
+    if res.status != 0:  # pragma: no cover - the dual is always feasible (l = 0) and bounded
+        raise RuntimeError(f"HiGHS failed on the aggregation LP: {res.message}")
+    if simplex:
+        w = np.clip(-res.ineqlin.marginals, 0.0, None)
+        return w / w.sum()
+    return -res.eqlin.marginals
+
+
+def aggregation_weights(base_predictions, y, quantiles, *, weights="medium", sample_weight=None, simplex=True):
+    """Exact pinball-loss aggregation weights (a linear program solved by HiGHS).
+
+    Parameters
+    ----------
+    base_predictions : array-like of shape (n_samples, n_models, n_quantiles)
+        Out-of-fold quantile predictions of every base model.
+    y : array-like of shape (n_samples,)
+        Targets.
+    quantiles : array-like of shape (n_quantiles,)
+        Levels.
+    weights : {"coarse", "medium", "fine"}, default="medium"
+        ``"coarse"``: one weight per model; ``"medium"``: one per model and
+        level; ``"fine"``: every output level is a combination of every model
+        at every input level.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights in the loss.
+    simplex : bool, default=True
+        Constrain each combination to the probability simplex; otherwise the
+        weights are free reals.
+
+    Returns
+    -------
+    w : ndarray
+        Shape ``(n_models,)`` (coarse), ``(n_models, n_quantiles)`` (medium) or
+        ``(n_models, n_quantiles, n_quantiles)`` (fine; ``w[j, v, k]`` weighs
+        model ``j`` at input level ``v`` for output level ``k``).
+
+    Notes
+    -----
+    Each problem is :math:`\\min_w \\sum_i s_i \\sum_k \\psi_{\\tau_k}(y_i -
+    \\hat g_w(x_i; \\tau_k))` with :math:`\\hat g_w` linear in :math:`w`:
+    split the residual into positive and negative parts to get a linear
+    program. Medium and fine weights decouple across output levels (one LP per
+    level); coarse weights couple all levels in one LP.
+
+    References
+    ----------
+    .. [1] R. Fakoor et al., "Flexible Model Aggregation for Quantile
+       Regression", JMLR 24(162), 2023.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from statlearn.quantile import aggregation_weights
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.normal(size=200)
+    >>> good = y[:, None] + 0.1 * rng.normal(size=(200, 1)); bad = good + 2.0
+    >>> Z = np.stack([good, bad], axis=1)  # 2 models, 1 level (the median)
+    >>> aggregation_weights(Z, y, [0.5], weights="coarse").round(3)
+    array([1., 0.])
+    """
+    Z = check_finite_array(base_predictions, name="base_predictions", ndim=3)
+    q = check_quantiles(quantiles)
+    yv = check_finite_array(y, name="y", ndim=1)
+    n, p, m = Z.shape
+    if m != q.size:
+        raise ValueError(f"`base_predictions` must have {q.size} levels on its last axis; got shape {Z.shape}.")
+    if yv.shape[0] != n:
+        raise ValueError(f"`y` must have {n} entries (one per row of `base_predictions`); got {yv.shape[0]}.")
+    s = check_sample_weight(sample_weight, n)
+    if weights == "coarse":
+        A = Z.transpose(0, 2, 1).reshape(n * m, p)
+        return _lp_pinball(A, np.repeat(yv, m), np.tile(q, n), np.repeat(s, m), simplex)
+    if weights == "medium":
+        return np.column_stack([_lp_pinball(Z[:, :, k], yv, np.full(n, q[k]), s, simplex) for k in range(m)])
+    if weights == "fine":
+        A = Z.reshape(n, p * m)
+        W = np.column_stack([_lp_pinball(A, yv, np.full(n, q[k]), s, simplex) for k in range(m)])
+        return W.reshape(p, m, m)
+    raise ValueError(f"`weights` must be 'coarse', 'medium' or 'fine'; got {weights!r}.")
+
+
+def _combine(Z, w):
+    """Aggregate ``Z`` (n, p, m) with coarse/medium/fine weights ``w``."""
+    n, p, m = Z.shape
+    if w.ndim == 1:
+        return np.einsum("njm,j->nm", Z, w)
+    if w.ndim == 2:
+        return np.einsum("njm,jm->nm", Z, w)
+    return Z.reshape(n, p * m) @ w.reshape(p * m, m)
+
+
+# --------------------------------------------------------------------------- #
+# the estimator
+# --------------------------------------------------------------------------- #
+def _is_frozen(est):
+    try:
+        from sklearn.frozen import FrozenEstimator
+    except ImportError:  # pragma: no cover - scikit-learn < 1.6
+        return False
+    return isinstance(est, FrozenEstimator)
+
+
+def _fit_predict(est, X, y, train, test, q, sample_weight):
+    est = clone(est)
+    if sample_weight is None:
+        est.fit(X[train], y[train])
+    else:
+        est.fit(X[train], y[train], sample_weight=sample_weight[train])
+    return test, _predict_levels(est, X[test], q)
+
+
+def _fit_full(est, X, y, sample_weight):
+    if _is_frozen(est):
+        return est
+    est = clone(est)
+    if sample_weight is None:
+        return est.fit(X, y)
+    return est.fit(X, y, sample_weight=sample_weight)
+
+
+class QuantileAggregator(RegressorMixin, BaseEstimator):
+    """Aggregate heterogeneous quantile models by pinball-loss stacking.
+
+    Base models are fitted in cross-validation; their out-of-fold quantile
+    predictions form a tensor ``Z`` of shape ``(n_samples, n_models,
+    n_quantiles)`` on which combination weights are fitted by minimising the
+    pinball loss exactly (a linear program, HiGHS). The base models are then
+    refitted on all rows and combined with those weights; the combined rows are
+    finally repaired so they never cross.
+
+    Parameters
+    ----------
+    estimators : list of estimators or list of (str, estimator), default=None
+        Base quantile models: single-level quantile estimators (wrapped in
+        :class:`MultiQuantileRegressor`), quantile-forest models, models with
+        ``predict_quantiles``, or prefit models wrapped in
+        :class:`sklearn.frozen.FrozenEstimator` (not refitted; their
+        predictions on the training rows are used as if out of fold, so fit
+        them on other data). ``None`` uses linear quantile regression and
+        histogram gradient boosting.
+    quantiles : array-like of shape (n_quantiles,), default=(0.1, 0.5, 0.9)
+        Levels, strictly increasing in (0, 1).
+    weights : {"coarse", "medium", "fine"}, default="medium"
+        Per model; per model and level; or across models and levels.
+    local : {None, "tree"}, default=None
+        ``"tree"``: feature-dependent weights. A regression tree on ``X`` is
+        grown on the base models' out-of-fold losses relative to their row mean
+        (so its leaves separate regions where different models win), and the
+        weight LP is solved in every leaf.
+    max_leaf_nodes : int, default=4
+        Leaves of the gating tree (``local="tree"``).
+    min_samples_leaf : float in (0, 0.5], default=0.1
+        Minimal fraction of rows per leaf of the gating tree.
+    simplex : bool, default=True
+        Constrain weights to the simplex (convex combinations).
+    cv : int or cross-validation splitter, default=5
+        Out-of-fold scheme; an int gives shuffled ``KFold`` with
+        ``random_state``.
+    noncrossing : {"sort", "isotonic", "minmax"} or None, default="sort"
+        Repair of the aggregated rows.
+    n_jobs : int, default=None
+        Parallel base-model fits (joblib).
+    random_state : int, RandomState or None, default=None
+        Seeds the fold shuffling and the gating tree.
+
+    Attributes
+    ----------
+    weights_ : ndarray
+        Global weights, shape ``(n_models,)``, ``(n_models, n_quantiles)`` or
+        ``(n_models, n_quantiles, n_quantiles)``; with ``local="tree"`` an
+        array with one such block per leaf (leaf on the first axis).
+    quantiles_ : ndarray of shape (n_quantiles,)
+        Levels.
+    estimators_ : list of estimators
+        Base models refitted on all rows.
+    oof_predictions_ : ndarray of shape (n_samples, n_models, n_quantiles)
+        The out-of-fold tensor the weights were fitted on.
+    gate_ : DecisionTreeRegressor or None
+        The gating tree (``local="tree"``).
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+
+    References
+    ----------
+    .. [1] R. Fakoor, T. Kim, J. Mueller, A. J. Smola, R. J. Tibshirani,
+       "Flexible Model Aggregation for Quantile Regression", JMLR 24(162), 2023.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import HistGradientBoostingRegressor
+    >>> from sklearn.linear_model import QuantileRegressor
+    >>> from statlearn.quantile import QuantileAggregator
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-2, 2, size=(300, 2)); y = np.sin(2 * X[:, 0]) + 0.3 * rng.normal(size=300)
+    >>> agg = QuantileAggregator(
+    ...     [QuantileRegressor(alpha=0.0), HistGradientBoostingRegressor(loss="quantile", max_iter=30)],
+    ...     quantiles=[0.1, 0.5, 0.9], weights="coarse", random_state=0).fit(X, y)
+    >>> agg.weights_.shape, agg.predict_quantiles(X[:3]).shape
+    ((2,), (3, 3))
+    """
+
+    _parameter_constraints = {
+        "estimators": [None, list, tuple],
+        "quantiles": ["array-like", Interval("real", 0, 1, closed="neither")],
+        "weights": [Options("coarse", "medium", "fine")],
+        "local": [None, Options("tree")],
+        "max_leaf_nodes": [Interval("integral", 2, None)],
+        "min_samples_leaf": [Interval("real", 0, 0.5, closed="right")],
+        "simplex": ["boolean"],
+        "cv": [Interval("integral", 2, None), "cv_object"],
+        "noncrossing": [None, Options("sort", "isotonic", "minmax")],
+        "n_jobs": [None, Interval("integral", None, None)],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, estimators=None, quantiles=(0.1, 0.5, 0.9), weights="medium", local=None,
+                 max_leaf_nodes=4, min_samples_leaf=0.1, simplex=True, cv=5, noncrossing="sort",
+                 n_jobs=None, random_state=None):
+        self.estimators = estimators
+        self.quantiles = quantiles
+        self.weights = weights
+        self.local = local
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.simplex = simplex
+        self.cv = cv
+        self.noncrossing = noncrossing
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _validate(self):
+        params = self.get_params(deep=False)
+        cons = dict(self._parameter_constraints)
+        cv = params.pop("cv")
+        cons.pop("cv")
+        validate_params(params, cons, owner=type(self).__name__)
+        if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+            if cv < 2:
+                raise ValueError(f"QuantileAggregator: `cv` must be an int >= 2 or a splitter; got {cv!r}.")
+        elif not (hasattr(cv, "split") or hasattr(cv, "__iter__")):
+            raise TypeError(f"QuantileAggregator: `cv` must be an int >= 2 or a splitter; got {cv!r}.")
+
+    def _base_list(self, q):
+        if self.estimators is None:
+            from sklearn.ensemble import HistGradientBoostingRegressor
+            from sklearn.linear_model import QuantileRegressor
+
+            raw = [QuantileRegressor(alpha=0.0), HistGradientBoostingRegressor(loss="quantile", max_iter=100)]
+        else:
+            raw = [e[1] if isinstance(e, tuple) else e for e in self.estimators]
+        if len(raw) == 0:
+            raise ValueError("`estimators` must contain at least one estimator; got an empty list.")
+        out = []
+        for e in raw:
+            if _is_frozen(e):
+                out.append(e)
+            else:
+                out.append(_as_multi(e, q))
+        return out
+
+    def fit(self, X, y, sample_weight=None, base_predictions=None):
+        """Fit the base models out of fold, the weights, then refit the base models.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training inputs.
+        y : array-like of shape (n_samples,)
+            Training targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights for the base models and the weight LP.
+        base_predictions : array-like of shape (n_samples, n_models, n_quantiles), default=None
+            Your own out-of-fold predictions of the base models (then no
+            cross-validation is run; the base models are still refitted on all
+            rows unless frozen).
+
+        Returns
+        -------
+        self : QuantileAggregator
+            Fitted estimator.
+        """
+        self._validate()
+        X, y = validate_data(self, X, y, y_numeric=True)
+        q = check_quantiles(self.quantiles)
+        n = X.shape[0]
+        sw = None if sample_weight is None else check_sample_weight(sample_weight, n)
+        bases = self._base_list(q)
+        rng = check_random_state(self.random_state)
+        p, m = len(bases), q.size
+
+        if base_predictions is not None:
+            Z = check_finite_array(base_predictions, name="base_predictions", ndim=3)
+            if Z.shape != (n, p, m):
+                raise ValueError(f"`base_predictions` must have shape {(n, p, m)} (n_samples, n_models, "
+                                 f"n_quantiles); got {Z.shape}.")
+        else:
+            Z = np.empty((n, p, m))
+            if isinstance(self.cv, numbers.Integral):
+                if self.cv > n:
+                    raise ValueError(f"`cv`={self.cv} folds need at least {self.cv} samples; got n_samples={n}.")
+                splitter = KFold(self.cv, shuffle=True, random_state=rng.randint(np.iinfo(np.int32).max))
+            else:
+                splitter = check_cv(self.cv)
+            folds = list(splitter.split(X, y))
+            jobs = [(j, tr, te) for j, e in enumerate(bases) if not _is_frozen(e) for tr, te in folds]
+            results = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_predict)(bases[j], X, y, tr, te, q, sw) for j, tr, te in jobs
+            )
+            for (j, _, _), (te, pred) in zip(jobs, results, strict=True):
+                Z[te, j, :] = pred
+            for j, e in enumerate(bases):
+                if _is_frozen(e):
+                    Z[:, j, :] = _predict_levels(e, X, q)
+        self.estimators_ = Parallel(n_jobs=self.n_jobs)(delayed(_fit_full)(e, X, y, sw) for e in bases)
+
+        s = np.ones(n) if sw is None else sw
+        if self.local is None:
+            self.gate_ = None
+            self.weights_ = aggregation_weights(Z, y, q, weights=self.weights, sample_weight=s, simplex=self.simplex)
+        else:
+            from sklearn.tree import DecisionTreeRegressor
+
+            loss = _row_losses(Z, y, q)  # (n, p)
+            rel = loss - loss.mean(axis=1, keepdims=True)
+            gate = DecisionTreeRegressor(max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=self.min_samples_leaf,
+                                         random_state=rng.randint(np.iinfo(np.int32).max))
+            gate.fit(X, rel, sample_weight=s)
+            leaves = gate.apply(X)
+            ids = np.unique(leaves)
+            blocks = [aggregation_weights(Z[leaves == lf], y[leaves == lf], q, weights=self.weights,
+                                          sample_weight=s[leaves == lf], simplex=self.simplex) for lf in ids]
+            self.gate_ = gate
+            self.leaf_ids_ = ids
+            self.weights_ = np.stack(blocks)
+        self.oof_predictions_ = Z
+        self.quantiles_ = q
+        return self
+
+    def _base_tensor(self, X):
+        return np.stack([_predict_levels(e, X, self.quantiles_) for e in self.estimators_], axis=1)
+
+    def predict_quantiles(self, X, *, repair=True):
+        """Predict every level with the aggregated model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+        repair : bool, default=True
+            Apply ``noncrossing``; ``False`` returns the raw combination.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, n_quantiles)
+            Aggregated quantiles.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        Z = self._base_tensor(X)
+        if self.gate_ is None:
+            Q = _combine(Z, self.weights_)
+        else:
+            leaves = self.gate_.apply(X)
+            pos = np.searchsorted(self.leaf_ids_, leaves)
+            Q = np.empty((X.shape[0], self.quantiles_.size))
+            for b in range(len(self.leaf_ids_)):
+                rows = pos == b
+                if rows.any():
+                    Q[rows] = _combine(Z[rows], self.weights_[b])
+        Q = np.ascontiguousarray(Q)
+        if repair and self.noncrossing is not None:
+            Q = repair_quantiles(Q, self.quantiles_, self.noncrossing)
+        return Q
+
+    def predict_base_quantiles(self, X):
+        """Quantile predictions of every refitted base model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, n_models, n_quantiles)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        return self._base_tensor(X)
+
+    def predict(self, X):
+        """Predict the level closest to 0.5.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Point prediction.
+        """
+        return self.predict_quantiles(X)[:, _median_index(self.quantiles_)].copy()
+
+
+def _row_losses(Z, y, q):
+    """Mean pinball loss over levels of every (row, model): shape (n, p)."""
+    r = y[:, None, None] - Z
+    return np.mean(np.maximum(q * r, (q - 1.0) * r), axis=2)

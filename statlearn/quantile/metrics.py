@@ -1,0 +1,403 @@
+"""Scores for quantile forecasts: pinball loss, interval score, WIS, coverage, width.
+
+All functions take quantile predictions as a matrix of shape
+``(n_samples, n_quantiles)`` whose columns follow ``quantiles``. Rows need not
+be sorted: every score is defined column by column, so crossing quantiles stay
+scorable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from statlearn._validation import (
+    check_confidence_level,
+    check_consistent_length,
+    check_finite_array,
+    check_quantile_matrix,
+    check_quantiles,
+    check_sample_weight,
+)
+
+from . import _kernels
+
+__all__ = [
+    "coverage",
+    "crossing_rate",
+    "interval_score",
+    "interval_width",
+    "pinball_loss",
+    "pinball_scorer",
+    "quantile_calibration_error",
+    "weighted_interval_score",
+    "weighted_interval_scorer",
+]
+
+
+def _check_inputs(y_true, y_quantiles, quantiles, sample_weight=None):
+    y = check_finite_array(y_true, name="y_true", ndim=1)
+    q = check_quantiles(quantiles)
+    Q = check_quantile_matrix(y_quantiles, n_quantiles=q.size)
+    check_consistent_length(y_true=y, y_quantiles=Q)
+    w = check_sample_weight(sample_weight, y.shape[0])
+    return y, Q, q, w
+
+
+def pinball_loss(y_true, y_quantiles, quantiles, *, sample_weight=None, multioutput="uniform_average"):
+    """Mean pinball (quantile) loss of a matrix of quantile predictions.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Observed targets.
+    y_quantiles : array-like of shape (n_samples, n_quantiles)
+        Predicted quantiles; column ``k`` predicts level ``quantiles[k]``.
+    quantiles : array-like of shape (n_quantiles,)
+        Quantile levels, strictly increasing in (0, 1).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
+    multioutput : {"uniform_average", "raw_values"}, default="uniform_average"
+        Average over the levels, or return one loss per level.
+
+    Returns
+    -------
+    loss : float or ndarray of shape (n_quantiles,)
+        Weighted mean over rows of
+        :math:`\\psi_\\tau(r) = \\max(\\tau r, (\\tau - 1) r)`, ``r = y - q``.
+
+    See Also
+    --------
+    weighted_interval_score : Twice the mean pinball loss.
+
+    References
+    ----------
+    .. [1] R. Fakoor, T. Kim, J. Mueller, A. J. Smola, R. J. Tibshirani,
+       "Flexible Model Aggregation for Quantile Regression", JMLR 24(162), 2023.
+
+    Examples
+    --------
+    >>> from statlearn.quantile import pinball_loss
+    >>> pinball_loss([1.0, 2.0], [[0.0, 1.0], [1.0, 3.0]], [0.1, 0.9])
+    0.275
+    """
+    if multioutput not in ("uniform_average", "raw_values"):
+        raise ValueError(
+            f"`multioutput` must be 'uniform_average' or 'raw_values'; got {multioutput!r}."
+        )
+    y, Q, q, w = _check_inputs(y_true, y_quantiles, quantiles, sample_weight)
+    per_level = _kernels.pinball_per_level(y, Q, q, w)
+    if multioutput == "raw_values":
+        return per_level
+    return float(per_level.mean())
+
+
+def weighted_interval_score(y_true, y_quantiles, quantiles, *, sample_weight=None, normalize=True):
+    """Weighted interval score (WIS) of quantile predictions.
+
+    Computed in its pinball form, so rows with crossing quantiles are scored
+    as they are (no sorting).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Observed targets.
+    y_quantiles : array-like of shape (n_samples, n_quantiles)
+        Predicted quantiles (rows may be unsorted).
+    quantiles : array-like of shape (n_quantiles,)
+        Quantile levels, strictly increasing in (0, 1).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
+    normalize : bool, default=True
+        ``True``: the Bracher et al. normalisation,
+        ``2 * mean_k pinball_k``; ``False``: the paper's unnormalised sum,
+        ``2 * sum_k pinball_k``.
+
+    Returns
+    -------
+    wis : float
+        Weighted mean over rows.
+
+    Notes
+    -----
+    With ``K`` symmetric intervals and a median (``2K + 1`` levels
+    :math:`\\alpha_k/2, 1 - \\alpha_k/2` and 0.5), the Bracher et al. score
+
+    .. math::
+
+        \\mathrm{WIS} = \\frac{1}{K + 1/2}\\Big(\\tfrac12 |y - m| +
+        \\sum_k \\tfrac{\\alpha_k}{2} \\mathrm{IS}_{\\alpha_k}(l_k, u_k; y)\\Big)
+
+    equals ``2 * mean_tau pinball_tau``, because
+    :math:`\\tfrac{\\alpha}{2}\\mathrm{IS}_\\alpha = \\psi_{\\alpha/2}(y - l) +
+    \\psi_{1-\\alpha/2}(y - u)` and :math:`\\tfrac12|y - m| = \\psi_{1/2}(y - m)`.
+    For any other level set this function returns ``2 * mean pinball``.
+
+    References
+    ----------
+    .. [1] J. Bracher, E. L. Ray, T. Gneiting, N. G. Reich, "Evaluating
+       epidemic forecasts in an interval format", PLoS Comput. Biol., 2021.
+    .. [2] R. Fakoor et al., "Flexible Model Aggregation for Quantile
+       Regression", JMLR 24(162), 2023.
+
+    Examples
+    --------
+    >>> from statlearn.quantile import weighted_interval_score
+    >>> weighted_interval_score([1.0], [[0.0, 1.0, 3.0]], [0.25, 0.5, 0.75])
+    0.3333333333333333
+    """
+    y, Q, q, w = _check_inputs(y_true, y_quantiles, quantiles, sample_weight)
+    if not isinstance(normalize, bool | np.bool_):
+        raise TypeError(f"`normalize` must be a bool; got {normalize!r}.")
+    value = float(_kernels.wis_mean(y, Q, q, w))
+    return value if normalize else value * q.size
+
+
+def interval_score(y_true, lower, upper, confidence_level, *, sample_weight=None):
+    """Mean interval (Winkler) score of central prediction intervals.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Observed targets.
+    lower, upper : array-like of shape (n_samples,)
+        Interval bounds.
+    confidence_level : float
+        Nominal coverage ``1 - alpha`` of the interval, in (0, 1).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
+
+    Returns
+    -------
+    score : float
+        Weighted mean of :math:`(u - l) + \\frac{2}{\\alpha}(l - y)1\\{y < l\\}
+        + \\frac{2}{\\alpha}(y - u)1\\{y > u\\}`.
+
+    References
+    ----------
+    .. [1] T. Gneiting, A. E. Raftery, "Strictly proper scoring rules,
+       prediction, and estimation", JASA 102(477), 2007.
+
+    Examples
+    --------
+    >>> from statlearn.quantile import interval_score
+    >>> interval_score([0.0, 5.0], [-1.0, -1.0], [1.0, 1.0], 0.8)
+    21.0
+    """
+    y = check_finite_array(y_true, name="y_true", ndim=1)
+    lo = check_finite_array(lower, name="lower", ndim=1)
+    hi = check_finite_array(upper, name="upper", ndim=1)
+    check_consistent_length(y_true=y, lower=lo, upper=hi)
+    c = check_confidence_level(confidence_level)
+    if not np.isscalar(c):
+        raise TypeError(f"`confidence_level` must be a single float; got {confidence_level!r}.")
+    w = check_sample_weight(sample_weight, y.shape[0])
+    alpha = 1.0 - c
+    s = (hi - lo) + (2.0 / alpha) * np.maximum(lo - y, 0.0) + (2.0 / alpha) * np.maximum(y - hi, 0.0)
+    return float(np.average(s, weights=w))
+
+
+def _pairs(K):
+    return [(k, K - 1 - k) for k in range(K // 2)]
+
+
+def coverage(y_true, y_quantiles, *, per="level", sample_weight=None):
+    """Empirical coverage per quantile level or per symmetric pair of levels.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Observed targets.
+    y_quantiles : array-like of shape (n_samples, n_quantiles)
+        Predicted quantiles in increasing level order. An interval
+        ``(n_samples, 2)`` from ``predict_interval`` is one pair.
+    per : {"level", "pair"}, default="level"
+        ``"level"``: the fraction with ``y <= q_k`` for every column (compare
+        with ``quantiles``). ``"pair"``: the fraction with
+        ``q_k <= y <= q_{K-1-k}`` for ``k < K // 2`` (outermost pair first;
+        nominal coverage ``quantiles[K-1-k] - quantiles[k]``).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
+
+    Returns
+    -------
+    coverage : ndarray of shape (n_quantiles,) or (n_quantiles // 2,)
+
+    Examples
+    --------
+    >>> from statlearn.quantile import coverage
+    >>> coverage([0.0, 2.0], [[-1.0, 0.5, 1.0], [-1.0, 0.5, 1.0]], per="pair")
+    array([0.5])
+    """
+    y = check_finite_array(y_true, name="y_true", ndim=1)
+    Q = check_quantile_matrix(y_quantiles)
+    check_consistent_length(y_true=y, y_quantiles=Q)
+    w = check_sample_weight(sample_weight, y.shape[0])
+    if per == "level":
+        return np.average(y[:, None] <= Q, axis=0, weights=w)
+    if per == "pair":
+        pairs = _pairs(Q.shape[1])
+        if not pairs:
+            raise ValueError(f"`y_quantiles` needs at least two columns for per='pair'; got shape {Q.shape}.")
+        return np.array([np.average((Q[:, a] <= y) & (y <= Q[:, b]), weights=w) for a, b in pairs])
+    raise ValueError(f"`per` must be 'level' or 'pair'; got {per!r}.")
+
+
+def interval_width(y_quantiles, *, sample_weight=None):
+    """Mean width of every symmetric pair of quantile predictions.
+
+    Parameters
+    ----------
+    y_quantiles : array-like of shape (n_samples, n_quantiles)
+        Predicted quantiles in increasing level order, or an interval
+        ``(n_samples, 2)``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
+
+    Returns
+    -------
+    width : ndarray of shape (n_quantiles // 2,)
+        Mean of ``q_{K-1-k} - q_k`` for ``k < K // 2`` (outermost pair first).
+
+    Examples
+    --------
+    >>> from statlearn.quantile import interval_width
+    >>> interval_width([[0.0, 2.0], [1.0, 2.0]])
+    array([1.5])
+    """
+    Q = check_quantile_matrix(y_quantiles)
+    w = check_sample_weight(sample_weight, Q.shape[0])
+    pairs = _pairs(Q.shape[1])
+    if not pairs:
+        raise ValueError(f"`y_quantiles` needs at least two columns; got shape {Q.shape}.")
+    return np.array([np.average(Q[:, b] - Q[:, a], weights=w) for a, b in pairs])
+
+
+def quantile_calibration_error(y_true, y_quantiles, quantiles, *, sample_weight=None):
+    """Mean absolute calibration error over levels (MACE).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Observed targets.
+    y_quantiles : array-like of shape (n_samples, n_quantiles)
+        Predicted quantiles.
+    quantiles : array-like of shape (n_quantiles,)
+        Quantile levels.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
+
+    Returns
+    -------
+    error : float
+        :math:`\\frac{1}{K}\\sum_k |\\hat P(y \\le q_k) - \\tau_k|`.
+
+    Examples
+    --------
+    >>> from statlearn.quantile import quantile_calibration_error
+    >>> quantile_calibration_error([0.0, 1.0], [[0.5], [0.5]], [0.5])
+    0.0
+    """
+    y, Q, q, w = _check_inputs(y_true, y_quantiles, quantiles, sample_weight)
+    cov = np.average(y[:, None] <= Q, axis=0, weights=w)
+    return float(np.mean(np.abs(cov - q)))
+
+
+def crossing_rate(y_quantiles):
+    """Fraction of rows whose quantile predictions cross (decrease somewhere).
+
+    Parameters
+    ----------
+    y_quantiles : array-like of shape (n_samples, n_quantiles)
+        Predicted quantiles in increasing level order.
+
+    Returns
+    -------
+    rate : float
+        Share of rows with ``q_{k+1} < q_k`` for some ``k``.
+
+    Examples
+    --------
+    >>> from statlearn.quantile import crossing_rate
+    >>> crossing_rate([[0.0, 1.0], [1.0, 0.0]])
+    0.5
+    """
+    Q = check_quantile_matrix(y_quantiles)
+    return float(_kernels.crossing_rows(Q).mean())
+
+
+def _quantiles_of(estimator):
+    q = getattr(estimator, "quantiles_", None)
+    if q is None:
+        raise TypeError(
+            f"`estimator` must be a fitted statlearn quantile estimator with `quantiles_` and "
+            f"`predict_quantiles`; got {type(estimator).__name__}."
+        )
+    return q
+
+
+def pinball_scorer(estimator, X, y, sample_weight=None):
+    """Scikit-learn scorer: minus the mean pinball loss of ``predict_quantiles``.
+
+    Use as ``scoring=pinball_scorer`` in ``GridSearchCV`` or
+    ``cross_val_score`` with any statlearn quantile estimator (greater is better).
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+        Has ``predict_quantiles`` and ``quantiles_``.
+    X : array-like of shape (n_samples, n_features)
+        Inputs.
+    y : array-like of shape (n_samples,)
+        Targets.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
+
+    Returns
+    -------
+    score : float
+        ``-pinball_loss(y, estimator.predict_quantiles(X), estimator.quantiles_)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import QuantileRegressor
+    >>> from statlearn.quantile import MultiQuantileRegressor, pinball_scorer
+    >>> X = np.arange(20.0)[:, None]; y = X[:, 0] + np.sin(X[:, 0])
+    >>> est = MultiQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=[0.25, 0.75]).fit(X, y)
+    >>> pinball_scorer(est, X, y) < 0
+    True
+    """
+    return -pinball_loss(y, estimator.predict_quantiles(X), _quantiles_of(estimator), sample_weight=sample_weight)
+
+
+def weighted_interval_scorer(estimator, X, y, sample_weight=None):
+    """Scikit-learn scorer: minus the WIS of ``predict_quantiles`` (greater is better).
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+        Has ``predict_quantiles`` and ``quantiles_``.
+    X : array-like of shape (n_samples, n_features)
+        Inputs.
+    y : array-like of shape (n_samples,)
+        Targets.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
+
+    Returns
+    -------
+    score : float
+        ``-weighted_interval_score(y, estimator.predict_quantiles(X), estimator.quantiles_)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import QuantileRegressor
+    >>> from statlearn.quantile import MultiQuantileRegressor, weighted_interval_scorer
+    >>> X = np.arange(20.0)[:, None]; y = X[:, 0] + np.sin(X[:, 0])
+    >>> est = MultiQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=[0.25, 0.75]).fit(X, y)
+    >>> weighted_interval_scorer(est, X, y) < 0
+    True
+    """
+    return -weighted_interval_score(y, estimator.predict_quantiles(X), _quantiles_of(estimator),
+                                    sample_weight=sample_weight)
