@@ -1,0 +1,378 @@
+"""Benchmark of statlearn.ordinal: PRESTO speed against cvxpy and statsmodels, quality as in the paper.
+
+Speed (same process, same data and lambda; n=5000, p=20, K=4, rare class ~2%):
+single fit vs cvxpy (Clarabel), 20-lambda path vs a loop of cvxpy fits,
+``ProportionalOddsClassifier`` vs statsmodels ``OrderedModel``, 5-fold x 50-lambda
+``PrestoCV``. Quality: the paper's simulations (Sections 4.1-4.2; rare-class MSE
+of PRESTO, proportional odds and logistic regression on the rare class) and
+real data with a rare top class (held-out rare-class Brier score and
+calibration error over repeated 90/10 splits).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+
+from benchmarks._harness import Cell, headline, markdown_table, optional_import, record, time_call
+
+AREA = "ordinal"
+
+
+# --------------------------------------------------------------------------- #
+# data
+# --------------------------------------------------------------------------- #
+def _speed_data(seed=0, n=5000, p=20):
+    """The speed design: beta_1 = 0.8 on 10 features, two steps of +-0.4 on 3 features."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, size=(n, p))
+    psi = np.zeros((p, 3))
+    psi[:10, 0] = 0.8
+    for k in (1, 2):
+        idx = rng.choice(p, 3, replace=False)
+        psi[idx, k] = rng.choice([-0.4, 0.4], size=3)
+    eta = np.array([0.0, 2.0, 5.0]) + X @ np.cumsum(psi, axis=1)
+    cum = 1 / (1 + np.exp(-eta))
+    proba = np.diff(np.hstack([np.zeros((n, 1)), cum, np.ones((n, 1))]), axis=1)
+    y = (rng.uniform(size=(n, 1)) > np.cumsum(proba, axis=1)[:, :-1]).sum(axis=1)
+    return X, y
+
+
+def _cvxpy_fit(X, y, lam):
+    from statlearn.ordinal import PrestoClassifier
+
+    return PrestoClassifier(lam=lam, solver="cvxpy").fit(X, y)
+
+
+# --------------------------------------------------------------------------- #
+# speed cells
+# --------------------------------------------------------------------------- #
+def cell_single_fit(seed=0):
+    from statlearn.ordinal import PrestoClassifier
+
+    X, y = _speed_data(seed)
+    est = PrestoClassifier(tol=1e-7)
+    lam = 0.02 * est.lambda_max(X, y)
+    est.set_params(lam=lam)
+    t_ours = time_call(lambda: est.fit(X, y), repeats=5, warmup=1)
+    out = [record("speed", task="single fit (n=5000, p=20, K=4)", method="statlearn", seconds=t_ours,
+                  objective=est.objective_, n_iter=est.n_iter_)]
+    if optional_import("cvxpy") is None:
+        out.append(record("speed", task="single fit", method="cvxpy", seconds=None, note="not installed"))
+        return out
+    ref = {}
+
+    def peer():
+        ref["est"] = _cvxpy_fit(X, y, lam)
+
+    t_cvx = time_call(peer, repeats=1, warmup=0)
+    rel = abs(est.objective_ - ref["est"].objective_) / abs(ref["est"].objective_)
+    ratio = t_cvx / t_ours
+    out.append(record("speed", task="single fit (n=5000, p=20, K=4)", method="cvxpy (Clarabel)",
+                      seconds=t_cvx, ratio=ratio, objective=ref["est"].objective_, rel_objective_gap=rel,
+                      max_coef_gap=float(np.abs(est.coef_ - ref["est"].coef_).max())))
+    out.append(headline("PRESTO single fit vs cvxpy (equal objective)", ratio, ">= 25x",
+                        ratio >= 25 and rel <= 1e-8, rel_objective_gap=rel))
+    return out
+
+
+def cell_path(seed=0, n_cvxpy=3):
+    from statlearn.ordinal import PrestoClassifier
+
+    X, y = _speed_data(seed)
+    est = PrestoClassifier(tol=1e-7)
+    lambdas = est.lambda_max(X, y) * np.geomspace(1, 0.01, 20)
+    box = {}
+
+    def ours():
+        box["path"] = est.path(X, y, lambdas=lambdas)
+
+    t_ours = time_call(ours, repeats=3, warmup=1)
+    path = box["path"]
+    out = [record("speed", task="20-lambda path", method="statlearn", seconds=t_ours,
+                  n_iter=int(path.n_iter.sum()))]
+    # the coefficient path of the differences, for the figure
+    out.append(record("path", lambdas=path.lambdas, diff_coef=path.diff_coef.reshape(20, -1)))
+    if optional_import("cvxpy") is None:
+        return out
+    # a loop of cvxpy fits; quick mode times n_cvxpy of the 20 and extrapolates
+    pick = np.linspace(1, 19, n_cvxpy).round().astype(int) if n_cvxpy < 20 else np.arange(20)
+    times, gaps = [], []
+    for i in pick:
+        t0 = time.perf_counter()
+        ref = _cvxpy_fit(X, y, lambdas[i])
+        times.append(time.perf_counter() - t0)
+        gaps.append(abs(path.objective[i] - ref.objective_) / abs(ref.objective_))
+    t_cvx = float(np.mean(times)) * 20
+    ratio = t_cvx / t_ours
+    note = "all 20 fits" if n_cvxpy >= 20 else f"mean of {n_cvxpy} timed fits x 20"
+    out.append(record("speed", task="20-lambda path", method="cvxpy loop", seconds=t_cvx, ratio=ratio,
+                      note=note, max_rel_objective_gap=max(gaps)))
+    out.append(headline("PRESTO 20-lambda path vs loop of cvxpy fits", ratio, ">= 20x",
+                        ratio >= 20 and max(gaps) <= 1e-8, note=note))
+    return out
+
+
+def cell_po(seed=0):
+    from statlearn.ordinal import ProportionalOddsClassifier
+
+    X, y = _speed_data(seed)
+    po = ProportionalOddsClassifier()
+    t_ours = time_call(lambda: po.fit(X, y), repeats=5, warmup=1)
+    llf = -po.loss_ * y.size
+    out = [record("speed", task="proportional odds MLE", method="statlearn", seconds=t_ours, llf=llf)]
+    sm = optional_import("statsmodels.miscmodels.ordinal_model")
+    if sm is not None:
+        box = {}
+
+        def peer():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                box["res"] = sm.OrderedModel(y, X, distr="logit").fit(method="bfgs", disp=False, maxiter=2000)
+
+        t_sm = time_call(peer, repeats=3, warmup=1)
+        gap = abs(box["res"].llf - llf)
+        ratio = t_sm / t_ours
+        out.append(record("speed", task="proportional odds MLE", method="statsmodels OrderedModel (bfgs)",
+                          seconds=t_sm, ratio=ratio, llf=box["res"].llf, llf_gap=gap))
+        out.append(headline("ProportionalOdds vs statsmodels OrderedModel (equal llf)", ratio, "> 1x",
+                            ratio > 1 and gap <= 1e-4 * abs(llf), llf_gap=gap))
+    mord = optional_import("mord")
+    if mord is not None:
+        m = mord.LogisticAT(alpha=0.0)
+        t_m = time_call(lambda: m.fit(X, y), repeats=5, warmup=1)
+        # mord fits a surrogate loss: its parameters in the PO likelihood
+        eta = m.theta_[None, :] - X @ m.coef_[:, None]
+        cum = 1 / (1 + np.exp(-eta))
+        p = np.diff(np.hstack([np.zeros((y.size, 1)), cum, np.ones((y.size, 1))]), axis=1)
+        llf_m = float(np.log(np.clip(p[np.arange(y.size), y], 1e-300, None)).sum())
+        out.append(record("speed", task="proportional odds MLE", method="mord LogisticAT (surrogate loss)",
+                          seconds=t_m, ratio=t_m / t_ours, llf=llf_m, llf_gap=abs(llf_m - llf)))
+    return out
+
+
+def cell_cv(seed=0, n_jobs=2):
+    from statlearn.ordinal import PrestoCV
+
+    X, y = _speed_data(seed)
+    cv = PrestoCV(n_lambdas=50, cv=5, n_jobs=n_jobs, random_state=0)
+    cv.fit(X[:500], y[:500])  # warm up the workers
+    t0 = time.perf_counter()
+    cv.fit(X, y)
+    t = time.perf_counter() - t0
+    return [record("speed", task=f"PrestoCV 5 folds x 50 lambdas, n_jobs={n_jobs}", method="statlearn",
+                   seconds=t, lam=cv.lam_),
+            headline(f"PrestoCV 5-fold x 50-lambda at n=5000 (n_jobs={n_jobs})", t, "< 10 s", t < 10)]
+
+
+# --------------------------------------------------------------------------- #
+# quality: simulations
+# --------------------------------------------------------------------------- #
+def cell_simulation(design="sparse", intercepts=(0.0, 3.5, 5.5), reps=6, seed=0, n_lambdas=20):
+    from sklearn.linear_model import LogisticRegression
+
+    from statlearn.datasets import make_presto_data
+    from statlearn.ordinal import PrestoCV, ProportionalOddsClassifier
+
+    out = []
+    for r in range(reps):
+        rs = 1000 * seed + r
+        X, y, par = make_presto_data(2500, 10, design=design, intercepts=intercepts, random_state=rs,
+                                     return_params=True)
+        if np.bincount(y, minlength=4).min() < 5:
+            continue  # too few rare events to cross-validate; the paper redraws too
+        truth = par.proba[:, -1]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            presto = PrestoCV(n_lambdas=n_lambdas, lambda_min_ratio=0.01, random_state=rs).fit(X, y)
+            po = ProportionalOddsClassifier().fit(X, y)
+            logit = LogisticRegression(C=np.inf, max_iter=2000).fit(X, (y == 3).astype(int))
+        est = {"PRESTO": presto.predict_proba(X)[:, -1], "PO": po.predict_proba(X)[:, -1],
+               "Logit": logit.predict_proba(X)[:, 1]}
+        for method, p in est.items():
+            out.append(record("sim", design=design, intercepts=str(tuple(intercepts)), rep=r, method=method,
+                              mse=float(np.mean((p - truth) ** 2)), rare_share=float(np.mean(y == 3))))
+    mse = {m: np.array([o["mse"] for o in out if o["method"] == m]) for m in ("PRESTO", "PO", "Logit")}
+    if mse["PRESTO"].size:
+        tag = f"{design} {tuple(intercepts)}, seed {seed}, {mse['PRESTO'].size} reps"
+        r_logit = float(np.median(mse["PRESTO"] / mse["Logit"]))
+        r_po = float(np.median(mse["PRESTO"] / mse["PO"]))
+        paper = {"sparse": ("0.55", "0.8"), "dense": ("0.45", "0.85")}[design]
+        out.append(headline(f"sim rare-class MSE PRESTO/Logit ({tag})", r_logit,
+                            f"< 1 (paper ~{paper[0]})", r_logit < 1))
+        out.append(headline(f"sim rare-class MSE PRESTO/PO ({tag})", r_po,
+                            f"< 1 (paper ~{paper[1]})", r_po < 1))
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# quality: real data
+# --------------------------------------------------------------------------- #
+def _osce(p, hit):
+    """Squared calibration error of the rare class with equal-frequency bins (the paper's OSCE)."""
+    n_bins = max(int(round(p.size / 100)), 10)
+    order = np.argsort(p, kind="stable")
+    err = 0.0
+    for b in np.array_split(order, n_bins):
+        if b.size:
+            err += b.size * (p[b].mean() - hit[b].mean()) ** 2
+    return err / p.size
+
+
+def cell_real(name="nasscds", splits=3, max_n=5000, n_lambdas=20, lambda_min_ratio=1e-3, seed=0):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+
+    import statlearn.datasets as ds
+    from statlearn.ordinal import PrestoCV, ProportionalOddsClassifier
+
+    bunch = getattr(ds, f"load_{name}")(as_frame=False)
+    X, y = np.asarray(bunch.data, float), np.asarray(bunch.target)
+    names = list(bunch.feature_names)
+    if "weight" in names:  # nasscds: a survey weight, not a predictor
+        X = np.delete(X, names.index("weight"), axis=1)
+    _, y = np.unique(y, return_inverse=True)
+    K = int(y.max()) + 1
+    rng = np.random.default_rng(seed)
+    out = []
+    for s in range(splits):
+        idx = rng.permutation(y.size)[: min(max_n, y.size)]
+        tr, te = train_test_split(idx, test_size=0.1, random_state=int(rng.integers(1 << 31)),
+                                  stratify=y[idx])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            presto = PrestoCV(n_lambdas=n_lambdas, lambda_min_ratio=lambda_min_ratio, random_state=s)
+            presto.fit(X[tr], y[tr])
+            po = ProportionalOddsClassifier().fit(X[tr], y[tr])
+            logit = LogisticRegression(C=np.inf, max_iter=5000).fit(
+                (X[tr] - X[tr].mean(0)) / (X[tr].std(0) + 1e-12), (y[tr] == K - 1).astype(int))
+            p_logit = logit.predict_proba((X[te] - X[tr].mean(0)) / (X[tr].std(0) + 1e-12))[:, 1]
+        hit = (y[te] == K - 1).astype(float)
+        est = {"PRESTO": presto.predict_proba(X[te])[:, -1], "PO": po.predict_proba(X[te])[:, -1],
+               "Logit": p_logit}
+        for method, p in est.items():
+            out.append(record("real", dataset=name, split=s, method=method, n_train=tr.size,
+                              rare_share=float(hit.mean()), brier=float(np.mean((p - hit) ** 2)),
+                              osce=_osce(p, hit), lam=presto.lam_ if method == "PRESTO" else None))
+    brier = {m: np.mean([o["brier"] for o in out if o["method"] == m]) for m in ("PRESTO", "PO", "Logit")}
+    for peer in ("PO", "Logit"):
+        ratio = float(brier["PRESTO"] / brier[peer])
+        out.append(headline(f"{name}: held-out rare-class Brier PRESTO/{peer} ({splits} splits, n<={max_n})",
+                            ratio, "<= 1", ratio <= 1))
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# cells and report
+# --------------------------------------------------------------------------- #
+def cells(mode):
+    full = mode == "full"
+    out = [
+        Cell(AREA, "single fit vs cvxpy", cell_single_fit),
+        Cell(AREA, "path vs cvxpy loop", cell_path, {"n_cvxpy": 20 if full else 3}),
+        Cell(AREA, "proportional odds vs statsmodels", cell_po),
+        Cell(AREA, "PrestoCV time", cell_cv),
+    ]
+    sim_reps = 700 if full else 5
+    intercept_sets = {"sparse": [(0.0, 3.0, 5.0), (0.0, 3.5, 5.5), (0.0, 4.0, 6.0)],
+                      "dense": [(0.0, 2.5, 4.5), (0.0, 3.25, 5.25), (0.0, 4.0, 6.0)]}
+    for design, sets in intercept_sets.items():
+        for i, ints in enumerate(sets if full else sets[1:2]):
+            for chunk in range(0, sim_reps, 50):
+                out.append(Cell(AREA, f"simulation {design} {ints} reps {chunk}",
+                                cell_simulation, {"design": design, "intercepts": ints,
+                                                  "reps": min(50, sim_reps - chunk),
+                                                  "seed": 100 * i + chunk // 50 + (0 if design == "sparse" else 7)}))
+    real = [("nasscds", 3, 5000), ("gss_vocab", 3, 5000)]
+    if full:
+        real = [("nasscds", 50, None), ("gss_vocab", 50, None), ("compas_decile", 50, None)]
+    for name, splits, max_n in real:
+        out.append(Cell(AREA, f"real {name}", cell_real,
+                        {"name": name, "splits": splits, "max_n": max_n or 10**9,
+                         "n_lambdas": 100 if full else 20, "lambda_min_ratio": 1e-4 if full else 1e-3}))
+    return out
+
+
+def _figures(records, outdir):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    links = []
+    path = [r for r in records if r["kind"] == "path"]
+    if path:
+        r = path[0]
+        lam = np.asarray(r["lambdas"])
+        diff = np.asarray(r["diff_coef"]).reshape(lam.size, -1, 3)
+        fig, axes = plt.subplots(1, 3, figsize=(12, 3.5), sharex=True)
+        for k in range(3):
+            axes[k].plot(lam, diff[:, :, k])
+            axes[k].set_xscale("log")
+            axes[k].invert_xaxis()
+            axes[k].set_title("beta_1" if k == 0 else f"beta_{k + 1} - beta_{k}")
+            axes[k].set_xlabel("lambda")
+        fig.suptitle("PRESTO coefficient path (speed design, standardized scale / s)")
+        fig.tight_layout()
+        fig.savefig(f"{outdir}/ordinal_path.png", dpi=100)
+        plt.close(fig)
+        links.append("![coefficient path](ordinal_path.png)")
+    sim = [r for r in records if r["kind"] == "sim"]
+    if sim:
+        keys = sorted({(r["design"], r["intercepts"]) for r in sim})
+        fig, axes = plt.subplots(1, len(keys), figsize=(4 * len(keys), 3.5), squeeze=False)
+        for ax, (d, ints) in zip(axes[0], keys, strict=True):
+            data = [[r["mse"] for r in sim if r["design"] == d and r["intercepts"] == ints and r["method"] == m]
+                    for m in ("PRESTO", "PO", "Logit")]
+            ax.boxplot(data, tick_labels=["PRESTO", "PO", "Logit"])
+            ax.set_yscale("log")
+            ax.set_title(f"{d} {ints}", fontsize=9)
+            ax.set_ylabel("rare-class MSE")
+        fig.tight_layout()
+        fig.savefig(f"{outdir}/ordinal_sim_mse.png", dpi=100)
+        plt.close(fig)
+        links.append("![rare-class MSE](ordinal_sim_mse.png)")
+    return links
+
+
+def report(records, outdir):
+    parts = []
+    speed = [r for r in records if r["kind"] == "speed"]
+    if speed:
+        parts.append("### Speed\n\n" + markdown_table(speed, ["task", "method", "seconds", "ratio", "note"]))
+    sim = [r for r in records if r["kind"] == "sim"]
+    if sim:
+        rows = []
+        for d, ints in sorted({(r["design"], r["intercepts"]) for r in sim}):
+            sel = [r for r in sim if r["design"] == d and r["intercepts"] == ints]
+            by = {m: {r["rep"]: r["mse"] for r in sel if r["method"] == m} for m in ("PRESTO", "PO", "Logit")}
+            reps = sorted(set(by["PRESTO"]) & set(by["PO"]) & set(by["Logit"]))
+            pr = np.array([by["PRESTO"][i] for i in reps])
+            po = np.array([by["PO"][i] for i in reps])
+            lo = np.array([by["Logit"][i] for i in reps])
+            rows.append({"design": d, "intercepts": ints, "reps": len(reps),
+                         "rare share": float(np.mean([r["rare_share"] for r in sel])),
+                         "PRESTO": float(np.median(pr)), "PO": float(np.median(po)), "Logit": float(np.median(lo)),
+                         "PRESTO/PO (median per rep)": float(np.median(pr / po)),
+                         "PRESTO/Logit (median per rep)": float(np.median(pr / lo)),
+                         "PRESTO beats PO": f"{int((pr < po).sum())}/{len(reps)}"})
+        parts.append("### Simulations (median rare-class MSE)\n\n" + markdown_table(rows, list(rows[0])))
+    real = [r for r in records if r["kind"] == "real"]
+    if real:
+        rows = []
+        for name in sorted({r["dataset"] for r in real}):
+            for m in ("PRESTO", "PO", "Logit"):
+                sel = [r for r in real if r["dataset"] == name and r["method"] == m]
+                rows.append({"dataset": name, "method": m, "splits": len(sel),
+                             "n_train": sel[0]["n_train"], "rare share": float(np.mean([r["rare_share"] for r in sel])),
+                             "mean rare Brier": float(np.mean([r["brier"] for r in sel])),
+                             "median OSCE": float(np.median([r["osce"] for r in sel]))})
+        parts.append("### Real data (held-out, rare top class)\n\n" + markdown_table(rows, list(rows[0])))
+    parts.extend(_figures(records, outdir))
+    errors = [r for r in records if r["kind"] == "error"]
+    for e in errors:
+        parts.append(f"**error in {e.get('cell')}**: {e['error']}")
+    return "\n\n".join(parts)
+
