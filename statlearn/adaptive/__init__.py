@@ -3,10 +3,14 @@
 Part A (Dwork et al.): noise mechanisms for statistical queries, Thresholdout
 (the reusable holdout), model selection on a reused holdout and the paper's
 feature-selection experiment.
+
+Part B (Demange-Chryst, Bachoc and Morio): many expectations from one sample
+by adaptive importance sampling with control variates, and Sobol' indices.
 """
 
 from .experiments import FREEDMAN_K_VALUES, freedman_experiment
 from .holdout import BudgetExhausted, GaussianMechanism, LaplaceMechanism, ReusableHoldout, Thresholdout
+from .montecarlo import MultipleExpectationEstimator, sobol_indices
 from .search import ReusableHoldoutSearch
 
 __all__ = [
@@ -14,8 +18,10 @@ __all__ = [
     "BudgetExhausted",
     "GaussianMechanism",
     "LaplaceMechanism",
+    "MultipleExpectationEstimator",
     "ReusableHoldout",
     "ReusableHoldoutSearch",
     "Thresholdout",
     "freedman_experiment",
+    "sobol_indices",
 ]

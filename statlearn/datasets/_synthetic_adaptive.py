@@ -7,7 +7,8 @@ import numbers
 import numpy as np
 from sklearn.utils import check_random_state
 
-__all__ = ["make_freedman_holdout"]
+__all__ = ["cantilever_beam_displacement", "make_cantilever_beam_laws", "make_cantilever_beam_marginals",
+           "make_freedman_holdout"]
 
 
 def make_freedman_holdout(n_samples=10_000, n_features=10_000, *, n_signal=0, signal_strength=None,
@@ -81,3 +82,147 @@ def make_freedman_holdout(n_samples=10_000, n_features=10_000, *, n_signal=0, si
             X[:, :n_signal] += (signal_strength * y[:, None]).astype(dtype)
         out += [X, y]
     return tuple(out)
+
+
+def cantilever_beam_displacement(X, *, log_inputs=False):
+    """Tip displacement of a cantilever beam (test case of the multiple-expectations paper).
+
+    ``D = 4 L^3 / (E w t) * sqrt((F_X / w^2)^2 + (F_Y / t^2)^2)`` with ``E`` in GPa.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 6)
+        Columns ``F_X`` (N), ``F_Y`` (N), ``E`` (GPa), ``w``, ``t``, ``L`` (m).
+    log_inputs : bool, default=False
+        Whether the first three columns hold ``log F_X``, ``log F_Y`` and
+        ``log E`` (the Gaussian coordinates of :func:`make_cantilever_beam_laws`).
+
+    Returns
+    -------
+    D : ndarray of shape (n,)
+        Displacement (m).
+
+    References
+    ----------
+    .. [1] J. Demange-Chryst, F. Bachoc and J. Morio, "Efficient estimation of
+       multiple expectations with the same sample by adaptive importance
+       sampling and control variates", arXiv:2212.00568.
+
+    Examples
+    --------
+    >>> from statlearn.datasets import cantilever_beam_displacement
+    >>> float(cantilever_beam_displacement([[556.8, 453.6, 200.0, 0.062, 0.0987, 4.29]])[0]) > 0
+    True
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 6:
+        raise ValueError(f"`X` must have shape (n, 6) (F_X, F_Y, E, w, t, L); got {X.shape}.")
+    fx, fy, e = (np.exp(X[:, 0]), np.exp(X[:, 1]), np.exp(X[:, 2])) if log_inputs else (X[:, 0], X[:, 1], X[:, 2])
+    w, t, length = X[:, 3], X[:, 4], X[:, 5]
+    return 4.0 * length**3 / (1e9 * e * w * t) * np.sqrt((fx / w**2) ** 2 + (fy / t**2) ** 2)
+
+
+def _lognormal_params(mean, cv):
+    s2 = np.log1p(cv**2)
+    return np.log(mean) - s2 / 2.0, np.sqrt(s2)
+
+
+#: Ranges of the nine law parameters (means of F_X, F_Y, E, w, t, L; correlations w-t, w-L, t-L).
+_BEAM_PARAM_RANGES = np.array([[525, 575], [425, 475], [175, 225], [0.06, 0.07], [0.09, 0.1], [4, 5],
+                               [-0.6, 0.0], [0.0, 0.5], [0.0, 0.5]])
+
+
+def make_cantilever_beam_laws(n_laws=100, *, random_state=None):
+    """The family of input laws of the cantilever-beam test case.
+
+    Each law has lognormal ``F_X``, ``F_Y``, ``E`` (coefficients of variation
+    0.08, 0.08, 0.06) and normal ``w``, ``t``, ``L`` (coefficient of
+    variation 0.1) joined by a Gaussian copula whose only correlations are
+    between ``w``, ``t`` and ``L``. The nine parameters (three means of the
+    lognormals, three means of the normals, three correlations) are drawn by
+    Latin hypercube sampling over the paper's ranges. In the Gaussian
+    coordinates ``(log F_X, log F_Y, log E, w, t, L)`` such a law is exactly
+    multivariate normal, which is how it is returned; use
+    ``cantilever_beam_displacement(Z, log_inputs=True)`` as the model.
+
+    Parameters
+    ----------
+    n_laws : int, default=100
+        Number of laws ``J``.
+    random_state : int or None, default=None
+        Seed of the Latin hypercube.
+
+    Returns
+    -------
+    laws : list of scipy.stats multivariate_normal frozen distributions
+        ``n_laws`` laws over the 6 Gaussian coordinates.
+    parameters : ndarray of shape (n_laws, 9)
+        The nine parameters of each law.
+
+    References
+    ----------
+    .. [1] J. Demange-Chryst, F. Bachoc and J. Morio, "Efficient estimation of
+       multiple expectations with the same sample by adaptive importance
+       sampling and control variates", arXiv:2212.00568.
+
+    Examples
+    --------
+    >>> from statlearn.datasets import make_cantilever_beam_laws
+    >>> laws, params = make_cantilever_beam_laws(5, random_state=0)
+    >>> len(laws), params.shape
+    (5, (5, 9))
+    """
+    from scipy import stats
+    from scipy.stats import qmc
+
+    if isinstance(n_laws, bool) or not isinstance(n_laws, numbers.Integral) or n_laws < 1:
+        raise ValueError(f"`n_laws` must be a positive int; got {n_laws!r}.")
+    seed = random_state if isinstance(random_state, np.random.Generator) else \
+        check_random_state(random_state).randint(0, 2**31 - 1)
+    u = qmc.LatinHypercube(d=9, seed=seed).random(n_laws)
+    lo, hi = _BEAM_PARAM_RANGES[:, 0], _BEAM_PARAM_RANGES[:, 1]
+    params = lo + u * (hi - lo)
+    laws = []
+    for p in params:
+        mean, sd = np.empty(6), np.empty(6)
+        for i, cv in enumerate((0.08, 0.08, 0.06)):
+            mean[i], sd[i] = _lognormal_params(p[i], cv)
+        mean[3:], sd[3:] = p[3:6], 0.1 * p[3:6]
+        corr = np.eye(6)
+        corr[3, 4] = corr[4, 3] = p[6]
+        corr[3, 5] = corr[5, 3] = p[7]
+        corr[4, 5] = corr[5, 4] = p[8]
+        laws.append(stats.multivariate_normal(mean, corr * np.outer(sd, sd)))
+    return laws, params
+
+
+def make_cantilever_beam_marginals():
+    """Independent input marginals of the cantilever beam (Sobol' test case).
+
+    Returns
+    -------
+    marginals : list of 6 scipy.stats frozen distributions
+        ``F_X ~ LN(mean 556.8, CV 0.08)``, ``F_Y ~ LN(453.6, 0.08)``,
+        ``E ~ LN(200, 0.06)`` (GPa), ``w ~ N(0.062, 0.0062)``,
+        ``t ~ N(0.0987, 0.00987)``, ``L ~ N(4.29, 0.429)``.
+
+    References
+    ----------
+    .. [1] J. Demange-Chryst, F. Bachoc and J. Morio, "Efficient estimation of
+       multiple expectations with the same sample by adaptive importance
+       sampling and control variates", arXiv:2212.00568.
+
+    Examples
+    --------
+    >>> from statlearn.datasets import make_cantilever_beam_marginals
+    >>> len(make_cantilever_beam_marginals())
+    6
+    """
+    from scipy import stats
+
+    out = []
+    for mean, cv in ((556.8, 0.08), (453.6, 0.08), (200.0, 0.06)):
+        mu, s = _lognormal_params(mean, cv)
+        out.append(stats.lognorm(s=s, scale=np.exp(mu)))
+    out += [stats.norm(0.062, 0.0062), stats.norm(0.0987, 0.00987), stats.norm(4.29, 0.429)]
+    return out
