@@ -229,13 +229,14 @@ def _group_bucket_sums(p, y, w, idx, start, stop, n_bins, sums):
 
 
 @njit(cache=True)
-def hkrr_fit(p, y, w, indptr, indices, n_bins, alpha, min_mass_frac, max_iter, orders, lo, hi):
+def hkrr_fit(p, y, w, indptr, indices, n_bins, alpha, min_mass_frac, min_weight, max_iter, orders, lo, hi):
     """Iterative patching of Hebert-Johnson et al.; ``p`` is updated in place.
 
     Groups are given in CSR form (``indices[indptr[g]:indptr[g + 1]]`` are the
     members of group ``g``). ``orders`` has shape ``(max_iter, n_groups)``: the
     visiting order of the groups in each pass. A cell (group ``S``, bucket
-    ``v``) is checked when its weight is at least ``min_mass_frac * w(S)``;
+    ``v``) is checked when its weight is at least ``min_mass_frac * w(S)``
+    and at least ``min_weight``;
     it is patched when ``|mean_w(y - p)| > alpha``. Returns ``(n_iter,
     updates)`` where ``updates`` rows are ``(group, bucket, delta)``.
     """
@@ -262,7 +263,7 @@ def hkrr_fit(p, y, w, indptr, indices, n_bins, alpha, min_mass_frac, max_iter, o
             _group_bucket_sums(p, y, w, indices, start, stop, n_bins, sums)
             for v in range(n_bins):
                 mass = sums[v, 0]
-                if mass <= 0.0 or mass < min_mass_frac * total:
+                if mass <= 0.0 or mass < min_mass_frac * total or mass < min_weight:
                     continue
                 delta = (sums[v, 1] - sums[v, 2]) / mass
                 if abs(delta) <= alpha:

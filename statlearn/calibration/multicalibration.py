@@ -43,10 +43,11 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
     The iterative patching algorithm of Hebert-Johnson et al. (2018): the
     predictions are cut into ``n_bins`` equal-width buckets; for every group
     ``S`` and bucket ``v`` whose cell ``S_v`` holds at least
-    ``alpha / n_bins`` of the group's weight, if the mean residual
+    ``alpha / n_bins`` of the group's weight (and at least
+    ``min_cell_size``), if the mean residual
     ``mean(y - p | S_v)`` exceeds ``alpha`` in absolute value, every
     prediction in the cell is shifted by that residual (and clipped to
-    [0, 1]). Passes over all groups repeat until one makes no update (or
+    ``[eps, 1 - eps]``). Passes over all groups repeat until one makes no update (or
     ``max_iter`` passes). Prediction replays the recorded
     ``(group, bucket, shift)`` updates in order, so rows that belong to no
     group are never changed.
@@ -66,6 +67,14 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         Number of equal-width buckets (``1 / lambda``).
     max_iter : int, default=100
         Maximal number of passes over the groups.
+    min_cell_size : float, default=20
+        Cells with less total sample weight (rows, with unit weights) are not
+        checked. HKRR's rule alone (``min_cell_size=0``) patches cells of one
+        or two rows on finite samples, which moves predictions to 0 or 1 and
+        fits noise.
+    eps : float, default=0.01
+        Patched predictions are projected onto ``[eps, 1 - eps]`` (HKRR:
+        ``eps=0``, the projection onto [0, 1]); keeps the log loss finite.
     random_state : int, RandomState instance or None, default=None
         Seeds the (random) order in which groups are visited in each pass.
 
@@ -129,14 +138,19 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         "alpha": [Interval("real", 0, 1, closed="neither")],
         "n_bins": [Interval("integral", 1, None, closed="left")],
         "max_iter": [Interval("integral", 1, None, closed="left")],
+        "min_cell_size": [Interval("real", 0, None, closed="left")],
+        "eps": [Interval("real", 0, 0.5, closed="left")],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, estimator=None, alpha=0.05, n_bins=10, max_iter=100, random_state=None):
+    def __init__(self, estimator=None, alpha=0.05, n_bins=10, max_iter=100, min_cell_size=20,
+                 eps=0.01, random_state=None):
         self.estimator = estimator
         self.alpha = alpha
         self.n_bins = n_bins
         self.max_iter = max_iter
+        self.min_cell_size = min_cell_size
+        self.eps = eps
         self.random_state = random_state
 
     def __sklearn_tags__(self):
@@ -174,6 +188,9 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         proba = np.asarray(est.predict_proba(X), dtype=np.float64)
         col = int(np.flatnonzero(np.asarray(est.classes_) == self.classes_[1])[0])
         return np.clip(proba[:, col], 0.0, 1.0).copy()
+
+    def _bounds(self):
+        return float(self.eps), 1.0 - float(self.eps)
 
     def _groups(self, groups, n_samples):
         if groups is None:
@@ -263,7 +280,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         indptr, indices = _csr_groups(G)
         n_iter, updates = _kernels.hkrr_fit(
             p, y01, w, indptr, indices, int(self.n_bins), float(self.alpha),
-            float(self.alpha) / self.n_bins, int(self.max_iter), orders, 0.0, 1.0,
+            float(self.alpha) / self.n_bins, float(self.min_cell_size), int(self.max_iter), orders, *self._bounds(),
         )
         self.n_iter_ = int(n_iter)
         self.updates_ = updates
@@ -275,7 +292,8 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         indptr, indices = _csr_groups(G)
         orders = np.arange(G.shape[1], dtype=np.int64)[None, :]
         _, upd = _kernels.hkrr_fit(p.copy(), y, w, indptr, indices, int(self.n_bins), float(self.alpha),
-                                   float(self.alpha) / self.n_bins, 1, orders, 0.0, 1.0)
+                                   float(self.alpha) / self.n_bins, float(self.min_cell_size), 1, orders,
+                                   *self._bounds())
         return upd.shape[0] == 0
 
     def predict_proba(self, X, groups=None):
@@ -298,7 +316,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         p = self._base_proba(X, reset=False)
         G = self._groups(groups, p.shape[0])
         indptr, indices = _csr_groups(G)
-        _kernels.hkrr_apply(p, indptr, indices, self.updates_, int(self.n_bins), 0.0, 1.0)
+        _kernels.hkrr_apply(p, indptr, indices, self.updates_, int(self.n_bins), *self._bounds())
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X, groups=None):

@@ -79,7 +79,7 @@ def group_stats(p, y, w, G, n_bins):
     return out
 
 
-def hkrr(p, y, w, G, n_bins, alpha, max_iter, orders):
+def hkrr(p, y, w, G, n_bins, alpha, max_iter, orders, min_weight=0.0, lo=0.0, hi=1.0):
     """Plain Python HKRR patching loop (exact cell means); returns (p, updates, n_iter)."""
     p = p.copy()
     updates = []
@@ -96,12 +96,12 @@ def hkrr(p, y, w, G, n_bins, alpha, max_iter, orders):
                 b = np.clip((p[S] * n_bins).astype(int), 0, n_bins - 1)
                 cell = S[b == v]
                 mass = w[cell].sum()
-                if mass <= 0 or mass < alpha / n_bins * total:
+                if mass <= 0 or mass < alpha / n_bins * total or mass < min_weight:
                     continue
                 delta = (np.sum(w[cell] * y[cell]) - np.sum(w[cell] * p[cell])) / mass
                 if abs(delta) <= alpha:
                     continue
-                p[cell] = np.clip(p[cell] + delta, 0, 1)
+                p[cell] = np.clip(p[cell] + delta, lo, hi)
                 updates.append((g, v, delta))
                 changed = True
         if not changed:

@@ -31,7 +31,7 @@ def test_kernel_matches_python_twin(rng):
     orders = np.array([rng.permutation(m) for _ in range(50)])
     indptr, indices = _csr_groups(G)
     p = p0.copy()
-    n_iter, upd = _kernels.hkrr_fit(p, y, w, indptr, indices, nb, 0.05, 0.005, 50, orders, 0.0, 1.0)
+    n_iter, upd = _kernels.hkrr_fit(p, y, w, indptr, indices, nb, 0.05, 0.005, 0.0, 50, orders, 0.0, 1.0)
     p_ref, upd_ref, n_iter_ref = _oracles.hkrr(p0, y, w, G, nb, 0.05, 50, orders)
     assert n_iter == n_iter_ref and upd.shape == upd_ref.shape and upd.shape[0] > 5
     np.testing.assert_array_equal(upd[:, :2], upd_ref[:, :2])
@@ -42,6 +42,13 @@ def test_kernel_matches_python_twin(rng):
     _kernels.hkrr_apply(q, indptr, indices, upd, nb, 0.0, 1.0)
     np.testing.assert_allclose(q, p, rtol=0, atol=1e-12)
     np.testing.assert_allclose(_oracles.hkrr_apply(p0, G, upd, nb), p, rtol=0, atol=1e-10)
+    # minimal cell weight and projection bounds
+    p = p0.copy()
+    n_iter, upd = _kernels.hkrr_fit(p, y, w, indptr, indices, nb, 0.03, 0.003, 25.0, 50, orders, 0.02, 0.98)
+    p_ref, upd_ref, n_iter_ref = _oracles.hkrr(p0, y, w, G, nb, 0.03, 50, orders, 25.0, 0.02, 0.98)
+    assert n_iter == n_iter_ref and upd.shape == upd_ref.shape and upd.shape[0] > 5
+    np.testing.assert_allclose(upd, upd_ref, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(p, p_ref, rtol=0, atol=1e-10)
 
 
 def test_training_cells_meet_tolerance(problem):
@@ -49,13 +56,23 @@ def test_training_cells_meet_tolerance(problem):
     p = base.predict_proba(d.data[tr])[:, 1]
     G, y = d.groups[tr], d.target[tr]
     alpha = 0.05
-    mc = MultiCalibrator(alpha=alpha, n_bins=10, random_state=0).fit(p[:, None], y, groups=G)
+    # pure HKRR: no minimal cell size, projection onto [0, 1]
+    mc = MultiCalibrator(alpha=alpha, n_bins=10, min_cell_size=0, eps=0.0, random_state=0)
+    mc.fit(p[:, None], y, groups=G)
     assert mc.converged_ and mc.n_iter_ >= 2 and mc.updates_.shape[0] > 0
     before = multicalibration_error(y, p, G, n_bins=10, alpha=alpha)
     q = mc.predict_proba(p[:, None], groups=G)[:, 1]
     after = multicalibration_error(y, q, G, n_bins=10, alpha=alpha)
     assert before.worst_cell_error > alpha
     assert after.worst_cell_error <= alpha + 1e-12
+    # defaults: every cell with at least 20 rows (and the HKRR mass) meets the tolerance
+    mc = MultiCalibrator(alpha=alpha, random_state=0).fit(p[:, None], y, groups=G)
+    assert mc.converged_
+    q = mc.predict_proba(p[:, None], groups=G)[:, 1]
+    res = multicalibration_error(y, q, G, n_bins=10, alpha=alpha)
+    big = res.counted & (res.cell_weight >= 20)
+    assert np.nanmax(np.abs(res.cell_error[big])) <= alpha + 1e-12
+    assert ((q >= 0.01) | (q == p)).all()
 
 
 def test_held_out_group_error_drops(problem):
@@ -111,7 +128,8 @@ def test_rows_in_no_group_never_change(seed, n_bins):
     p = rng.uniform(size=n)
     G = rng.uniform(size=(n, 3)) < 0.3
     y = (rng.uniform(size=n) < np.clip(p + 0.3 * G[:, 0] - 0.3 * G[:, 1], 0, 1)).astype(int)
-    mc = MultiCalibrator(alpha=0.02, n_bins=n_bins, random_state=seed).fit(p[:, None], y, groups=G)
+    mc = MultiCalibrator(alpha=0.02, n_bins=n_bins, min_cell_size=0, eps=0.0, random_state=seed)
+    mc.fit(p[:, None], y, groups=G)
     q = mc.predict_proba(p[:, None], groups=G)[:, 1]
     none = ~G.any(axis=1)
     np.testing.assert_array_equal(q[none], p[none])
@@ -150,6 +168,8 @@ def test_bad_input(problem):
         MultiCalibrator().fit(p[:, None], np.arange(len(y)) % 3)
     with pytest.raises(ValueError, match="`alpha` must be a float in"):
         MultiCalibrator(alpha=0).fit(p[:, None], y)
+    with pytest.raises(ValueError, match="`eps` must be a float in"):
+        MultiCalibrator(eps=0.7).fit(p[:, None], y)
     with pytest.raises(ValueError, match="`n_bins` must be an int"):
         MultiCalibrator(n_bins=0).fit(p[:, None], y)
     with pytest.raises(ValueError, match="`groups` must have"):
