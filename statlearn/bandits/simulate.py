@@ -178,28 +178,35 @@ def simulate(policy, environment, horizon, n_runs=1, random_state=None, n_jobs=N
 
         outs = Parallel(n_jobs=n_jobs)(delayed(runner)(policy, environment, horizon, ps, es) for ps, es in seeds)
 
-    rep = environment.repeated_play_losses(horizon)
-    best = int(np.argmin(rep.sum(axis=1)))
-    comparator = np.cumsum(rep[best])
-    best_saturated = float(environment.saturated_losses().min())
+    # comparator: the best arm repeated from an empty history (its tally saturates after m plays)
+    m = int(environment._eip[1])
+    warm = environment.repeated_play_losses(max(m, 1))  # (n_arms, m); the last column is saturated
+    saturated = warm[:, -1]
+    best_saturated = float(saturated.min())
+    n_warm = min(m, horizon)
+    totals = warm[:, :n_warm].sum(axis=1) + saturated * (horizon - n_warm)
+    best = int(np.argmin(totals))
+    comparator = np.empty(horizon)
+    comparator[:n_warm] = np.cumsum(warm[best, :n_warm])
+    if horizon > n_warm:
+        comparator[n_warm:] = comparator[n_warm - 1] + saturated[best] * np.arange(1, horizon - n_warm + 1)
     rounds = np.arange(1, horizon + 1)
-    frames = []
     name = repr(policy) if label is None else str(label)
-    for r, (arms, losses, means) in enumerate(outs):
-        cum = np.cumsum(means)
-        frames.append(pd.DataFrame({
-            "policy": name,
-            "run": r,
-            "round": rounds,
-            "arm": arms,
-            "loss": losses,
-            "expected_loss": means,
-            "pseudo_regret": cum - best_saturated * rounds,
-            "policy_regret": cum - comparator,
-        }))
-    out = pd.concat(frames, ignore_index=True)
-    out["policy"] = out["policy"].astype("category")
-    return out[_COLUMNS]
+    n = horizon * n_runs
+    arms = np.concatenate([o[0] for o in outs]) if n_runs > 1 else outs[0][0]
+    losses = np.concatenate([o[1] for o in outs]) if n_runs > 1 else outs[0][1]
+    means = np.concatenate([o[2] for o in outs]) if n_runs > 1 else outs[0][2]
+    cum = np.cumsum(means.reshape(n_runs, horizon), axis=1)
+    return pd.DataFrame({
+        "policy": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[name]),
+        "run": np.repeat(np.arange(n_runs), horizon),
+        "round": np.tile(rounds, n_runs),
+        "arm": arms,
+        "loss": losses,
+        "expected_loss": means,
+        "pseudo_regret": (cum - best_saturated * rounds).ravel(),
+        "policy_regret": (cum - comparator).ravel(),
+    }, columns=_COLUMNS, copy=False)
 
 
 def plot_regret(results, metric="policy_regret", *, band=0.8, ax=None, max_points=400):
