@@ -17,11 +17,13 @@ from .metrics import (
     smooth_ece,
 )
 from .multicalibration import MultiCalibrator
+from .plotting import ReliabilityDisplay
 
 __all__ = [
     "BrierDecomposition",
     "CalibrationStats",
     "MultiCalibrator",
+    "ReliabilityDisplay",
     "balance_score",
     "brier_decomposition",
     "brier_score",

@@ -1,0 +1,45 @@
+import matplotlib
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from statlearn.calibration import MultiCalibrator, ReliabilityDisplay, calibration_curve
+from statlearn.datasets import make_miscalibrated_predictions
+
+matplotlib.use("Agg")
+
+
+def test_from_predictions_matches_calibration_curve():
+    y, p, q = make_miscalibrated_predictions(3000, random_state=0)
+    disp = ReliabilityDisplay.from_predictions(y, p, n_bins=12, strategy="quantile", smooth=True,
+                                               n_bootstrap=30, random_state=0, name="model")
+    pt, pp, c = calibration_curve(y, p, n_bins=12, strategy="quantile", return_counts=True)
+    np.testing.assert_array_equal(disp.prob_true, pt)
+    np.testing.assert_array_equal(disp.counts, c)
+    s = disp.smooth
+    assert (s["lower"] <= s["curve"] + 1e-12).all() and (s["curve"] <= s["upper"] + 1e-12).all()
+    # the smoothed curve follows the true calibration map q(p) = expit(1.6 logit p + 0.2)
+    t = s["t"][(s["t"] > 0.15) & (s["t"] < 0.7)]
+    curve = s["curve"][(s["t"] > 0.15) & (s["t"] < 0.7)]
+    truth = 1 / (1 + np.exp(-(1.6 * np.log(t / (1 - t)) + 0.2)))
+    assert np.max(np.abs(curve - truth)) < 0.08
+    assert disp.ax_.get_xlabel() == "mean predicted probability"
+    assert disp.figure_ is disp.ax_.figure
+
+
+def test_from_estimator_and_groups():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 3))
+    y = (rng.uniform(size=600) < 1 / (1 + np.exp(-X[:, 0]))).astype(int)
+    lr = LogisticRegression().fit(X, y)
+    disp = ReliabilityDisplay.from_estimator(lr, X, y, n_bins=5)
+    assert disp.line_.get_label() == "LogisticRegression"
+    G = np.column_stack([X[:, 1] > 0, X[:, 1] <= 0, np.zeros(600, bool)])
+    p = lr.predict_proba(X)[:, 1]
+    mc = MultiCalibrator(random_state=0).fit(p[:, None], y, groups=G)
+    out = ReliabilityDisplay.from_groups(y, {"base": p, "after": mc.predict_proba(p[:, None], groups=G)[:, 1]}, G,
+                                         n_bins=5)
+    assert list(out) == ["group_0", "group_1", "group_2"]
+    assert len(out["group_0"]) == 2 and out["group_2"] == []
+    with pytest.raises(TypeError, match="predict_proba"):
+        ReliabilityDisplay.from_estimator(object(), X, y)
