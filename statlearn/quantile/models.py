@@ -26,7 +26,9 @@ def _level_param(estimator):
     if "quantile" in params:
         loss = params.get("loss", "quantile")
         return "quantile" if loss in ("quantile", None) or "loss" not in params else None
-    if "alpha" in params and (params.get("loss") == "quantile" or params.get("objective") == "quantile"):
+    if "alpha" in params and params.get("loss") == "quantile":
+        return "alpha"
+    if params.get("objective") == "quantile":  # LightGBM: `alpha` is a keyword parameter
         return "alpha"
     return None
 

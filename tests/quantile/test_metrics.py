@@ -6,6 +6,7 @@ from hypothesis.extra.numpy import arrays
 from sklearn.metrics import mean_pinball_loss
 
 from statlearn.quantile import (
+    _kernels,
     coverage,
     crossing_rate,
     interval_score,
@@ -14,7 +15,6 @@ from statlearn.quantile import (
     quantile_calibration_error,
     weighted_interval_score,
 )
-from statlearn.quantile import _kernels
 from tests.quantile import _oracles
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)

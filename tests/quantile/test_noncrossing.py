@@ -8,6 +8,7 @@ from sklearn.linear_model import LinearRegression, QuantileRegressor
 
 from statlearn.quantile import (
     NonCrossingQuantileRegressor,
+    _kernels,
     isotonic_quantiles,
     minmax_quantiles,
     pinball_loss,
@@ -15,7 +16,6 @@ from statlearn.quantile import (
     sort_quantiles,
     weighted_interval_score,
 )
-from statlearn.quantile import _kernels
 from tests.quantile import _oracles
 
 finite = st.floats(-100, 100, allow_nan=False, allow_infinity=False)
