@@ -48,6 +48,45 @@ def rls_update(P, theta, x, y):
 
 
 @njit(cache=True)
+def rls_learn_one(P, theta, x, y, fit_intercept):
+    """Learn one row ``x`` (without the constant); the constant 1 is implicit when fitting an intercept.
+
+    Returns the forecast made before the update, or NaN (and no update) when
+    ``x`` or ``y`` is not finite.
+    """
+    k = theta.shape[0]
+    d = x.shape[0]
+    if not math.isfinite(y):
+        return math.nan
+    for i in range(d):
+        if not math.isfinite(x[i]):
+            return math.nan
+    u = np.empty(k)
+    pred = 0.0
+    for i in range(k):
+        xi = x[i] if i < d else 1.0
+        pred += theta[i] * xi
+        s = 0.0
+        for j in range(d):
+            s += P[i, j] * x[j]
+        if fit_intercept:
+            s += P[i, d]
+        u[i] = s
+    denom = 1.0
+    for i in range(d):
+        denom += x[i] * u[i]
+    if fit_intercept:
+        denom += u[d]
+    resid = (y - pred) / denom
+    for i in range(k):
+        ui = u[i] / denom
+        for j in range(k):
+            P[i, j] -= ui * u[j]
+        theta[i] += u[i] * resid
+    return pred
+
+
+@njit(cache=True)
 def rls_run(P, theta, X, y, preds):
     """Prequential run of one ridge learner over the rows of ``X``; forecasts into ``preds``."""
     for t in range(X.shape[0]):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -102,7 +101,6 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         self._P = np.eye(d) / float(self.alpha)
         self._theta = np.zeros(d)
         self._chunks = []
-        self._buf = np.ones(d)
         self.n_samples_seen_ = 0
         self._sync()
 
@@ -191,17 +189,14 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
     # ------------------------------------------------------------------ #
     def _row(self, x):
         if isinstance(x, dict):
-            keys = getattr(self, "_keys", None)
+            keys = self.__dict__.get("_keys")
             if keys is None:
                 keys = self._keys = list(x)
             try:
-                vals = [x[k] for k in keys]
+                return np.fromiter(map(x.__getitem__, keys), np.float64, len(keys))
             except KeyError as exc:
                 raise ValueError(f"`x` is missing feature {exc.args[0]!r}; expected keys {keys}.") from None
-        else:
-            vals = x
-        row = np.asarray(vals, dtype=np.float64).ravel()
-        return row
+        return np.asarray(x, dtype=np.float64).ravel()
 
     def learn_one(self, x, y):
         """Learn one row (River-style).
@@ -218,23 +213,31 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         self : OnlineRidge
             The updated model.
         """
-        row = self._row(x)
-        if not isinstance(y, numbers.Real) or not math.isfinite(y):
-            raise ValueError(f"`y` must be a finite real number; got {y!r}.")
-        if not hasattr(self, "coef_"):
+        state = self.__dict__
+        theta = state.get("_theta")
+        if theta is None or "coef_" not in state:
+            row = self._row(x)
             self.n_features_in_ = row.shape[0]
             self._reset(row.shape[0])
-        if row.shape[0] != self.n_features_in_:
-            raise ValueError(f"`x` must have {self.n_features_in_} features; got {row.shape[0]}.")
-        buf = self._buf
-        buf[: row.shape[0]] = row
-        if not math.isfinite(buf.sum()):
+            theta = self._theta
+        else:
+            row = self._row(x)
+        n_features = self.n_features_in_
+        if row.shape[0] != n_features:
+            raise ValueError(f"`x` must have {n_features} features; got {row.shape[0]}.")
+        try:
+            y = float(y)
+        except (TypeError, ValueError):
+            raise ValueError(f"`y` must be a finite real number; got {y!r}.") from None
+        pred = _kernels.rls_learn_one(self._P, theta, row, y, self.fit_intercept)
+        if pred != pred:
+            if not math.isfinite(y):
+                raise ValueError(f"`y` must be a finite real number; got {y!r}.")
             raise ValueError(f"`x` must not contain NaN or inf; got {row.tolist()}.")
-        pred = _kernels.rls_update(self._P, self._theta, buf, float(y))
         self._chunks.append(pred)
         self.n_samples_seen_ += 1
-        self.coef_ = self._theta[: self.n_features_in_]
-        self.intercept_ = float(self._theta[-1]) if self.fit_intercept else 0.0
+        self.coef_ = theta[:n_features]
+        self.intercept_ = float(theta[n_features]) if self.fit_intercept else 0.0
         return self
 
     def predict_one(self, x):
@@ -251,8 +254,9 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
             The forecast.
         """
         row = self._row(x)
-        if not hasattr(self, "coef_"):
+        coef = self.__dict__.get("coef_")
+        if coef is None:
             return 0.0
-        if row.shape[0] != self.n_features_in_:
-            raise ValueError(f"`x` must have {self.n_features_in_} features; got {row.shape[0]}.")
-        return float(row @ self.coef_ + self.intercept_)
+        if row.shape[0] != coef.shape[0]:
+            raise ValueError(f"`x` must have {coef.shape[0]} features; got {row.shape[0]}.")
+        return float(row @ coef) + self.intercept_

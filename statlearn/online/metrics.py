@@ -15,6 +15,11 @@ from statlearn._validation import (
 
 __all__ = ["group_regret", "group_regret_curves", "plot_group_regret"]
 
+# Singular values below _RCOND * the largest count as zero. With lstsq's default (machine
+# epsilon), exactly collinear designs (e.g. a group indicator that is constant on its own
+# group) keep a noise direction with a huge coefficient and return a worse fit.
+_RCOND = 1e-6
+
 
 def _inputs(y, predictions, X, groups, always_on):
     y = check_finite_array(y, name="y", ndim=1)
@@ -35,13 +40,22 @@ def _design(X, fit_intercept):
     return np.column_stack([X, np.ones(X.shape[0])]) if fit_intercept else X
 
 
+def _min_sse(A, b, yy):
+    """Least-squares residual sum of squares from the Gram matrix, via its pseudo-inverse."""
+    w, V = np.linalg.eigh(A)
+    keep = w > max(w[-1], 0.0) * _RCOND**2  # same rank decision as `lstsq(cond=_RCOND)`
+    c = V[:, keep].T @ b
+    return max(yy - float(c @ (c / w[keep])), 0.0)
+
+
 def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_on=True):
     """Per-group cumulative squared loss and regret against hindsight least squares.
 
     For each group ``g``, the regret is the cumulative squared loss of
     ``predictions`` on the rows of ``g`` minus the residual sum of squares of
     the best unregularised least-squares fit on those rows in hindsight
-    (``scipy.linalg.lstsq``). Negative regret means the online forecasts beat
+    (``scipy.linalg.lstsq``, singular values below ``1e-6`` times the
+    largest treated as zero, so collinear designs are handled). Negative regret means the online forecasts beat
     every fixed linear model on that group.
 
     Parameters
@@ -103,7 +117,7 @@ def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_o
         n_g = int(m.sum())
         loss = float(np.sum((predictions[m] - y[m]) ** 2))
         if n_g:
-            beta = scipy.linalg.lstsq(Z[m], y[m], lapack_driver="gelsy")[0]
+            beta = scipy.linalg.lstsq(Z[m], y[m], cond=_RCOND)[0]
             best = float(np.sum((Z[m] @ beta - y[m]) ** 2))
         else:
             best = 0.0
@@ -120,8 +134,8 @@ def group_regret_curves(y, predictions, X, groups=None, *, n_checkpoints=100, fi
     At each checkpoint ``t`` (evenly spaced rounds), the regret of group
     ``g`` is its cumulative squared loss over the first ``t`` rounds minus
     the least-squares residual sum of squares of those of its rows. The
-    least-squares fit is solved from the accumulated Gram matrix (the
-    pseudo-inverse handles rank deficiency).
+    least-squares fit is solved from the accumulated Gram matrix (its
+    eigendecomposition gives the pseudo-inverse, so rank deficiency is fine).
 
     Parameters
     ----------
@@ -189,8 +203,7 @@ def group_regret_curves(y, predictions, X, groups=None, *, n_checkpoints=100, fi
                 b[j] += Zm.T @ ys[m]
                 yy[j] += ys[m] @ ys[m]
                 loss[j] += ls[m].sum()
-            beta = np.linalg.lstsq(A[j], b[j], rcond=None)[0]
-            best = max(yy[j] - b[j] @ beta, 0.0)
+            best = _min_sse(A[j], b[j], yy[j])
             out[c, j] = loss[j] - best
         start = end
     return pd.DataFrame(out, index=pd.Index(ends, name="round"), columns=names)

@@ -71,3 +71,13 @@ def test_bad_input(rng):
         group_regret(np.where(y > 1, np.nan, y), preds, X, groups)
     with pytest.raises(ValueError, match="groups"):
         group_regret(y, preds, X, groups.iloc[:10])
+
+
+def test_rank_deficient_design(rng):
+    # duplicated columns (e.g. group indicators that repeat one-hot features) are fine
+    X, y, preds, groups = _data(rng)
+    Xd = np.column_stack([X, X[:, :1], groups.to_numpy().astype(float)])
+    table = group_regret(y, preds, Xd, groups)
+    curves = group_regret_curves(y, preds, Xd, groups, n_checkpoints=4)
+    np.testing.assert_allclose(curves.iloc[-1].to_numpy(), table["regret"].to_numpy(), rtol=1e-7, atol=1e-7)
+    assert np.all(table["hindsight_loss"] >= 0)
