@@ -20,7 +20,7 @@ from .metrics import (
     weighted_interval_score,
     weighted_interval_scorer,
 )
-from .models import MultiQuantileRegressor
+from .models import LinearQuantileRegressor, MultiQuantileRegressor
 from .noncrossing import (
     NonCrossingQuantileRegressor,
     isotonic_quantiles,
@@ -31,6 +31,7 @@ from .noncrossing import (
 
 __all__ = [
     "ConformalQuantileRegressor",
+    "LinearQuantileRegressor",
     "MultiQuantileRegressor",
     "NonCrossingQuantileRegressor",
     "QuantileAggregator",

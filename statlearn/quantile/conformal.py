@@ -21,6 +21,7 @@ from statlearn._validation import (
 )
 
 from . import _kernels
+from .aggregation import _is_frozen
 from .models import _median_index, _predict_levels
 from .noncrossing import _as_multi
 
@@ -90,7 +91,9 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         conformal quantile of its own residuals (one-sided validity per level).
         The middle level of an odd ``K`` is only shifted by ``"per-level"``.
     calibration_size : float in (0, 1) or int, default=0.25
-        Calibration share (or count) for ``method="split"``.
+        Calibration share (or count) for ``method="split"``. With a prefit
+        ``estimator`` wrapped in :class:`sklearn.frozen.FrozenEstimator`, every
+        row passed to ``fit`` is a calibration row and this is ignored.
     cv : int, default=5
         Folds for ``method="cv+"``.
     n_jobs : int, default=None
@@ -201,13 +204,17 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         if self.method == "split":
             cs = self.calibration_size
             n_cal = int(math.ceil(cs * n)) if isinstance(cs, float) else int(cs)
-            if n_cal < 1 or n - n_cal < 1:
+            if not _is_frozen(base) and (n_cal < 1 or n - n_cal < 1):
                 raise ValueError(
                     f"`calibration_size`={cs!r} leaves no rows to fit or to calibrate with n_samples={n}."
                 )
-            perm = rng.permutation(n)
-            cal, fit = perm[:n_cal], perm[n_cal:]
-            self.estimator_ = clone(base).fit(X[fit], y[fit])
+            if _is_frozen(base):  # a prefit model: every row calibrates
+                n_cal, cal = n, np.arange(n)
+                self.estimator_ = base
+            else:
+                perm = rng.permutation(n)
+                cal, fit = perm[:n_cal], perm[n_cal:]
+                self.estimator_ = clone(base).fit(X[fit], y[fit])
             Qs = _kernels.sort_rows(_predict_levels(self.estimator_, X[cal], q))
             E = self._scores(Qs, y[cal])
             self.shifts_ = self._split_shifts(E, q, n_cal)

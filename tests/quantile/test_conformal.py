@@ -29,10 +29,10 @@ def frozen_model():
 
 
 def test_split_shifts_equal_hand_written_cqr(frozen_model):
-    X, y = make_heteroscedastic_quantile(301, random_state=2)
-    cqr = ConformalQuantileRegressor(FrozenEstimator(frozen_model), quantiles=Q5, calibration_size=300,
-                                     random_state=3).fit(X, y)
-    cal = check_random_state(3).permutation(301)[:300]
+    X, y = make_heteroscedastic_quantile(300, random_state=2)
+    cqr = ConformalQuantileRegressor(FrozenEstimator(frozen_model), quantiles=Q5, random_state=3).fit(X, y)
+    assert cqr.n_calibration_ == 300
+    cal = np.arange(300)
     Qs = np.sort(frozen_model.predict_quantiles(X[cal]), axis=1)
     for a, b in [(0, 4), (1, 3)]:
         E = np.maximum(Qs[:, a] - y[cal], y[cal] - Qs[:, b])
@@ -48,15 +48,15 @@ def test_split_shifts_equal_hand_written_cqr(frozen_model):
 
 
 def test_per_level_and_asymmetric_shifts(frozen_model):
-    X, y = make_heteroscedastic_quantile(201, random_state=5)
-    cal = check_random_state(0).permutation(201)[:200]
+    X, y = make_heteroscedastic_quantile(200, random_state=5)
+    cal = np.arange(200)
     Qs = np.sort(frozen_model.predict_quantiles(X[cal]), axis=1)
-    per = ConformalQuantileRegressor(FrozenEstimator(frozen_model), quantiles=Q5, calibration_size=200,
+    per = ConformalQuantileRegressor(FrozenEstimator(frozen_model), quantiles=Q5,
                                      conformity_score="per-level", random_state=0).fit(X, y)
     for k, t in enumerate(Q5):
         R = y[cal] - Qs[:, k]
         assert per.shifts_[k] == pytest.approx(np.sort(R)[int(np.ceil(t * 201 - 1e-9)) - 1])
-    asym = ConformalQuantileRegressor(FrozenEstimator(frozen_model), quantiles=Q5, calibration_size=200,
+    asym = ConformalQuantileRegressor(FrozenEstimator(frozen_model), quantiles=Q5,
                                       conformity_score="cqr-asymmetric", random_state=0).fit(X, y)
     lo = np.sort(Qs[:, 1] - y[cal])[int(np.ceil(0.9 * 201 - 1e-9)) - 1]
     hi = np.sort(y[cal] - Qs[:, 3])[int(np.ceil(0.9 * 201 - 1e-9)) - 1]
@@ -69,19 +69,18 @@ def test_split_coverage_many_seeds(frozen_model, score):
     # Conditional on the fitted model, calibration and test rows are exchangeable, so
     # E[coverage] lies in [nominal, nominal + 1/(n_cal + 1)] for every pair.
     n_cal, n_test, seeds = 150, 400, 300
-    X, y = make_heteroscedastic_quantile((n_cal + 1 + n_test) * seeds, random_state=11)
+    X, y = make_heteroscedastic_quantile((n_cal + n_test) * seeds, random_state=11)
     raw_cov, pair_cov, level_cov, crossings = [], [], [], 0
     for s in range(seeds):
-        rows = slice(s * (n_cal + 1 + n_test), (s + 1) * (n_cal + 1 + n_test))
+        rows = slice(s * (n_cal + n_test), (s + 1) * (n_cal + n_test))
         Xs, ys = X[rows], y[rows]
-        est = ConformalQuantileRegressor(FrozenEstimator(frozen_model), quantiles=Q5, calibration_size=n_cal,
-                                         conformity_score=score, random_state=s).fit(Xs[:n_cal + 1],
-                                                                                     ys[:n_cal + 1])
-        Q = est.predict_quantiles(Xs[n_cal + 1:])
+        est = ConformalQuantileRegressor(FrozenEstimator(frozen_model), quantiles=Q5,
+                                         conformity_score=score, random_state=s).fit(Xs[:n_cal], ys[:n_cal])
+        Q = est.predict_quantiles(Xs[n_cal:])
         crossings += crossing_rate(Q) > 0
-        pair_cov.append(coverage(ys[n_cal + 1:], Q, per="pair"))
-        level_cov.append(coverage(ys[n_cal + 1:], Q, per="level"))
-        raw_cov.append(coverage(ys[n_cal + 1:], frozen_model.predict_quantiles(Xs[n_cal + 1:]), per="pair"))
+        pair_cov.append(coverage(ys[n_cal:], Q, per="pair"))
+        level_cov.append(coverage(ys[n_cal:], Q, per="level"))
+        raw_cov.append(coverage(ys[n_cal:], frozen_model.predict_quantiles(Xs[n_cal:]), per="pair"))
     pair_cov, level_cov = np.array(pair_cov), np.array(level_cov)
     nominal = np.array([0.9, 0.8])
     mean, se = pair_cov.mean(0), pair_cov.std(0, ddof=1) / np.sqrt(seeds)

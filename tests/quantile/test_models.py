@@ -68,3 +68,24 @@ def test_grid_search(data):
     est = MultiQuantileRegressor(HistGradientBoostingRegressor(loss="quantile", max_iter=10), quantiles=Q3)
     gs = GridSearchCV(est, {"estimator__max_depth": [2, 3]}, scoring=pinball_scorer, cv=2).fit(X, y)
     assert gs.best_estimator_.predict_quantiles(X).shape == (200, 3)
+
+
+def test_linear_quantile_regressor_equals_sklearn(data, rng):
+    from statlearn.quantile import LinearQuantileRegressor, pinball_loss
+
+    X, y = data
+    X = X * [1.0, 100.0, 0.01] + [0.0, 5.0, -3.0]  # badly scaled columns
+    s = rng.uniform(0.5, 2.0, size=y.size)
+    est = LinearQuantileRegressor(quantiles=Q3).fit(X, y, sample_weight=s)
+    for k, t in enumerate(Q3):
+        ref = QuantileRegressor(alpha=0.0, quantile=t).fit(X, y, sample_weight=s)
+        ours_loss = pinball_loss(y, est.predict_quantiles(X)[:, [k]], [t], sample_weight=s)
+        ref_loss = pinball_loss(y, ref.predict(X)[:, None], [t], sample_weight=s)
+        assert ours_loss <= ref_loss + 1e-9
+        assert ours_loss == pytest.approx(ref_loss, rel=1e-7)
+        np.testing.assert_allclose(est.coef_[k], ref.coef_, rtol=1e-5, atol=1e-7)
+        assert est.intercept_[k] == pytest.approx(ref.intercept_, rel=1e-5, abs=1e-6)
+    no_int = LinearQuantileRegressor(quantiles=[0.5], fit_intercept=False).fit(X, y)
+    assert no_int.intercept_[0] == 0.0
+    ref = QuantileRegressor(alpha=0.0, quantile=0.5, fit_intercept=False).fit(X, y)
+    np.testing.assert_allclose(no_int.coef_[0], ref.coef_, rtol=1e-5, atol=1e-7)
