@@ -22,16 +22,19 @@ def _find_bin(p, edges, uniform):
     """Bin of ``p`` for bins ``[e_k, e_{k+1})``, the last bin closed on the right."""
     nb = edges.shape[0] - 1
     if uniform:
-        b = int(p * nb)
+        x = p * nb
+        b = int(x)
         if b < 0:
             b = 0
         elif b > nb - 1:
             b = nb - 1
-        # make the arithmetic guess agree exactly with the edges array
-        while b > 0 and p < edges[b]:
-            b -= 1
-        while b < nb - 1 and p >= edges[b + 1]:
-            b += 1
+        fr = x - b
+        if fr < 1e-9 or fr > 1.0 - 1e-9:
+            # near an edge: make the arithmetic guess agree exactly with the edges array
+            while b > 0 and p < edges[b]:
+                b -= 1
+            while b < nb - 1 and p >= edges[b + 1]:
+                b += 1
         return b
     # binary search: number of interior edges <= p
     lo = 0
@@ -46,12 +49,29 @@ def _find_bin(p, edges, uniform):
 
 
 @njit(cache=True)
+def first_invalid_binary(p, y):
+    """Index of the first row with ``p`` outside [0, 1] (or NaN) or ``y`` not 0/1; -1 if none."""
+    for i in range(p.shape[0]):
+        pi = p[i]
+        if not (pi >= 0.0 and pi <= 1.0):
+            return i
+        yi = y[i]
+        if yi != 0 and yi != 1:
+            return i
+    return -1
+
+
+@njit(cache=True)
 def binned_stats(p, y, w, edges, uniform):
-    """Per-bin sufficient statistics, shape ``(n_bins, N_STATS)``."""
+    """Per-bin sufficient statistics, shape ``(n_bins, N_STATS)``.
+
+    An empty ``w`` means unit weights.
+    """
     nb = edges.shape[0] - 1
     out = np.zeros((nb, N_STATS))
+    unit = w.shape[0] == 0
     for i in range(p.shape[0]):
-        wi = w[i]
+        wi = 1.0 if unit else w[i]
         if wi == 0.0:
             continue
         pi = p[i]
@@ -63,6 +83,61 @@ def binned_stats(p, y, w, edges, uniform):
         out[b, 3] += wi * wi
         out[b, 4] += wi * pi * pi
         out[b, 5] += wi * pi * yi
+    return out
+
+
+@njit(cache=True)
+def binned_ece_stats(p, y, w, edges, uniform):
+    """The first four columns of :func:`binned_stats` (what the ECE needs), shape ``(n_bins, 4)``.
+
+    An empty ``w`` means unit weights (then fewer sums are accumulated).
+    """
+    nb = edges.shape[0] - 1
+    cnt = np.zeros(nb)
+    sy = np.zeros(nb)
+    sp = np.zeros(nb)
+    out = np.zeros((nb, 4))
+    if w.shape[0] == 0:
+        # four interleaved accumulators break the add-to-same-bin dependency chain
+        acc = np.zeros((4, nb, 3))
+        n = p.shape[0]
+        m = n - n % 4
+        for i in range(0, m, 4):
+            for k in range(4):
+                pi = p[i + k]
+                b = _find_bin(pi, edges, uniform)
+                acc[k, b, 0] += 1.0
+                acc[k, b, 1] += y[i + k]
+                acc[k, b, 2] += pi
+        for i in range(m, n):
+            b = _find_bin(p[i], edges, uniform)
+            acc[0, b, 0] += 1.0
+            acc[0, b, 1] += y[i]
+            acc[0, b, 2] += p[i]
+        for b in range(nb):
+            for k in range(4):
+                cnt[b] += acc[k, b, 0]
+                sy[b] += acc[k, b, 1]
+                sp[b] += acc[k, b, 2]
+            out[b, 0] = cnt[b]
+            out[b, 3] = cnt[b]
+    else:
+        sw2 = np.zeros(nb)
+        for i in range(p.shape[0]):
+            wi = w[i]
+            if wi == 0.0:
+                continue
+            b = _find_bin(p[i], edges, uniform)
+            cnt[b] += wi
+            sy[b] += wi * y[i]
+            sp[b] += wi * p[i]
+            sw2[b] += wi * wi
+        for b in range(nb):
+            out[b, 0] = cnt[b]
+            out[b, 3] = sw2[b]
+    for b in range(nb):
+        out[b, 1] = sy[b]
+        out[b, 2] = sp[b]
     return out
 
 

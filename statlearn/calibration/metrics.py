@@ -55,8 +55,28 @@ def _check_option(value, name, options):
     return value
 
 
-def _binary_inputs(y_true, y_prob, sample_weight):
-    """Validate binary labels, 1-D probabilities and weights."""
+_EMPTY = np.empty(0)
+
+
+def _binary_inputs(y_true, y_prob, sample_weight, *, unit_ok=False):
+    """Validate binary labels, 1-D probabilities and weights.
+
+    Numeric 1-D arrays with 0/1 labels take a one-pass compiled check; other
+    input (or any invalid value) goes through the full checks and their
+    error messages. With ``unit_ok`` and no weights, the weights returned
+    are an empty array meaning "all ones" (for :func:`_kernels.binned_stats`).
+    """
+    if (isinstance(y_prob, np.ndarray) and isinstance(y_true, np.ndarray) and y_prob.ndim == 1
+            and y_true.ndim == 1 and y_prob.dtype == np.float64 and y_true.dtype in (np.float64, np.int64)
+            and y_true.shape == y_prob.shape and y_prob.size > 0):
+        p = np.ascontiguousarray(y_prob)
+        y = np.ascontiguousarray(y_true)
+        if _kernels.first_invalid_binary(p, y) < 0:
+            if sample_weight is None:
+                w = _EMPTY if unit_ok else np.ones(p.shape[0])
+            else:
+                w = check_sample_weight(sample_weight, p.shape[0])
+            return y, p, w
     p = check_probabilities(y_prob, name="y_prob", ndim=(1, 2))
     if p.ndim == 2:
         if p.shape[1] == 1:
@@ -71,6 +91,8 @@ def _binary_inputs(y_true, y_prob, sample_weight):
     check_consistent_length(y_true=np.asarray(y_true), y_prob=p)
     y, _ = check_binary_target(y_true, name="y_true")
     w = check_sample_weight(sample_weight, p.shape[0])
+    if unit_ok and sample_weight is None:
+        w = _EMPTY
     return y, p, w
 
 
@@ -109,6 +131,8 @@ def _quantile_edges(p, w, n_bins):
     linspace(0, 1, n_bins + 1))``. Zero-weight predictions are ignored.
     """
     q = np.linspace(0.0, 1.0, n_bins + 1)
+    if w.shape[0] == 0:
+        return np.ascontiguousarray(np.percentile(p, q * 100), dtype=np.float64)
     pos = w > 0
     if pos.all() and (w == w[0]).all():
         edges = np.percentile(p, q * 100)
@@ -219,7 +243,7 @@ class CalibrationStats:
         -------
         stats : CalibrationStats
         """
-        y, p, w = _binary_inputs(y_true, y_prob, sample_weight)
+        y, p, w = _binary_inputs(y_true, y_prob, sample_weight, unit_ok=True)
         if isinstance(bins, numbers.Integral) and not isinstance(bins, bool):
             edges, uniform = _uniform_edges(_check_n_bins(bins, "bins")), True
         else:
@@ -500,7 +524,7 @@ def brier_decomposition(y_true, y_prob, *, n_bins=10, strategy="uniform", sample
     """
     n_bins = _check_n_bins(n_bins)
     _check_option(strategy, "strategy", ("uniform", "quantile"))
-    y, p, w = _binary_inputs(y_true, y_prob, sample_weight)
+    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, unit_ok=True)
     edges, uniform = _edges_for(p, w, n_bins, strategy)
     return CalibrationStats(edges, _kernels.binned_stats(p, y, w, edges, uniform)).brier_decomposition()
 
@@ -547,7 +571,7 @@ def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_w
     """
     n_bins = _check_n_bins(n_bins)
     _check_option(strategy, "strategy", ("uniform", "quantile"))
-    y, p, w = _binary_inputs(y_true, y_prob, sample_weight)
+    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, unit_ok=True)
     edges, uniform = _edges_for(p, w, n_bins, strategy)
     prob_true, prob_pred, counts = CalibrationStats(
         edges, _kernels.binned_stats(p, y, w, edges, uniform)).calibration_curve()
@@ -558,8 +582,9 @@ def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_w
 
 def _binary_ece(y, p, w, n_bins, strategy, norm, debias):
     edges, uniform = _edges_for(p, w, n_bins, strategy)
-    stats = CalibrationStats(edges, _kernels.binned_stats(p, y, w, edges, uniform))
-    return stats.expected_calibration_error(norm=norm, debias=debias)
+    sums = np.zeros((n_bins, _kernels.N_STATS))
+    sums[:, :4] = _kernels.binned_ece_stats(p, y, w, edges, uniform)
+    return CalibrationStats(edges, sums).expected_calibration_error(norm=norm, debias=debias)
 
 
 def _top_label(codes, P):
@@ -646,7 +671,7 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
     if debias and norm != "l2":
         raise ValueError(f"`debias=True` is defined for `norm='l2'` only (Kumar et al. 2019); got norm={norm!r}.")
     if target == "binary":
-        y, p, w = _binary_inputs(y_true, y_prob, sample_weight)
+        y, p, w = _binary_inputs(y_true, y_prob, sample_weight, unit_ok=True)
         return _binary_ece(y, p, w, n_bins, strategy, norm, debias)
     P = np.asarray(y_prob)
     if P.ndim == 1:
