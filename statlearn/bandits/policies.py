@@ -89,8 +89,9 @@ class _BasePolicy(_ParamsMixin):
         if arm.__class__ is not int or not 0 <= arm < self._k:
             arm = self._check_arm(arm)
         if self._needs_pending and arm != self._next:
+            chosen = "no select() yet" if self._next < 0 else self._next
             raise ValueError(
-                f"`arm` must be the arm returned by the last select() ({self._next}) because "
+                f"`arm` must be the arm returned by the last select() ({chosen}) because "
                 f"{type(self).__name__} schedules its plays; got {arm!r}."
             )
         if loss.__class__ is not float or loss - loss != 0.0:

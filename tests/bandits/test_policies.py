@@ -122,6 +122,17 @@ def test_params_clone_pickle_repr(policy):
     assert repr(clone) == repr(policy)
 
 
+def test_sklearn_clone():
+    from sklearn.base import clone
+
+    pol = BlockedPolicy(WeightedTallyingSE(3, horizon=90, memory_bound=4, random_state=2), block_size=2)
+    for _ in range(5):
+        pol.update(pol.select(), 0.1)
+    fresh = clone(pol)
+    assert repr(fresh) == repr(pol)
+    assert fresh.counts_.sum() == 0 and fresh.policy is not pol.policy
+
+
 def test_get_set_params_nested():
     pol = BlockedPolicy(UCB1(3), block_size=4)
     assert pol.get_params()["policy__n_arms"] == 3
