@@ -13,7 +13,10 @@ import numbers
 import numpy as np
 
 from . import _kernels as K
-from ._base import _check_float, _check_int, _check_random_state, _ParamsMixin, _Stream
+from ._base import _CHUNK, _check_float, _check_int, _check_random_state, _ParamsMixin
+
+_select = K.policy_select
+_update_select = K.policy_update_select
 
 __all__ = ["UCB1", "EXP3", "SuccessiveElimination", "WeightedTallyingSE", "BlockedPolicy"]
 
@@ -49,7 +52,8 @@ class _BasePolicy(_ParamsMixin):
         self._ip[:K.N_IP] = ip
         self._fp[:K.N_FP] = fp
         K.init_policy_state(self._ip, self._fp)
-        self._stream = _Stream(np.random.default_rng(self._seed()))
+        self._rng = np.random.default_rng(self._seed())
+        self._u = iter(())
         self._k = int(k)
         self._next = -1  # arm chosen for the coming round (-1: not chosen yet)
         return self
@@ -66,7 +70,7 @@ class _BasePolicy(_ParamsMixin):
         """
         arm = self._next
         if arm < 0:
-            arm = self._next = K.policy_select(self._ip, self._fp, self._stream.next())
+            arm = self._next = _select(self._ip, self._fp, self._draw())
         return arm
 
     def update(self, arm, loss):
@@ -86,7 +90,7 @@ class _BasePolicy(_ParamsMixin):
         self : object
             The updated policy.
         """
-        if arm.__class__ is not int or not 0 <= arm < self._k:
+        if arm.__class__ is not int or arm < 0 or arm >= self._k:
             arm = self._check_arm(arm)
         if self._needs_pending and arm != self._next:
             chosen = "no select() yet" if self._next < 0 else self._next
@@ -97,13 +101,20 @@ class _BasePolicy(_ParamsMixin):
         if loss.__class__ is not float or loss - loss != 0.0:
             loss = self._check_loss(loss)
         # update, then pre-compute the next selection in the same compiled call
-        st = self._stream
-        if st.pos >= len(st.buf):
-            st.refill()
-        u = st.buf[st.pos]
-        st.pos += 1
-        self._next = K.policy_update_select(self._ip, self._fp, arm, loss, u)
+        try:
+            u = next(self._u)
+        except StopIteration:
+            u = self._draw()
+        self._next = _update_select(self._ip, self._fp, arm, loss, u)
         return self
+
+    def _draw(self):
+        """Next uniform of the policy's stream (drawn in chunks; same numbers as one long draw)."""
+        try:
+            return next(self._u)
+        except StopIteration:
+            self._u = iter(self._rng.random(_CHUNK).tolist())
+            return next(self._u)
 
     def _check_arm(self, arm):
         k = self._k
