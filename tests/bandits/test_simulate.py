@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from statlearn.bandits import (
     EXP3,
@@ -165,3 +167,28 @@ def test_wtb_regret_grows_additively_in_memory_bound():
     # each extra burn-in round is paid about once per arm and phase: slope ~ K * n_phases
     slope = (cpr[-1] - cpr[0]) / (ms[-1] - ms[0])
     assert 0 < slope < 5 * 16
+
+
+@settings(max_examples=25)
+@given(
+    weights=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=5),
+    specs=st.lists(st.tuples(st.integers(0, 2), st.floats(0.0, 1.0), st.floats(-0.5, 0.5), st.floats(0.0, 3.0)),
+                   min_size=2, max_size=4),
+    noise=st.sampled_from(["bernoulli", "gaussian", "none"]),
+    policy_kind=st.sampled_from(["ucb1", "exp3", "se", "wtb", "blocked"]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_numba_equals_python_on_random_instances(weights, specs, noise, policy_kind, seed):
+    from statlearn.bandits import ExponentialLoss
+
+    fs = []
+    for kind, a, b, c in specs:
+        fs.append([LinearLoss(a, b), StepLoss(a, 1 - a, c), ExponentialLoss(a, abs(b), c)][kind])
+    env = TallyingEnvironment(fs, weights=weights, noise=noise)
+    k, horizon = len(fs), 150
+    policy = {"ucb1": UCB1(k), "exp3": EXP3(k, horizon), "se": SuccessiveElimination(k, horizon),
+              "wtb": WeightedTallyingSE(k, horizon, 3),
+              "blocked": BlockedPolicy(EXP3(k, horizon), block_size=3, burn_in=1)}[policy_kind]
+    fast = simulate(policy, env, horizon, random_state=seed, engine="numba")
+    slow = simulate(policy, env, horizon, random_state=seed, engine="python")
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
