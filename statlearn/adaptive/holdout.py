@@ -110,12 +110,12 @@ class _NoiseMechanism:
 
     @property
     def answers_(self):
-        """ndarray of shape (n_queries_,): every answer given so far."""
+        """ndarray of shape (n_queries,): every answer given so far."""
         return np.asarray(self._answers, dtype=float)
 
     @property
     def empirical_means_(self):
-        """ndarray of shape (n_queries_,): the exact empirical means behind the answers."""
+        """ndarray of shape (n_queries,): the exact empirical means behind the answers."""
         return np.asarray(self._true, dtype=float)
 
     @property
@@ -144,9 +144,9 @@ class LaplaceMechanism(_NoiseMechanism):
 
     Attributes
     ----------
-    answers_ : ndarray of shape (n_queries_,)
+    answers_ : ndarray of shape (n_queries,)
         The answers given so far (the query log).
-    empirical_means_ : ndarray of shape (n_queries_,)
+    empirical_means_ : ndarray of shape (n_queries,)
         The exact empirical means behind them.
     n_queries_ : int
         Number of answered queries.
@@ -199,9 +199,9 @@ class GaussianMechanism(_NoiseMechanism):
 
     Attributes
     ----------
-    answers_ : ndarray of shape (n_queries_,)
+    answers_ : ndarray of shape (n_queries,)
         The answers given so far (the query log).
-    empirical_means_ : ndarray of shape (n_queries_,)
+    empirical_means_ : ndarray of shape (n_queries,)
         The exact empirical means behind them.
     n_queries_ : int
         Number of answered queries.
@@ -284,9 +284,9 @@ class Thresholdout:
     ----------
     budget_remaining_ : float
         Overfitting answers still allowed (``inf`` without a budget).
-    answers_ : ndarray of shape (n_queries_,)
+    answers_ : ndarray of shape (n_queries,)
         Every answer given (NaN for refused queries).
-    touched_holdout_ : ndarray of bool of shape (n_queries_,)
+    touched_holdout_ : ndarray of bool of shape (n_queries,)
         Whether each answer came from the holdout (an overfitting answer).
     n_queries_ : int
         Number of queries asked since the last :meth:`reset`.
@@ -588,17 +588,17 @@ class Thresholdout:
     # ------------------------------------------------------------------- log
     @property
     def answers_(self):
-        """ndarray of shape (n_queries_,): every answer given (NaN when refused)."""
+        """ndarray of shape (n_queries,): every answer given (NaN when refused)."""
         return np.asarray(self._answers, dtype=float)
 
     @property
     def touched_holdout_(self):
-        """ndarray of bool of shape (n_queries_,): which answers used the holdout."""
+        """ndarray of bool of shape (n_queries,): which answers used the holdout."""
         return np.asarray(self._touched, dtype=bool)
 
     @property
     def train_means_(self):
-        """ndarray of shape (n_queries_,): training means of the queries asked."""
+        """ndarray of shape (n_queries,): training means of the queries asked."""
         return np.asarray(self._train, dtype=float)
 
     @property
