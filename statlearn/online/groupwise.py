@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.utils import metadata_routing
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
 
@@ -33,6 +35,13 @@ def _check_clip(clip):
 
 class _GroupwiseBase(BaseEstimator):
     """Shared machinery of the groupwise regressor and classifier."""
+
+    # `groups` is an ordinary argument, not routed metadata: no `set_*_request` methods.
+    __metadata_request__fit = {"groups": metadata_routing.UNUSED}
+    __metadata_request__partial_fit = {"groups": metadata_routing.UNUSED, "classes": metadata_routing.UNUSED}
+    __metadata_request__predict = {"groups": metadata_routing.UNUSED}
+    __metadata_request__predict_proba = {"groups": metadata_routing.UNUSED}
+    __metadata_request__score = {"groups": metadata_routing.UNUSED, "sample_weight": metadata_routing.UNUSED}
 
     _parameter_constraints = {
         "base": [None, OnlineRidge],
@@ -232,7 +241,7 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
         Cumulative instantaneous regret ``R`` of each expert against the mixture.
     group_counts_ : ndarray of shape (n_experts,)
         Rows each expert was awake on.
-    prequential_predictions_ : ndarray of shape (n_samples_seen_,)
+    prequential_predictions_ : ndarray of shape (n_samples_seen,)
         The combined forecast of each row, made before the row was learned.
     group_names_ : list of str
         Names of the groups (DataFrame columns, else ``group_0``, ...; ``"all"``
@@ -361,6 +370,27 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
         """
         return self._forecast(X, groups)
 
+    def score(self, X, y, groups=None, sample_weight=None):
+        """Coefficient of determination R^2 of :meth:`predict` on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features.
+        y : array-like of shape (n_samples,)
+            True targets.
+        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
+            Group membership.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R^2 of the forecasts.
+        """
+        return float(r2_score(y, self.predict(X, groups), sample_weight=sample_weight))
+
 
 class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
     """Binary probability forecasts with small regret on every (intersecting) group.
@@ -404,7 +434,7 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
         Cumulative instantaneous regret of each expert against the mixture.
     group_counts_ : ndarray of shape (n_experts,)
         Rows each expert was awake on.
-    prequential_predictions_ : ndarray of shape (n_samples_seen_,)
+    prequential_predictions_ : ndarray of shape (n_samples_seen,)
         Probability of the positive class forecast for each row before it was learned.
     group_names_ : list of str
         Names of the groups.
@@ -578,3 +608,24 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
         """
         p = self._forecast(X, groups)
         return self.classes_[(p > 0.5).astype(int)]
+
+    def score(self, X, y, groups=None, sample_weight=None):
+        """Accuracy of :meth:`predict` on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features.
+        y : array-like of shape (n_samples,)
+            True labels.
+        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
+            Group membership.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Fraction of correctly predicted labels.
+        """
+        return float(accuracy_score(y, self.predict(X, groups), sample_weight=sample_weight))

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.metrics import r2_score
+from sklearn.utils import metadata_routing
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from statlearn._validation import Interval, validate_params
@@ -51,7 +53,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         Number of features seen in the first call of ``fit``/``partial_fit``.
     n_samples_seen_ : int
         Rows learned so far.
-    prequential_predictions_ : ndarray of shape (n_samples_seen_,)
+    prequential_predictions_ : ndarray of shape (n_samples_seen,)
         The forecast of each row made before that row was learned.
 
     See Also
@@ -84,6 +86,9 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
     ...     {"x0": 0.0, "x1": 1.0, "x2": 0.0}) < -1.5
     True
     """
+
+    # `sample_weight` of `score` is not routed metadata: no `set_score_request` method.
+    __metadata_request__score = {"sample_weight": metadata_routing.UNUSED}
 
     _parameter_constraints = {
         "alpha": [Interval("real", 0, None, closed="neither")],
@@ -183,6 +188,25 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         check_is_fitted(self, "coef_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return X @ self.coef_ + self.intercept_
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R^2 of :meth:`predict` on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features.
+        y : array-like of shape (n_samples,)
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R^2 of the forecasts.
+        """
+        return float(r2_score(y, self.predict(X), sample_weight=sample_weight))
 
     # ------------------------------------------------------------------ #
     # River-style single-row API

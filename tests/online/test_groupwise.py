@@ -177,3 +177,15 @@ def test_beats_baseline_in_every_group_on_paper_synthetic(label):
         wins.append((ours < base).to_numpy())
     wins = np.array(wins)
     assert wins.all(), f"groups lost: {np.argwhere(~wins)}"
+
+
+def test_score_uses_groups(rng):
+    X, y, groups = _data(rng)
+    model = GroupwiseRegressor().fit(X, y, groups)
+    from sklearn.metrics import r2_score
+
+    assert model.score(X, y, groups) == pytest.approx(r2_score(y, model.predict(X, groups)))
+    yb = (y > np.median(y)).astype(int)
+    clf = GroupwiseClassifier().fit(X, yb, groups)
+    assert clf.score(X, yb, groups) == pytest.approx(np.mean(clf.predict(X, groups) == yb))
+    assert clf.score(X, yb, groups) > 0.6
