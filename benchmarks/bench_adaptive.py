@@ -23,14 +23,20 @@ PAPER = {"moments": 7.8e3, "beam_laws_mc": 29.9, "beam_laws_is": 13.9, "beam_sob
 
 # --------------------------------------------------------------------------- Part A
 def cell_freedman(n_signal, n_reps, n, d, seed=0):
-    from statlearn.adaptive import FREEDMAN_K_VALUES, freedman_experiment
+    from statlearn.adaptive import FREEDMAN_K_VALUES, Thresholdout, freedman_experiment
     from statlearn.datasets import make_freedman_holdout
 
     k_values = np.asarray(FREEDMAN_K_VALUES)
-    curves = {arm: {key: [] for key in ("train", "holdout", "fresh")} for arm in ("standard", "thresholdout")}
+    arms = ("standard", "thresholdout", "thresholdout_laplace")
+    curves = {arm: {key: [] for key in ("train", "holdout", "fresh")} for arm in arms}
     for r in range(n_reps):
         data = make_freedman_holdout(n, d, n_signal=n_signal, dtype=np.float32, random_state=seed + r)
+        # the Science supplement's Gaussian rule (default) ...
         res = freedman_experiment(*data, k_values=k_values, random_state=seed + r)
+        # ... and the paper's pseudo-code: Laplace noise, threshold noise redrawn after each overfit
+        lap = Thresholdout(threshold=4 / np.sqrt(n), sigma=1 / np.sqrt(n), noise="laplace", reset="on_overfit",
+                           random_state=seed + r)
+        res["thresholdout_laplace"] = freedman_experiment(*data, k_values=k_values, thresholdout=lap)["thresholdout"]
         del data
         for arm in curves:
             for key in curves[arm]:
@@ -46,9 +52,12 @@ def cell_freedman(n_signal, n_reps, n, d, seed=0):
     std_f = np.mean(curves["standard"]["fresh"], axis=0)[i500]
     thr_h = np.mean(curves["thresholdout"]["holdout"], axis=0)[i500]
     thr_f = np.mean(curves["thresholdout"]["fresh"], axis=0)[i500]
+    lap_h = np.mean(curves["thresholdout_laplace"]["holdout"], axis=0)[i500]
+    lap_f = np.mean(curves["thresholdout_laplace"]["fresh"], axis=0)[i500]
     size = f"n=d={n}, {n_reps} reps"
     out.append(record("quality", experiment=f"signal={n_signal}", k=500, standard_holdout=std_h,
-                      standard_fresh=std_f, thresholdout_holdout=thr_h, thresholdout_fresh=thr_f, n_reps=n_reps))
+                      standard_fresh=std_f, thresholdout_holdout=thr_h, thresholdout_fresh=thr_f, laplace_holdout=lap_h,
+                      laplace_fresh=lap_f, n_reps=n_reps))
     if n_signal == 0:
         out.append(headline(f"Freedman no signal: standard holdout acc. at k=500 ({size})", std_h,
                             "about 0.63 (paper > 0.63; >= 0.60)", std_h >= 0.60))
@@ -277,10 +286,11 @@ def _plot_freedman(curves, outdir):
     import matplotlib.pyplot as plt
 
     exps = sorted({r["experiment"] for r in curves})
-    fig, axes = plt.subplots(len(exps), 2, figsize=(10, 3.6 * len(exps)), squeeze=False, sharey=True)
+    arms = ("standard", "thresholdout", "thresholdout_laplace")
+    fig, axes = plt.subplots(len(exps), 3, figsize=(14, 3.6 * len(exps)), squeeze=False, sharey=True)
     colors = {"train": "tab:blue", "holdout": "tab:orange", "fresh": "tab:green"}
     for i, exp in enumerate(exps):
-        for j, arm in enumerate(("standard", "thresholdout")):
+        for j, arm in enumerate(arms):
             ax = axes[i, j]
             for r in curves:
                 if r["experiment"] != exp or r["arm"] != arm:
@@ -290,7 +300,9 @@ def _plot_freedman(curves, outdir):
                 ax.fill_between(k, m - s, m + s, color=colors[r["set"]], alpha=0.2)
             ax.axhline(0.5, color="grey", lw=0.5)
             ax.set_ylim(0.45, 0.75)
-            ax.set_title(f"{arm} holdout, {exp} ({r['n_reps']} reps)")
+            title = {"standard": "standard holdout", "thresholdout": "Thresholdout (Gaussian, Science code)",
+                     "thresholdout_laplace": "Thresholdout (Laplace, paper)"}[arm]
+            ax.set_title(f"{title}, {exp} ({r['n_reps']} reps)", fontsize=9)
             ax.set_xlabel("number of selected variables k")
             ax.set_ylabel("accuracy")
             ax.legend(loc="upper left")
@@ -333,7 +345,8 @@ def report(records, outdir):
         rows = [r for r in records if r["kind"] == "quality" and "standard_holdout" in r]
         if rows:
             parts.append(markdown_table(rows, ["experiment", "k", "standard_holdout", "standard_fresh",
-                                               "thresholdout_holdout", "thresholdout_fresh", "n_reps"], ".3f"))
+                                               "thresholdout_holdout", "thresholdout_fresh", "laplace_holdout",
+                                               "laplace_fresh", "n_reps"], ".3f"))
     ratios = [r for r in records if r["kind"] == "quality" and "ratio" in r]
     if ratios:
         parts.append("\n### Part B: many expectations from one sample (variance reductions, equal budget)\n")
