@@ -135,7 +135,8 @@ code("""
 rep = {}
 for label in VARIANTS:
     rep[label] = {"raw": table[f"{label} (raw)"].mean(), "sort": table[label].mean(),
-                  "isotonic": table[f"{label} (isotonic)"].mean(), "crossing rows (raw)": table[f"{label} crossing"].mean()}
+                  "isotonic": table[f"{label} (isotonic)"].mean(),
+                  "crossing rows (raw)": table[f"{label} crossing"].mean()}
 rep = pd.DataFrame(rep).T
 assert (rep["sort"] <= rep["raw"] + 1e-12).all() and (rep["isotonic"] <= rep["raw"] + 1e-12).all()
 rep.round(4)
