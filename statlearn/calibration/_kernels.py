@@ -56,7 +56,7 @@ def first_invalid_binary(p, y):
         if not (pi >= 0.0 and pi <= 1.0):
             return i
         yi = y[i]
-        if yi != 0 and yi != 1:
+        if yi * (yi - 1) != 0:  # branch-free test of yi not in {0, 1}
             return i
     return -1
 
@@ -139,6 +139,47 @@ def binned_ece_stats(p, y, w, edges, uniform):
         out[b, 1] = sy[b]
         out[b, 2] = sp[b]
     return out
+
+
+@njit(cache=True)
+def checked_unit_ece_stats(p, y, edges, uniform):
+    """:func:`binned_ece_stats` with unit weights, validating in the same pass.
+
+    Returns ``(stats, bad)`` where ``bad`` is the index of the first row with
+    ``p`` outside [0, 1] (or NaN) or ``y`` not 0/1, or -1 (then ``stats`` is
+    complete).
+    """
+    nb = edges.shape[0] - 1
+    acc = np.zeros((4, nb, 3))
+    out = np.zeros((nb, 4))
+    n = p.shape[0]
+    m = n - n % 4
+    for i in range(0, m, 4):
+        for k in range(4):
+            pi = p[i + k]
+            yi = y[i + k]
+            if not (pi >= 0.0 and pi <= 1.0) or yi * (yi - 1) != 0:
+                return out, i + k
+            b = _find_bin(pi, edges, uniform)
+            acc[k, b, 0] += 1.0
+            acc[k, b, 1] += yi
+            acc[k, b, 2] += pi
+    for i in range(m, n):
+        pi = p[i]
+        yi = y[i]
+        if not (pi >= 0.0 and pi <= 1.0) or yi * (yi - 1) != 0:
+            return out, i
+        b = _find_bin(pi, edges, uniform)
+        acc[0, b, 0] += 1.0
+        acc[0, b, 1] += yi
+        acc[0, b, 2] += pi
+    for b in range(nb):
+        for k in range(4):
+            out[b, 0] += acc[k, b, 0]
+            out[b, 1] += acc[k, b, 1]
+            out[b, 2] += acc[k, b, 2]
+        out[b, 3] = out[b, 0]
+    return out, -1
 
 
 @njit(cache=True)

@@ -58,6 +58,13 @@ def _check_option(value, name, options):
 _EMPTY = np.empty(0)
 
 
+def _fast_eligible(y_true, y_prob):
+    """1-D float64 probabilities and float64/int64 labels of the same length."""
+    return (isinstance(y_prob, np.ndarray) and isinstance(y_true, np.ndarray) and y_prob.ndim == 1
+            and y_true.ndim == 1 and y_prob.dtype == np.float64 and y_true.dtype in (np.float64, np.int64)
+            and y_true.shape == y_prob.shape and y_prob.size > 0)
+
+
 def _binary_inputs(y_true, y_prob, sample_weight, *, unit_ok=False):
     """Validate binary labels, 1-D probabilities and weights.
 
@@ -66,9 +73,7 @@ def _binary_inputs(y_true, y_prob, sample_weight, *, unit_ok=False):
     error messages. With ``unit_ok`` and no weights, the weights returned
     are an empty array meaning "all ones" (for :func:`_kernels.binned_stats`).
     """
-    if (isinstance(y_prob, np.ndarray) and isinstance(y_true, np.ndarray) and y_prob.ndim == 1
-            and y_true.ndim == 1 and y_prob.dtype == np.float64 and y_true.dtype in (np.float64, np.int64)
-            and y_true.shape == y_prob.shape and y_prob.size > 0):
+    if _fast_eligible(y_true, y_prob):
         p = np.ascontiguousarray(y_prob)
         y = np.ascontiguousarray(y_true)
         if _kernels.first_invalid_binary(p, y) < 0:
@@ -671,6 +676,15 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
     if debias and norm != "l2":
         raise ValueError(f"`debias=True` is defined for `norm='l2'` only (Kumar et al. 2019); got norm={norm!r}.")
     if target == "binary":
+        if (strategy == "uniform" and sample_weight is None and _fast_eligible(y_true, y_prob)):
+            # one compiled pass that validates and bins; invalid input falls through to the full checks
+            edges = _uniform_edges(n_bins)
+            sums4, bad = _kernels.checked_unit_ece_stats(np.ascontiguousarray(y_prob),
+                                                         np.ascontiguousarray(y_true), edges, True)
+            if bad < 0:
+                sums = np.zeros((n_bins, _kernels.N_STATS))
+                sums[:, :4] = sums4
+                return CalibrationStats(edges, sums).expected_calibration_error(norm=norm, debias=debias)
         y, p, w = _binary_inputs(y_true, y_prob, sample_weight, unit_ok=True)
         return _binary_ece(y, p, w, n_bins, strategy, norm, debias)
     P = np.asarray(y_prob)
@@ -875,7 +889,8 @@ def balance_score(y_true, y_prob, *, sample_weight=None):
 # --------------------------------------------------------------------------- #
 # multicalibration error
 # --------------------------------------------------------------------------- #
-def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, sample_weight=None):
+def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min_cell_size=0,
+                           sample_weight=None):
     """Calibration error over every (group, bin) cell of intersecting groups.
 
     For each group ``S`` (a column of ``groups``) and equal-width bin ``v``
@@ -899,6 +914,10 @@ def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, sam
     alpha : float, default=0.05
         Mass threshold factor: a cell counts when it holds at least
         ``alpha / n_bins`` of its group's weight.
+    min_cell_size : float, default=0
+        A cell also needs at least this much weight (rows, with unit
+        weights) to count toward the worst cell; on small samples the
+        residual of a one-row cell is noise.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
 
@@ -946,12 +965,14 @@ def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, sam
         raise ValueError("Every group in `groups` is empty (no member with positive weight).")
     group_ece = np.full(G.shape[1], np.nan)
     group_ece[valid] = np.nansum(cw[valid] * np.abs(np.nan_to_num(cell[valid])), axis=1) / gw[valid]
-    counted = (cw > 0) & (cw >= (alpha / n_bins) * gw[:, None]) & valid[:, None]
+    if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, numbers.Real) or min_cell_size < 0:
+        raise ValueError(f"`min_cell_size` must be a float >= 0; got {min_cell_size!r}.")
+    counted = (cw > 0) & (cw >= (alpha / n_bins) * gw[:, None]) & (cw >= min_cell_size) & valid[:, None]
     if counted.any():
         absd = np.where(counted, np.abs(np.nan_to_num(cell)), -1.0)
         g, v = np.unravel_index(int(np.argmax(absd)), absd.shape)
         worst_cell, worst_cell_error = (names[g], int(v)), float(absd[g, v])
-    else:  # pragma: no cover - alpha > 0 with every cell too light is impossible
+    else:  # every cell lighter than the thresholds
         worst_cell, worst_cell_error = None, float("nan")
     jw = int(np.nanargmax(group_ece))
     return Bunch(
