@@ -300,6 +300,10 @@ class Thresholdout:
 
     Notes
     -----
+    ``reset`` names the threshold-noise policy (a constructor parameter of
+    the issue's contract), so the method that restores the full budget and
+    restarts the noise is :meth:`restart` (alias ``reset_state``).
+
     The budget decreases only on above-threshold answers; answers below the
     threshold are free and do not reveal anything about the holdout beyond the
     fact that the comparison passed. Use :meth:`from_guarantee` to set the
@@ -624,6 +628,25 @@ class Thresholdout:
         params : dict
         """
         return {k: getattr(self, k) for k in self._parameter_constraints}
+
+    def set_params(self, **params):
+        """Set constructor parameters and :meth:`restart`.
+
+        Parameters
+        ----------
+        **params : dict
+            New parameter values.
+
+        Returns
+        -------
+        self : Thresholdout
+        """
+        for key, value in params.items():
+            if key not in self._parameter_constraints:
+                raise ValueError(f"Invalid parameter `{key}` for Thresholdout; valid parameters are "
+                                 f"{sorted(self._parameter_constraints)}.")
+            setattr(self, key, value)
+        return self.restart()
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())

@@ -41,7 +41,8 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     To share one holdout budget across several rounds of an adaptive analysis,
     pass the fitted ``thresholdout_`` of one search as the ``thresholdout`` of
     the next one with the same ``random_state`` (same split): its remaining
-    budget, log and noise stream carry over.
+    budget, log and noise stream carry over (:func:`sklearn.base.clone`
+    builds a fresh mechanism from its parameters instead).
 
     Parameters
     ----------

@@ -85,3 +85,18 @@ def test_per_sample_score_and_errors(data):
         ReusableHoldoutSearch(LogisticRegression(), holdout_size=1.5).fit(X, y)
     with pytest.raises(TypeError, match="`thresholdout`"):
         ReusableHoldoutSearch(LogisticRegression(), thresholdout="yes").fit(X, y)
+
+
+def test_nested_params_and_clone(data):
+    from sklearn.base import clone
+
+    search = ReusableHoldoutSearch(LogisticRegression(), thresholdout=Thresholdout(budget=3))
+    assert search.get_params()["thresholdout__budget"] == 3
+    search.set_params(thresholdout__budget=5)
+    assert search.thresholdout.budget == 5 and search.thresholdout.budget_remaining_ == 5
+    used = Thresholdout(budget=2)
+    used.query([0.0] * 10, [1.0] * 10)
+    cloned = clone(ReusableHoldoutSearch(LogisticRegression(), thresholdout=used))
+    assert cloned.thresholdout.budget_remaining_ == 2  # clone restarts the mechanism
+    with pytest.raises(ValueError, match="Invalid parameter `foo`"):
+        Thresholdout().set_params(foo=1)
