@@ -36,37 +36,46 @@ def _policies(horizon, memory_bound):
     }
 
 
-def cell_quality(family, horizon, n_seeds, memory_bound=20, n_points=60):
-    """CPR of every policy on one instance family: final mean/std over seeds and mean curves."""
+def _runs(policy, env, horizon, n_seeds, seed, n_points=60, label=None):
+    """Final CPR and pseudo-regret per seed, and thinned CPR curves (one seed at a time: bounded memory)."""
     from statlearn.bandits import simulate
+
+    every = max(1, horizon // n_points)
+    finals, pseudo, curves = [], [], []
+    for s in range(n_seeds):
+        df = simulate(policy, env, horizon, random_state=seed + s, record_every=every, label=label)
+        finals.append(df["policy_regret"].iloc[-1])
+        pseudo.append(df["pseudo_regret"].iloc[-1])
+        curves.append(df["policy_regret"].to_numpy())
+    return np.array(finals), np.array(pseudo), df["round"].to_numpy(), np.array(curves)
+
+
+def cell_quality(family, horizon, n_seeds, memory_bound=20):
+    """CPR of every policy on one instance family: final mean/std over seeds and mean curves."""
     from statlearn.datasets import make_tallying_environment
 
     env = make_tallying_environment(family)
     out = []
-    idx = np.unique(np.linspace(0, horizon - 1, n_points).astype(int))
     for name, policy in _policies(horizon, memory_bound).items():
-        df = simulate(policy, env, horizon, n_runs=n_seeds, random_state=2023, label=name)
-        cpr = df["policy_regret"].to_numpy().reshape(n_seeds, horizon)
-        final = cpr[:, -1]
+        final, pseudo, rounds, curves = _runs(policy, env, horizon, n_seeds, 2023, label=name)
         out.append(record(family=family, policy=name, horizon=horizon, n_seeds=n_seeds,
                           cpr_mean=final.mean(), cpr_std=final.std(ddof=1), cpr_min=final.min(),
-                          cpr_max=final.max(), pseudo_regret_mean=df.groupby("run")["pseudo_regret"].last().mean(),
-                          curve_rounds=(idx + 1).tolist(), curve_mean=cpr[:, idx].mean(axis=0).tolist(),
-                          curve_lo=np.quantile(cpr[:, idx], 0.1, axis=0).tolist(),
-                          curve_hi=np.quantile(cpr[:, idx], 0.9, axis=0).tolist()))
+                          cpr_max=final.max(), pseudo_regret_mean=pseudo.mean(),
+                          curve_rounds=rounds.tolist(), curve_mean=curves.mean(axis=0).tolist(),
+                          curve_lo=np.quantile(curves, 0.1, axis=0).tolist(),
+                          curve_hi=np.quantile(curves, 0.9, axis=0).tolist()))
     return out
 
 
 def cell_memory_bound(family, horizon, n_seeds, bounds=(10, 20, 40, 80, 160)):
     """CPR of WTB-SE as the memory bound M grows (true memory m = 10)."""
-    from statlearn.bandits import WeightedTallyingSE, simulate
+    from statlearn.bandits import WeightedTallyingSE
     from statlearn.datasets import make_tallying_environment
 
     env = make_tallying_environment(family)
     out = []
     for m in bounds:
-        df = simulate(WeightedTallyingSE(5, horizon, m), env, horizon, n_runs=n_seeds, random_state=7)
-        final = df.groupby("run")["policy_regret"].last().to_numpy()
+        final = _runs(WeightedTallyingSE(5, horizon, m), env, horizon, n_seeds, 7)[0]
         out.append(record(kind="memory", family=family, memory_bound=m, horizon=horizon,
                           cpr_mean=final.mean(), cpr_std=final.std(ddof=1)))
     return out
@@ -74,15 +83,14 @@ def cell_memory_bound(family, horizon, n_seeds, bounds=(10, 20, 40, 80, 160)):
 
 def cell_horizon(family, horizons, n_seeds, memory_bound=20):
     """CPR of WTB-SE and UCB1 against the horizon T (the bound predicts sqrt(KT) growth for WTB)."""
-    from statlearn.bandits import UCB1, WeightedTallyingSE, simulate
+    from statlearn.bandits import UCB1, WeightedTallyingSE
     from statlearn.datasets import make_tallying_environment
 
     env = make_tallying_environment(family)
     out = []
     for T in horizons:
         for name, pol in [("WTB-SE", WeightedTallyingSE(5, T, memory_bound)), ("UCB1", UCB1(5))]:
-            df = simulate(pol, env, T, n_runs=n_seeds, random_state=11)
-            final = df.groupby("run")["policy_regret"].last().to_numpy()
+            final = _runs(pol, env, T, n_seeds, 11)[0]
             out.append(record(kind="horizon", family=family, policy=name, horizon=T,
                               cpr_mean=final.mean(), cpr_std=final.std(ddof=1)))
     return out

@@ -88,7 +88,7 @@ def _reseed(policy, seed):
 
 
 def simulate(policy, environment, horizon, n_runs=1, random_state=None, n_jobs=None, *,
-             engine="auto", label=None):
+             engine="auto", label=None, record_every=1):
     """Run a policy against an environment and record per-round losses and regrets.
 
     Each run starts from a fresh policy (same parameters, its own seed) and a
@@ -121,11 +121,15 @@ def simulate(policy, environment, horizon, n_runs=1, random_state=None, n_jobs=N
         Both give identical results for built-in objects.
     label : str or None, default=None
         Value of the ``policy`` column (default: ``repr(policy)``).
+    record_every : int, default=1
+        Keep every ``record_every``-th round (and the last one) in the output;
+        regrets are still computed from every round. Use it for long horizons.
 
     Returns
     -------
-    results : pandas.DataFrame of shape (n_runs * horizon, 8)
-        Tidy table with columns ``policy``, ``run``, ``round`` (1-based),
+    results : pandas.DataFrame of shape (n_runs * n_recorded, 8)
+        Tidy table, one row per run and recorded round (every round by
+        default), with columns ``policy``, ``run``, ``round`` (1-based),
         ``arm``, ``loss`` (observed), ``expected_loss`` (``f_arm`` at the
         tally), ``pseudo_regret`` (cumulative ``expected_loss`` minus the
         smallest saturated loss per round) and ``policy_regret`` (cumulative
@@ -149,6 +153,7 @@ def simulate(policy, environment, horizon, n_runs=1, random_state=None, n_jobs=N
     """
     horizon = _check_int(horizon, "horizon", 1, "simulate")
     n_runs = _check_int(n_runs, "n_runs", 1, "simulate")
+    record_every = _check_int(record_every, "record_every", 1, "simulate")
     if engine not in ("auto", "numba", "python"):
         raise ValueError(f"`engine` must be one of 'auto', 'numba', 'python'; got {engine!r}.")
     if not isinstance(environment, _BaseEnvironment):
@@ -192,20 +197,26 @@ def simulate(policy, environment, horizon, n_runs=1, random_state=None, n_jobs=N
         comparator[n_warm:] = comparator[n_warm - 1] + saturated[best] * np.arange(1, horizon - n_warm + 1)
     rounds = np.arange(1, horizon + 1)
     name = repr(policy) if label is None else str(label)
-    n = horizon * n_runs
-    arms = np.concatenate([o[0] for o in outs]) if n_runs > 1 else outs[0][0]
-    losses = np.concatenate([o[1] for o in outs]) if n_runs > 1 else outs[0][1]
-    means = np.concatenate([o[2] for o in outs]) if n_runs > 1 else outs[0][2]
-    cum = np.cumsum(means.reshape(n_runs, horizon), axis=1)
+    arms = np.stack([o[0] for o in outs])
+    losses = np.stack([o[1] for o in outs])
+    means = np.stack([o[2] for o in outs])
+    cum = np.cumsum(means, axis=1)
+    pseudo = cum - best_saturated * rounds
+    cpr = cum - comparator
+    if record_every > 1:
+        keep = np.unique(np.append(np.arange(record_every - 1, horizon, record_every), horizon - 1))
+        arms, losses, means, pseudo, cpr, rounds = (x[..., keep] for x in (arms, losses, means, pseudo, cpr,
+                                                                            rounds))
+    n_rec = rounds.shape[0]
     return pd.DataFrame({
-        "policy": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[name]),
-        "run": np.repeat(np.arange(n_runs), horizon),
+        "policy": pd.Categorical.from_codes(np.zeros(n_runs * n_rec, dtype=np.int8), categories=[name]),
+        "run": np.repeat(np.arange(n_runs), n_rec),
         "round": np.tile(rounds, n_runs),
-        "arm": arms,
-        "loss": losses,
-        "expected_loss": means,
-        "pseudo_regret": (cum - best_saturated * rounds).ravel(),
-        "policy_regret": (cum - comparator).ravel(),
+        "arm": arms.ravel(),
+        "loss": losses.ravel(),
+        "expected_loss": means.ravel(),
+        "pseudo_regret": pseudo.ravel(),
+        "policy_regret": cpr.ravel(),
     }, columns=_COLUMNS, copy=False)
 
 

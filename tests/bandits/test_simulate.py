@@ -192,3 +192,16 @@ def test_numba_equals_python_on_random_instances(weights, specs, noise, policy_k
     fast = simulate(policy, env, horizon, random_state=seed, engine="numba")
     slow = simulate(policy, env, horizon, random_state=seed, engine="python")
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+def test_record_every_thins_rows_not_regrets():
+    env = make_tallying_environment("satiation", n_arms=3, memory=4)
+    full = simulate(UCB1(3), env, 1000, n_runs=2, random_state=3)
+    thin = simulate(UCB1(3), env, 1000, n_runs=2, random_state=3, record_every=300)
+    assert thin["round"].unique().tolist() == [300, 600, 900, 1000]
+    merged = full.merge(thin, on=["run", "round"], suffixes=("", "_thin"))
+    assert len(merged) == len(thin) == 8
+    for col in ["arm", "loss", "pseudo_regret", "policy_regret"]:
+        np.testing.assert_array_equal(merged[col], merged[col + "_thin"])
+    with pytest.raises(ValueError, match="`record_every`"):
+        simulate(UCB1(3), env, 10, record_every=0)
