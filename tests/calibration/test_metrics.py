@@ -406,3 +406,17 @@ def test_bad_options():
         multicalibration_error(y, p, np.ones((2, 1), bool), alpha=2.0)
     with pytest.raises(ValueError, match="`groups` must have 2 rows"):
         multicalibration_error(y, p, np.ones((3, 1), bool))
+
+
+def test_bad_numpy_input_on_compiled_fast_path():
+    y = np.array([0, 1, 1, 0], dtype=np.int64)
+    p = np.array([0.1, 0.2, 0.5, 0.3])
+    with pytest.raises(ValueError, match="`y_true` must be binary"):
+        expected_calibration_error(np.array([0, 1, 2, 1], dtype=np.int64), p)
+    with pytest.raises(ValueError, match="`y_prob` must not contain NaN"):
+        expected_calibration_error(y, np.array([0.1, np.nan, 0.5, 0.3]))
+    with pytest.raises(ValueError, match=r"`y_prob` must contain probabilities in \[0, 1\]"):
+        expected_calibration_error(y, np.array([0.1, -0.2, 0.5, 0.3]))
+    # float 0/1 labels and int labels give the same value on the fast path and the general path
+    assert expected_calibration_error(y, p) == expected_calibration_error(y.astype(float), p)
+    assert expected_calibration_error(y, p) == pytest.approx(expected_calibration_error(list(y), list(p)), abs=1e-15)
