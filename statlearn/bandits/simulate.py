@@ -197,9 +197,10 @@ def simulate(policy, environment, horizon, n_runs=1, random_state=None, n_jobs=N
         comparator[n_warm:] = comparator[n_warm - 1] + saturated[best] * np.arange(1, horizon - n_warm + 1)
     rounds = np.arange(1, horizon + 1)
     name = repr(policy) if label is None else str(label)
-    arms = np.stack([o[0] for o in outs])
-    losses = np.stack([o[1] for o in outs])
-    means = np.stack([o[2] for o in outs])
+    if n_runs == 1:  # views, no copies
+        arms, losses, means = (x[None, :] for x in outs[0])
+    else:
+        arms, losses, means = (np.stack([o[i] for o in outs]) for i in range(3))
     cum = np.cumsum(means, axis=1)
     pseudo = cum - best_saturated * rounds
     cpr = cum - comparator
