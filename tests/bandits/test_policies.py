@@ -175,3 +175,26 @@ def test_bad_input():
     assert wtb.select() == 0
     with pytest.raises(ValueError, match="must be the arm returned by the last select"):
         wtb.update(1, 0.5)
+
+
+def test_ucb1_matches_mabwiser_arm_for_arm():
+    # independent implementation: MABWiser's UCB1 on rewards 1 - loss, warm-started with one play per arm
+    from mabwiser.mab import MAB, LearningPolicy
+
+    k, horizon = 5, 2000
+    p = np.array([0.3, 0.35, 0.4, 0.45, 0.5])
+    losses = (np.random.default_rng(0).random((horizon, k)) < p).astype(float)
+    ours = UCB1(k)
+    arms = []
+    for t in range(horizon):
+        a = ours.select()
+        ours.update(a, losses[t, a])
+        arms.append(a)
+    mab = MAB(arms=list(range(k)), learning_policy=LearningPolicy.UCB1(alpha=1.0), seed=0)
+    mab.fit(decisions=list(range(k)), rewards=[1 - losses[t, t] for t in range(k)])
+    theirs = list(range(k))
+    for t in range(k, horizon):
+        a = mab.predict()
+        mab.partial_fit([a], [1 - losses[t, a]])
+        theirs.append(a)
+    np.testing.assert_array_equal(arms, theirs)
