@@ -32,6 +32,8 @@ from . import _solver
 __all__ = ["PrestoCV", "PrestoClassifier", "ProportionalOddsClassifier"]
 
 _L1_FLOOR = 1e-3  # l1_ratio used for lambda_max when l1_ratio = 0 (as glmnet)
+# proximal Newton (dense Hessian of (K-1)(p+1) parameters) up to this size, FISTA beyond
+_NEWTON_MAX_PARAMS = 400
 
 
 # --------------------------------------------------------------------------- #
@@ -154,9 +156,12 @@ def _solve(data, pen, l1_ratio, n_free, tol, max_iter, init=None, solver="numba"
         G = np.empty_like(eta)
         if np.isfinite(_solver.loss_and_deta(eta, data.y, data.w, G, False)):
             alpha0, psi0 = np.array(a_init, dtype=np.float64), np.array(p_init, dtype=np.float64)
-    alpha, psi, obj, n_iter, kkt, _ = _solver.fista(
-        data.X, data.y, data.w, np.ascontiguousarray(alpha0), np.ascontiguousarray(psi0), pen,
-        float(l1_ratio), int(n_free), float(tol), int(max_iter), 1.0)
+    args = (data.X, data.y, data.w, np.ascontiguousarray(alpha0), np.ascontiguousarray(psi0), pen,
+            float(l1_ratio), int(n_free), float(tol), int(max_iter))
+    if k1 * (p + 1) <= _NEWTON_MAX_PARAMS:
+        alpha, psi, obj, n_iter, kkt, _ = _solver.prox_newton(*args, 1000)
+    else:
+        alpha, psi, obj, n_iter, kkt, _ = _solver.fista(*args, 1.0)
     return alpha, psi, obj, n_iter, kkt
 
 
@@ -430,15 +435,15 @@ class PrestoClassifier(_CumulativeLogitMixin, ClassifierMixin, BaseEstimator):
         Stop when the KKT violation (largest distance of the negative gradient
         to the penalty's subdifferential) is at most ``tol``.
     max_iter : int, default=5000
-        Maximal number of proximal-gradient iterations.
+        Maximal number of (proximal Newton or proximal-gradient) iterations.
     warm_start : bool, default=False
         Start from the previous solution when refitting.
     crossing : {"rearrange", "raise"}, default="rearrange"
         What :meth:`predict_proba` does when the boundaries of a sample cross
         (``P(y <= k)`` decreasing in ``k``): sort them, or raise.
     solver : {"numba", "cvxpy"}, default="numba"
-        The accelerated proximal-gradient solver, or cvxpy with Clarabel
-        (slow; for small problems and as a reference).
+        The numba solver (see Notes), or cvxpy with Clarabel (slow; for small
+        problems and as a reference).
 
     Attributes
     ----------
@@ -476,9 +481,12 @@ class PrestoClassifier(_CumulativeLogitMixin, ClassifierMixin, BaseEstimator):
     ``1{y = classes_[1]}``.
 
     The solver works on the centred (and scaled) features with the difference
-    parametrization: accelerated proximal gradient with backtracking, which
-    keeps every middle-class training point's probability positive, momentum
-    restart and a KKT stopping rule.
+    parametrization: proximal Newton (a dense Hessian of the ``(K-1)(p+1)``
+    parameters, an inner cyclic coordinate descent, Armijo backtracking) when
+    that number is at most 400, accelerated proximal gradient (FISTA) with
+    backtracking and momentum restart beyond. Both line searches keep every
+    middle-class training point's probability positive; both stop on the KKT
+    violation.
 
     References
     ----------

@@ -143,3 +143,25 @@ def statsmodels_po_params(X, y):
 def log_expit_sum(z):
     """Sum of log sigmoid(z) (used to cross-check binary likelihoods)."""
     return float(log_expit(z).sum())
+
+
+def hessian_theta_fd(X, y, w, alpha, psi, n_free, h=1e-5):
+    """Hessian of the loss in theta = (k, [alpha_k, psi_1k, ..., psi_pk]) by central differences of the gradient."""
+    p, k1 = psi.shape
+    q = p + 1
+
+    def grad(th):
+        a = th.reshape(k1, q)[:, 0]
+        s = th.reshape(k1, q)[:, 1:].T
+        eta = X @ np.cumsum(s, axis=1) + a
+        G = deta_twin(eta, y, w)
+        ga, gp = gradient_twin(X, G)
+        return np.hstack([ga[:, None], gp.T]).ravel()
+
+    th0 = np.hstack([alpha[:, None], psi.T]).ravel()
+    H = np.empty((th0.size, th0.size))
+    for u in range(th0.size):
+        e = np.zeros_like(th0)
+        e[u] = h
+        H[:, u] = (grad(th0 + e) - grad(th0 - e)) / (2 * h)
+    return H

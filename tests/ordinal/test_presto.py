@@ -357,3 +357,15 @@ def test_make_presto_data(design):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         make_presto_data(10, design=design, random_state=1)
+
+
+def test_fista_path_for_large_problems_agrees(monkeypatch):
+    from statlearn.ordinal import presto
+
+    X, y = _data(n=300, K=4, seed=15)
+    newton = PrestoClassifier(lam=0.01, tol=1e-9).fit(X, y)
+    monkeypatch.setattr(presto, "_NEWTON_MAX_PARAMS", 0)
+    fista = PrestoClassifier(lam=0.01, tol=1e-9, max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(fista.objective_, newton.objective_, rtol=1e-11)
+    np.testing.assert_allclose(fista.coef_, newton.coef_, atol=1e-6)
+    assert fista.n_iter_ > newton.n_iter_

@@ -141,3 +141,28 @@ def test_fista_reaches_kkt(rng):
     # an infeasible start is reported, not silently used
     bad = np.array([1.0, 0.0, -1.0])
     assert _solver.fista(X, y, w, bad, np.zeros((4, 3)), pen, 1.0, 3, 1e-9, 50, 1.0)[2] == np.inf
+
+
+def test_hessian_matches_finite_differences(rng):
+    X, y, w, alpha, psi = _problem(rng, n=80, p=3, K=4)
+    eta = _solver.linear_predictor(X, alpha, psi)
+    H = _solver.hessian_theta(_solver.hessian_beta(X, eta, y, w), 3, 4)
+    np.testing.assert_allclose(H, H.T, atol=1e-15)
+    np.testing.assert_allclose(H, _oracles.hessian_theta_fd(X, y, w, alpha, psi, 3), atol=1e-7)
+
+
+@pytest.mark.parametrize("n_free, l1_ratio", [(3, 1.0), (3, 0.3), (1, 1.0)])
+def test_prox_newton_equals_fista(rng, n_free, l1_ratio):
+    X, y, w, alpha, psi = _problem(rng, n=150, p=4, K=4)
+    alpha0 = np.array([-1.0, 0.0, 1.0])
+    pen = np.full((4, 3), 0.01)
+    pen[0] = 0.0  # an unpenalized feature
+    a1, s1, f1, _, k1, _ = _solver.fista(X, y, w, alpha0, np.zeros((4, 3)), pen, l1_ratio, n_free, 1e-10,
+                                         100_000, 1.0)
+    a2, s2, f2, it, k2, _ = _solver.prox_newton(X, y, w, alpha0, np.zeros((4, 3)), pen, l1_ratio, n_free,
+                                                1e-10, 100, 1000)
+    assert k1 <= 1e-10 and k2 <= 1e-10 and it < 30
+    np.testing.assert_allclose(f2, f1, rtol=1e-12)
+    np.testing.assert_allclose(s2, s1, atol=1e-7)
+    np.testing.assert_allclose(a2, a1, atol=1e-7)
+    assert np.all(s2[:, n_free:] == 0)
