@@ -402,9 +402,10 @@ class BrierDecomposition:
     """Terms of the exact binned Murphy decomposition of the Brier score.
 
     ``brier = reliability - resolution + uncertainty + within_bin_variance
-    - 2 * within_bin_covariance`` (Stephenson et al. 2008).
+    - 2 * within_bin_covariance`` (Stephenson et al. 2008). Returned by
+    :func:`brier_decomposition`; the fields are also attributes.
 
-    Attributes
+    Parameters
     ----------
     brier : float
         The Brier score.
