@@ -8,10 +8,17 @@ tests compare against.
 import numpy as np
 from numba import njit
 
+# Fast-math without the no-NaN / no-inf assumptions, so that a non-finite input
+# still yields a non-finite result (the public functions rely on it to validate lazily).
+_FAST = {"reassoc", "nsz", "arcp", "contract"}
 
-@njit(cache=True)
+
+@njit(cache=True, fastmath=_FAST)
 def pinball_per_level(y, Q, tau, w):
-    """Weighted mean pinball loss of each column: returns shape (K,)."""
+    """Weighted mean pinball loss of each column: returns shape (K,).
+
+    Uses psi_tau(r) = tau * r + max(-r, 0), which is branch-free.
+    """
     n, K = Q.shape
     out = np.zeros(K)
     wsum = 0.0
@@ -21,36 +28,36 @@ def pinball_per_level(y, Q, tau, w):
         yi = y[i]
         for k in range(K):
             r = yi - Q[i, k]
-            if r >= 0.0:
-                out[k] += wi * tau[k] * r
-            else:
-                out[k] += wi * (tau[k] - 1.0) * r
+            out[k] += wi * (tau[k] * r + max(-r, 0.0))
     for k in range(K):
         out[k] /= wsum
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=_FAST)
 def wis_mean(y, Q, tau, w):
-    """Weighted mean over rows of 2 * mean_k pinball (Bracher-normalised WIS)."""
+    """Weighted mean over rows of 2 * mean_k pinball (Bracher-normalised WIS).
+
+    A non-finite input gives a non-finite result (callers validate then).
+    """
     n, K = Q.shape
+    tau_sum = 0.0
+    for k in range(K):
+        tau_sum += tau[k]
     total = 0.0
     wsum = 0.0
     for i in range(n):
         yi = y[i]
-        s = 0.0
+        s = yi * tau_sum
         for k in range(K):
-            r = yi - Q[i, k]
-            if r >= 0.0:
-                s += tau[k] * r
-            else:
-                s += (tau[k] - 1.0) * r
+            q = Q[i, k]
+            s += max(q - yi, 0.0) - tau[k] * q
         total += w[i] * s
         wsum += w[i]
     return 2.0 * total / (K * wsum)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=_FAST)
 def wis_rows(y, Q, tau):
     """Per-row WIS (2 * mean pinball over the levels): shape (n,)."""
     n, K = Q.shape
@@ -60,27 +67,8 @@ def wis_rows(y, Q, tau):
         s = 0.0
         for k in range(K):
             r = yi - Q[i, k]
-            if r >= 0.0:
-                s += tau[k] * r
-            else:
-                s += (tau[k] - 1.0) * r
+            s += tau[k] * r + max(-r, 0.0)
         out[i] = 2.0 * s / K
-    return out
-
-
-@njit(cache=True)
-def sort_rows(Q):
-    """Sort every row ascending (insertion sort; rows of quantiles are short)."""
-    n, K = Q.shape
-    out = Q.copy()
-    for i in range(n):
-        for k in range(1, K):
-            v = out[i, k]
-            j = k - 1
-            while j >= 0 and out[i, j] > v:
-                out[i, j + 1] = out[i, j]
-                j -= 1
-            out[i, j + 1] = v
     return out
 
 
@@ -89,32 +77,60 @@ def isotonic_rows(Q, W):
     """Row-wise weighted L2 isotonic regression (pool adjacent violators).
 
     ``W`` has shape (1, K) (the same level weights for every row) or (n, K).
-    Weights must be positive.
+    Weights must be positive. Single pass per row with back-tracking over
+    block ends (the in-place scheme of scikit-learn's kernel), so monotone runs
+    are skipped quickly.
     """
     n, K = Q.shape
     shared = W.shape[0] == 1
     out = np.empty_like(Q)
-    val = np.empty(K)
-    wt = np.empty(K)
-    start = np.empty(K, dtype=np.int64)
-    for i in range(n):
-        wi = 0 if shared else i
-        nb = 0
+    yv = np.empty(K)
+    wv = np.empty(K)
+    target = np.empty(K, dtype=np.int64)
+    for r in range(n):
+        wr = 0 if shared else r
+        mono = True
         for k in range(K):
-            val[nb] = Q[i, k]
-            wt[nb] = W[wi, k]
-            start[nb] = k
-            nb += 1
-            while nb > 1 and val[nb - 2] > val[nb - 1]:
-                tot = wt[nb - 2] + wt[nb - 1]
-                val[nb - 2] = (wt[nb - 2] * val[nb - 2] + wt[nb - 1] * val[nb - 1]) / tot
-                wt[nb - 2] = tot
-                nb -= 1
-        for b in range(nb):
-            stop = start[b + 1] if b + 1 < nb else K
-            v = val[b]
-            for k in range(start[b], stop):
-                out[i, k] = v
+            yv[k] = Q[r, k]
+            if k > 0 and yv[k] < yv[k - 1]:
+                mono = False
+        if mono:
+            for k in range(K):
+                out[r, k] = yv[k]
+            continue
+        for k in range(K):
+            wv[k] = W[wr, k]
+            target[k] = k
+        i = 0
+        while i < K:
+            k = target[i] + 1
+            if k == K:
+                break
+            if yv[i] < yv[k]:
+                i = k
+                continue
+            sum_wy = wv[i] * yv[i]
+            sum_w = wv[i]
+            while True:
+                prev_y = yv[k]
+                sum_wy += wv[k] * yv[k]
+                sum_w += wv[k]
+                k = target[k] + 1
+                if k == K or prev_y < yv[k]:
+                    yv[i] = sum_wy / sum_w
+                    wv[i] = sum_w
+                    target[i] = k - 1
+                    target[k - 1] = i
+                    if i > 0:
+                        i = target[i - 1]
+                    break
+        i = 0
+        while i < K:
+            k = target[i] + 1
+            v = yv[i]
+            for j in range(i, k):
+                out[r, j] = v
+            i = k
     return out
 
 

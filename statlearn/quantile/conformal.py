@@ -57,7 +57,7 @@ def _pairs(K):
 
 def _fit_fold(est, X, y, train, test, q):
     est = clone(est).fit(X[train], y[train])
-    return est, test, _kernels.sort_rows(_predict_levels(est, X[test], q))
+    return est, test, np.sort(_predict_levels(est, X[test], q), axis=1)
 
 
 class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
@@ -215,7 +215,7 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
                 perm = rng.permutation(n)
                 cal, fit = perm[:n_cal], perm[n_cal:]
                 self.estimator_ = clone(base).fit(X[fit], y[fit])
-            Qs = _kernels.sort_rows(_predict_levels(self.estimator_, X[cal], q))
+            Qs = np.sort(_predict_levels(self.estimator_, X[cal], q), axis=1)
             E = self._scores(Qs, y[cal])
             self.shifts_ = self._split_shifts(E, q, n_cal)
             if not np.isfinite(self.shifts_).all():
@@ -303,13 +303,13 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         X = validate_data(self, X, reset=False)
         q = self.quantiles_
         if self.method == "split":
-            Q = _kernels.sort_rows(_predict_levels(self.estimator_, X, q)) + self.shifts_
+            Q = np.sort(_predict_levels(self.estimator_, X, q), axis=1) + self.shifts_
         else:
             chunks = []
             step = max(1, int(2_000_000 // max(1, self.n_calibration_ * q.size)))
             for s in range(0, X.shape[0], step):
                 Xc = X[s:s + step]
-                P = np.stack([_kernels.sort_rows(_predict_levels(e, Xc, q)) for e in self.estimators_])
+                P = np.stack([np.sort(_predict_levels(e, Xc, q), axis=1) for e in self.estimators_])
                 chunks.append(self._cvplus_chunk(P))
             Q = np.concatenate(chunks, axis=0) if chunks else np.empty((0, q.size))
         return _kernels.minmax_rows(np.ascontiguousarray(Q, dtype=np.float64), _median_index(q))

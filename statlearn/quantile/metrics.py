@@ -34,6 +34,19 @@ __all__ = [
 ]
 
 
+def _fast_inputs(y_true, y_quantiles, quantiles, sample_weight):
+    """Cheap path for float64 C-contiguous inputs: shapes only; finiteness is checked
+    after the kernel (a non-finite input gives a non-finite score)."""
+    if sample_weight is None and isinstance(y_true, np.ndarray) and isinstance(y_quantiles, np.ndarray):
+        if (y_true.dtype == np.float64 and y_quantiles.dtype == np.float64 and y_true.ndim == 1
+                and y_quantiles.ndim == 2 and y_quantiles.flags.c_contiguous and y_true.flags.c_contiguous
+                and y_quantiles.shape[0] == y_true.shape[0] > 0):
+            q = check_quantiles(quantiles)
+            if q.size == y_quantiles.shape[1]:
+                return y_true, y_quantiles, q, np.ones(y_true.shape[0])
+    return None
+
+
 def _check_inputs(y_true, y_quantiles, quantiles, sample_weight=None):
     y = check_finite_array(y_true, name="y_true", ndim=1)
     q = check_quantiles(quantiles)
@@ -84,8 +97,11 @@ def pinball_loss(y_true, y_quantiles, quantiles, *, sample_weight=None, multiout
         raise ValueError(
             f"`multioutput` must be 'uniform_average' or 'raw_values'; got {multioutput!r}."
         )
-    y, Q, q, w = _check_inputs(y_true, y_quantiles, quantiles, sample_weight)
+    fast = _fast_inputs(y_true, y_quantiles, quantiles, sample_weight)
+    y, Q, q, w = fast if fast is not None else _check_inputs(y_true, y_quantiles, quantiles, sample_weight)
     per_level = _kernels.pinball_per_level(y, Q, q, w)
+    if fast is not None and not np.isfinite(per_level).all():
+        _check_inputs(y_true, y_quantiles, quantiles, sample_weight)  # raises a clear error
     if multioutput == "raw_values":
         return per_level
     return float(per_level.mean())
@@ -145,10 +161,13 @@ def weighted_interval_score(y_true, y_quantiles, quantiles, *, sample_weight=Non
     >>> weighted_interval_score([1.0], [[0.0, 1.0, 3.0]], [0.25, 0.5, 0.75])
     0.3333333333333333
     """
-    y, Q, q, w = _check_inputs(y_true, y_quantiles, quantiles, sample_weight)
     if not isinstance(normalize, bool | np.bool_):
         raise TypeError(f"`normalize` must be a bool; got {normalize!r}.")
+    fast = _fast_inputs(y_true, y_quantiles, quantiles, sample_weight)
+    y, Q, q, w = fast if fast is not None else _check_inputs(y_true, y_quantiles, quantiles, sample_weight)
     value = float(_kernels.wis_mean(y, Q, q, w))
+    if fast is not None and not np.isfinite(value):
+        _check_inputs(y_true, y_quantiles, quantiles, sample_weight)  # raises a clear error
     return value if normalize else value * q.size
 
 
