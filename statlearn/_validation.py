@@ -566,7 +566,7 @@ def _constraint_str(c) -> str:
         return f"an instance of {c.__name__}"
     if isinstance(c, str):
         return {"array-like": "an array-like", "boolean": "a bool",
-                "random_state": "None, an int or a RandomState",
+                "random_state": "None, an int, a RandomState or a Generator",
                 "estimator": "an estimator with a fit method",
                 "callable": "a callable"}.get(c, c)
     return str(c)
