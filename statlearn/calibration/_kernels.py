@@ -237,44 +237,58 @@ def round_to_grid(f, values, n_grid):
     return out
 
 
-@njit(cache=True)
-def reflected_gaussian_smooth(grid, sigma):
-    """Convolve a grid on [0, 1] with a Gaussian, reflecting at both ends.
+@njit(cache=True, fastmath=True)
+def reflected_gaussian_smooth_pair(grid_a, grid_b, sigma):
+    """Convolve two grids on [0, 1] with a Gaussian, reflecting at both ends (relplot's rule).
 
     Kernel values are ``exp(-(t - 1/2)^2 / (2 sigma^2)) / (sqrt(2 pi) sigma)``
     at the grid points ``t``; taps whose weight is below ``exp(-60)`` of the
     peak are skipped.
     """
-    e = grid.shape[0]
+    e = grid_a.shape[0]
     h = 1.0 / (e - 1)
-    # kernel taps, centred at index c = (e - 1) / 2 in real units
-    ker = np.empty(e)
     norm = math.sqrt(2.0 * math.pi) * sigma
     var2 = 2.0 * sigma * sigma
-    for k in range(e):
-        t = k * h - 0.5
-        ker[k] = math.exp(-t * t / var2) / norm
-    # reflected extension: index m in [0, 3e - 3]
-    ext = np.empty(3 * e - 2)
-    for m in range(e - 1):
-        ext[m] = grid[e - 1 - m]
-    for m in range(e):
-        ext[e - 1 + m] = grid[m]
-    for m in range(2 * e - 1, 3 * e - 2):
-        ext[m] = grid[3 * e - 3 - m]
-    half = e // 2
-    # taps with non-negligible weight
     reach = math.sqrt(120.0) * sigma / h
     centre = 0.5 / h
     k_lo = max(0, int(math.floor(centre - reach)))
     k_hi = min(e - 1, int(math.ceil(centre + reach)))
-    out = np.empty(e)
+    n_taps = k_hi - k_lo + 1
+    taps = np.empty(n_taps)  # taps[j] = kernel at index k_hi - j (reversed for forward access)
+    for j in range(n_taps):
+        t = (k_hi - j) * h - 0.5
+        taps[j] = math.exp(-t * t / var2) / norm
+    # reflected extensions: index m in [0, 3e - 3]
+    ext_a = np.empty(3 * e - 2)
+    ext_b = np.empty(3 * e - 2)
+    for m in range(e - 1):
+        ext_a[m] = grid_a[e - 1 - m]
+        ext_b[m] = grid_b[e - 1 - m]
+    for m in range(e):
+        ext_a[e - 1 + m] = grid_a[m]
+        ext_b[e - 1 + m] = grid_b[m]
+    for m in range(2 * e - 1, 3 * e - 2):
+        ext_a[m] = grid_a[3 * e - 3 - m]
+        ext_b[m] = grid_b[3 * e - 3 - m]
+    half = e // 2
+    out_a = np.empty(e)
+    out_b = np.empty(e)
     for i in range(e):
-        base = i + half + e - 1
-        s = 0.0
-        for k in range(k_lo, k_hi + 1):
-            s += ker[k] * ext[base - k]
-        out[i] = s
+        start = i + half + e - 1 - k_hi
+        sa = 0.0
+        sb = 0.0
+        for j in range(n_taps):
+            sa += taps[j] * ext_a[start + j]
+            sb += taps[j] * ext_b[start + j]
+        out_a[i] = sa
+        out_b[i] = sb
+    return out_a, out_b
+
+
+@njit(cache=True)
+def reflected_gaussian_smooth(grid, sigma):
+    """One-grid version of :func:`reflected_gaussian_smooth_pair`."""
+    out, _ = reflected_gaussian_smooth_pair(grid, grid, sigma)
     return out
 
 
@@ -298,8 +312,7 @@ def interpolate_grid(t, grid):
 @njit(cache=True)
 def smooth_ece_from_grids(grid_r, grid_d, sigma, n_eval, eps):
     """smECE at bandwidth ``sigma`` from the gridded residuals and weights."""
-    sr = reflected_gaussian_smooth(grid_r, sigma)
-    sd = reflected_gaussian_smooth(grid_d, sigma)
+    sr, sd = reflected_gaussian_smooth_pair(grid_r, grid_d, sigma)
     t = np.empty(n_eval)
     for j in range(n_eval):
         t[j] = j / (n_eval - 1)
