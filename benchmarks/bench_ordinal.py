@@ -275,7 +275,7 @@ def cells(mode):
         Cell(AREA, "proportional odds vs statsmodels", cell_po),
         Cell(AREA, "PrestoCV time", cell_cv),
     ]
-    sim_reps = 700 if full else 5
+    sim_reps = 700 if full else 20
     intercept_sets = {"sparse": [(0.0, 3.0, 5.0), (0.0, 3.5, 5.5), (0.0, 4.0, 6.0)],
                       "dense": [(0.0, 2.5, 4.5), (0.0, 3.25, 5.25), (0.0, 4.0, 6.0)]}
     for design, sets in intercept_sets.items():
@@ -285,7 +285,7 @@ def cells(mode):
                                 cell_simulation, {"design": design, "intercepts": ints,
                                                   "reps": min(50, sim_reps - chunk),
                                                   "seed": 100 * i + chunk // 50 + (0 if design == "sparse" else 7)}))
-    real = [("nasscds", 3, 5000), ("gss_vocab", 3, 5000)]
+    real = [("nasscds", 5, 6000), ("gss_vocab", 5, 6000)]
     if full:
         real = [("nasscds", 50, None), ("gss_vocab", 50, None), ("compas_decile", 50, None)]
     for name, splits, max_n in real:
