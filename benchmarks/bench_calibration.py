@@ -51,8 +51,11 @@ def _real_setting(name, seed=0):
 
     b = getattr(D, f"load_{name}")(as_frame=True)
     y = b.target.to_numpy().astype(np.int64)
-    G, gnames = _groups_of(b.groups)
-    drop = [c for c in b.data.columns if c.lower() in ("race", "sex", "age")]
+    if b.groups is None:  # no demographic groups: one all-true group (plain iterative recalibration)
+        G, gnames, drop = np.ones((len(y), 1), bool), ["all"], []
+    else:
+        G, gnames = _groups_of(b.groups)
+        drop = [c for c in b.data.columns if c.lower() in ("race", "sex", "age")]
     X = pd.get_dummies(b.data.drop(columns=drop), dtype=float).to_numpy()
     idx = np.arange(len(y))
     tr, rest = train_test_split(idx, test_size=0.5, random_state=seed, stratify=y)
@@ -62,12 +65,13 @@ def _real_setting(name, seed=0):
 
 def _models():
     from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     return {
-        "logreg": make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
+        "logreg": make_pipeline(SimpleImputer(), StandardScaler(), LogisticRegression(max_iter=2000)),
         "gbm": HistGradientBoostingClassifier(random_state=0),
     }
 
@@ -290,7 +294,7 @@ def cell_real_quality(name, seeds=(0,)):
                                   mc_fit_seconds=t_fit if stage == "after" else None,
                                   mc_updates=len(mc.updates_) if stage == "after" else None,
                                   dropped_features=",".join(dropped), **_metric_row(y[te], p)))
-            if seed == seeds[0]:
+            if seed == seeds[0] and G.shape[1] > 1:
                 b, a = res["before"], res["after"]
                 m0, m1 = _metric_row(y[te], p0), _metric_row(y[te], p1)
                 out.append(headline(f"{name} {mname}: held-out worst-group ECE after/before", a.worst_group_ece
