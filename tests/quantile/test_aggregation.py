@@ -168,3 +168,13 @@ def test_aggregator_errors_and_grid_search(rng):
                              quantiles=Q3, cv=2, random_state=0)
     gs = GridSearchCV(est, {"weights": ["coarse", "medium"]}, scoring=weighted_interval_scorer, cv=2).fit(X, y)
     assert gs.best_params_["weights"] in ("coarse", "medium")
+
+
+def test_estimator_without_the_requested_levels(rng):
+    X, y = _regime_data(rng, 100)
+    m = MultiQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=[0.1, 0.9]).fit(X, y)
+    with pytest.raises(ValueError, match="do not include all of the requested"):
+        QuantileAggregator([FrozenEstimator(m)], quantiles=Q3).fit(X, y)
+    # a subset of the fitted levels is fine
+    agg = QuantileAggregator([FrozenEstimator(m)], quantiles=[0.9]).fit(X, y)
+    np.testing.assert_allclose(agg.predict_quantiles(X)[:, 0], m.predict_quantiles(X)[:, 1])
