@@ -60,9 +60,11 @@ def make_presto_data(n_samples=2500, n_features=10, *, design="sparse", intercep
     Examples
     --------
     >>> from statlearn.datasets import make_presto_data
-    >>> X, y = make_presto_data(n_samples=100, random_state=0)
-    >>> X.shape, sorted(set(y.tolist())) == [0, 1, 2, 3] or len(set(y.tolist())) <= 4
-    ((100, 10), True)
+    >>> X, y, params = make_presto_data(n_samples=100, random_state=0, return_params=True)
+    >>> X.shape, params.proba.shape
+    ((100, 10), (100, 4))
+    >>> bool(set(y.tolist()) <= {0, 1, 2, 3})
+    True
     """
     validate_params(
         {"n_samples": n_samples, "n_features": n_features, "design": design, "sparsity": sparsity,

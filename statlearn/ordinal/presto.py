@@ -900,10 +900,12 @@ class PrestoCV(_CumulativeLogitMixin, ClassifierMixin, BaseEstimator):
     --------
     >>> from statlearn.datasets import make_presto_data
     >>> from statlearn.ordinal import PrestoCV
-    >>> X, y = make_presto_data(n_samples=500, random_state=0)
-    >>> cv = PrestoCV(n_lambdas=10, random_state=0).fit(X, y)
+    >>> X, y = make_presto_data(n_samples=600, intercepts=(0.0, 2.0, 3.5), random_state=0)
+    >>> cv = PrestoCV(n_lambdas=10, cv=3, random_state=0).fit(X, y)
     >>> cv.lambdas_.shape
     (10,)
+    >>> bool(cv.lam_ in cv.lambdas_)
+    True
     """
 
     _parameter_constraints = {

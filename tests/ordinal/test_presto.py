@@ -369,3 +369,17 @@ def test_fista_path_for_large_problems_agrees(monkeypatch):
     np.testing.assert_allclose(fista.objective_, newton.objective_, rtol=1e-11)
     np.testing.assert_allclose(fista.coef_, newton.coef_, atol=1e-6)
     assert fista.n_iter_ > newton.n_iter_
+
+
+def test_po_reproduces_published_clm_on_wine():
+    # Christensen (2019), R package `ordinal` vignette: clm(rating ~ temp + contact, data = wine)
+    # gives temp warm 2.5031, contact yes 1.5278, thresholds -1.3444 1.2508 3.4669 5.0064,
+    # logLik -86.49 (R's sign: logit P(y <= k) = theta_k - x beta).
+    from statlearn.datasets import load_wine_bitterness
+
+    wine = load_wine_bitterness(as_frame=False)
+    cols = [wine.feature_names.index("temp_warm"), wine.feature_names.index("contact_yes")]
+    po = ProportionalOddsClassifier().fit(wine.data[:, cols], wine.target)
+    np.testing.assert_allclose(-po.coef_, [2.5031, 1.5278], atol=1e-4)
+    np.testing.assert_allclose(po.intercept_, [-1.3444, 1.2508, 3.4669, 5.0064], atol=1e-4)
+    np.testing.assert_allclose(-po.loss_ * wine.target.size, -86.49, atol=5e-3)
