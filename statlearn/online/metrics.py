@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
 
 from statlearn._validation import (
     Interval,
@@ -15,9 +14,9 @@ from statlearn._validation import (
 
 __all__ = ["group_regret", "group_regret_curves", "plot_group_regret"]
 
-# Singular values below _RCOND * the largest count as zero. With lstsq's default (machine
-# epsilon), exactly collinear designs (e.g. a group indicator that is constant on its own
-# group) keep a noise direction with a huge coefficient and return a worse fit.
+# Singular values below _RCOND * the largest count as zero. With a machine-epsilon cut-off (as
+# in lstsq's default), exactly collinear designs (e.g. a group indicator that is constant on
+# its own group) keep a noise direction with a huge coefficient and return a worse fit.
 _RCOND = 1e-6
 
 
@@ -40,12 +39,18 @@ def _design(X, fit_intercept):
     return np.column_stack([X, np.ones(X.shape[0])]) if fit_intercept else X
 
 
+def _pinv_solve(A, b):
+    """Minimum-norm solution of ``A beta = b`` for a symmetric PSD Gram matrix ``A``."""
+    w, V = np.linalg.eigh(A)
+    keep = w > max(w[-1], 0.0) * _RCOND**2  # singular values of the design below _RCOND * max
+    c = V[:, keep].T @ b
+    return V[:, keep] @ (c / w[keep]), c, w[keep]
+
+
 def _min_sse(A, b, yy):
     """Least-squares residual sum of squares from the Gram matrix, via its pseudo-inverse."""
-    w, V = np.linalg.eigh(A)
-    keep = w > max(w[-1], 0.0) * _RCOND**2  # same rank decision as `lstsq(cond=_RCOND)`
-    c = V[:, keep].T @ b
-    return max(yy - float(c @ (c / w[keep])), 0.0)
+    _, c, w = _pinv_solve(A, b)
+    return max(yy - float(c @ (c / w)), 0.0)
 
 
 def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_on=True):
@@ -54,8 +59,10 @@ def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_o
     For each group ``g``, the regret is the cumulative squared loss of
     ``predictions`` on the rows of ``g`` minus the residual sum of squares of
     the best unregularised least-squares fit on those rows in hindsight
-    (``scipy.linalg.lstsq``, singular values below ``1e-6`` times the
-    largest treated as zero, so collinear designs are handled). Negative regret means the online forecasts beat
+    (minimum-norm solution through the eigendecomposition of the Gram
+    matrix; directions with singular values below ``1e-6`` times the largest
+    count as null, so collinear designs such as one-hot features plus group
+    indicators are handled). Negative regret means the online forecasts beat
     every fixed linear model on that group.
 
     Parameters
@@ -117,8 +124,9 @@ def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_o
         n_g = int(m.sum())
         loss = float(np.sum((predictions[m] - y[m]) ** 2))
         if n_g:
-            beta = scipy.linalg.lstsq(Z[m], y[m], cond=_RCOND)[0]
-            best = float(np.sum((Z[m] @ beta - y[m]) ** 2))
+            Zm, ym = Z[m], y[m]
+            beta = _pinv_solve(Zm.T @ Zm, Zm.T @ ym)[0]
+            best = float(np.sum((Zm @ beta - ym) ** 2))
         else:
             best = 0.0
         regret = loss - best

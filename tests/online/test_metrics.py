@@ -81,3 +81,15 @@ def test_rank_deficient_design(rng):
     curves = group_regret_curves(y, preds, Xd, groups, n_checkpoints=4)
     np.testing.assert_allclose(curves.iloc[-1].to_numpy(), table["regret"].to_numpy(), rtol=1e-7, atol=1e-7)
     assert np.all(table["hindsight_loss"] >= 0)
+
+
+def test_rank_deficient_matches_reduced_full_rank_fit(rng):
+    X, y, preds, groups = _data(rng)
+    Xd = np.column_stack([X, X[:, :1], groups.to_numpy().astype(float)])
+    table = group_regret(y, preds, Xd, groups)
+    m = groups["b"].to_numpy()
+    # on group b: the duplicate column and the constant b indicator add nothing
+    reduced = np.column_stack([X, groups["a"].to_numpy().astype(float)])[m]
+    fit = LinearRegression().fit(reduced, y[m])
+    best = np.sum((fit.predict(reduced) - y[m]) ** 2)
+    assert table.loc["b", "hindsight_loss"] == pytest.approx(best, rel=1e-9)
