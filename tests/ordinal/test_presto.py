@@ -383,3 +383,36 @@ def test_po_reproduces_published_clm_on_wine():
     np.testing.assert_allclose(-po.coef_, [2.5031, 1.5278], atol=1e-4)
     np.testing.assert_allclose(po.intercept_, [-1.3444, 1.2508, 3.4669, 5.0064], atol=1e-4)
     np.testing.assert_allclose(-po.loss_ * wine.target.size, -86.49, atol=5e-3)
+
+
+def test_weighted_fit_matches_cvxpy():
+    X, y = _data(n=250, K=4, seed=16, low=0.0, high=2.0)
+    w = np.random.default_rng(3).uniform(0.2, 3.0, size=y.size)
+    est = PrestoClassifier(lam=0.01, tol=1e-10).fit(X, y, sample_weight=w)
+    a, B, obj_ref = _oracles.presto_cvxpy(X, y, 0.01, sample_weight=w)
+    mu = np.average(X, axis=0, weights=w)
+    s = np.sqrt(np.average((X - mu) ** 2, axis=0, weights=w))
+    obj = _oracles.presto_objective(X, y, est.intercept_, est.coef_, 0.01, scale=s, sample_weight=w)
+    assert abs(obj - obj_ref) <= 1e-8 * abs(obj_ref)
+    np.testing.assert_allclose(est.coef_, B, atol=1e-4)
+
+
+def test_training_loss_decreases_along_the_path():
+    X, y = _data(n=400, K=5, seed=17)
+    path = PrestoClassifier(tol=1e-10).path(X, y, n_lambdas=12, lambda_min_ratio=1e-3)
+    losses = [_oracles.loss_twin(X @ path.coef[i] + path.intercept[i], y, np.full(y.size, 1 / y.size))
+              for i in range(12)]
+    assert np.all(np.diff(losses) <= 1e-10)
+    n_nonzero = [(np.abs(d) > 0).sum() for d in path.diff_coef]
+    assert n_nonzero[0] == 0 and n_nonzero[-1] > n_nonzero[len(n_nonzero) // 2] > 0
+
+
+def test_cv_parallel_equals_serial():
+    from joblib import parallel_config
+
+    X, y = _data(n=300, K=4, seed=14)
+    a = PrestoCV(n_lambdas=4, cv=3, random_state=1).fit(X, y)
+    with parallel_config(backend="threading"):
+        b = PrestoCV(n_lambdas=4, cv=3, random_state=1, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(a.cv_results_["split_scores"], b.cv_results_["split_scores"])
+    assert a.lam_ == b.lam_
