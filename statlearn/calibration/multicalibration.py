@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils import get_tags
+from sklearn.utils import get_tags, metadata_routing
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_is_fitted,
@@ -142,6 +142,12 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         "eps": [Interval("real", 0, 0.5, closed="left")],
         "random_state": ["random_state"],
     }
+
+    # `groups` and `sample_weight` are passed directly; no metadata-routing request methods
+    __metadata_request__fit = {"groups": metadata_routing.UNUSED, "sample_weight": metadata_routing.UNUSED}
+    __metadata_request__predict_proba = {"groups": metadata_routing.UNUSED}
+    __metadata_request__predict = {"groups": metadata_routing.UNUSED}
+    __metadata_request__score = {"sample_weight": metadata_routing.UNUSED}
 
     def __init__(self, estimator=None, alpha=0.05, n_bins=10, max_iter=100, min_cell_size=20,
                  eps=0.01, random_state=None):
