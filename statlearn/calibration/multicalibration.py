@@ -147,7 +147,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
     __metadata_request__fit = {"groups": metadata_routing.UNUSED, "sample_weight": metadata_routing.UNUSED}
     __metadata_request__predict_proba = {"groups": metadata_routing.UNUSED}
     __metadata_request__predict = {"groups": metadata_routing.UNUSED}
-    __metadata_request__score = {"sample_weight": metadata_routing.UNUSED}
+    __metadata_request__score = {"groups": metadata_routing.UNUSED, "sample_weight": metadata_routing.UNUSED}
 
     def __init__(self, estimator=None, alpha=0.05, n_bins=10, max_iter=100, min_cell_size=20,
                  eps=0.01, random_state=None):
@@ -341,3 +341,26 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         """
         proba = self.predict_proba(X, groups=groups)
         return self.classes_[(proba[:, 1] >= 0.5).astype(int)]
+
+    def score(self, X, y, groups=None, sample_weight=None):
+        """Accuracy of :meth:`predict` on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features, or one column of probabilities when ``estimator=None``.
+        y : array-like of shape (n_samples,)
+            True labels.
+        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
+            Group membership, as in :meth:`predict_proba`.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Weighted fraction of correct predictions.
+        """
+        from sklearn.metrics import accuracy_score
+
+        return float(accuracy_score(y, self.predict(X, groups=groups), sample_weight=sample_weight))
