@@ -5,6 +5,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import logit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -416,3 +418,22 @@ def test_cv_parallel_equals_serial():
         b = PrestoCV(n_lambdas=4, cv=3, random_state=1, n_jobs=2).fit(X, y)
     np.testing.assert_array_equal(a.cv_results_["split_scores"], b.cv_results_["split_scores"])
     assert a.lam_ == b.lam_
+
+
+@settings(max_examples=20)
+@given(st.integers(0, 10_000), st.sampled_from([3, 4, 5]), st.floats(1e-3, 0.1), st.sampled_from([0.0, 1.0]))
+def test_fit_is_optimal_against_perturbations(seed, K, lam, fbp):
+    X, y = _data(n=120, p=3, K=K, seed=seed % 50, design="dense")
+    if np.bincount(y, minlength=K).min() == 0:
+        return
+    est = PrestoClassifier(lam=lam, first_block_penalty=fbp, tol=1e-10, standardize=False).fit(X, y)
+    assert est.n_iter_ < 200
+    kw = {"first_block_penalty": fbp}
+    best = _oracles.presto_objective(X, y, est.intercept_, est.coef_, lam, **kw)
+    rng = np.random.default_rng(seed)
+    for _ in range(10):
+        da = rng.normal(scale=1e-3, size=est.intercept_.shape)
+        dB = rng.normal(scale=1e-3, size=est.coef_.shape)
+        assert _oracles.presto_objective(X, y, est.intercept_ + da, est.coef_ + dB, lam, **kw) >= best - 1e-12
+    P = est.predict_proba(X)
+    assert np.all(P >= 0) and np.allclose(P.sum(axis=1), 1.0)
