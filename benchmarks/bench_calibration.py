@@ -287,6 +287,7 @@ def cell_real_quality(name, seeds=(0,)):
                     (rng.uniform(size=p.size) < p).astype(int), p, G[te]).worst_group_ece for _ in range(20)]))
                 bias = np.array([np.mean(y[te][G[te][:, j]] - p[G[te][:, j]]) for j in range(G.shape[1])])
                 res[stage] = r
+                res[stage + "_floor"] = floor
                 out.append(record("quality", table="real", dataset=name, model=mname, stage=stage, seed=seed,
                                   n_groups=G.shape[1], worst_group_ece=r.worst_group_ece, noise_floor=floor,
                                   worst_group=r.worst_group, mean_group_ece=r.mean_group_ece,
@@ -299,7 +300,9 @@ def cell_real_quality(name, seeds=(0,)):
                 m0, m1 = _metric_row(y[te], p0), _metric_row(y[te], p1)
                 out.append(headline(f"{name} {mname}: held-out worst-group ECE after/before", a.worst_group_ece
                                     / b.worst_group_ece, "<= 0.5", a.worst_group_ece <= 0.5 * b.worst_group_ece,
-                                    before=b.worst_group_ece, after=a.worst_group_ece))
+                                    before=b.worst_group_ece, after=a.worst_group_ece,
+                                    excess_over_noise_floor_before=b.worst_group_ece - res["before_floor"],
+                                    excess_over_noise_floor_after=a.worst_group_ece - res["after_floor"]))
                 ok = m1["brier"] <= m0["brier"] and m1["log_loss"] <= m0["log_loss"]
                 out.append(headline(f"{name} {mname}: Brier and log loss not worse (delta Brier)",
                                     m1["brier"] - m0["brier"], "<= 0 (and log loss <= 0)", ok,
