@@ -730,8 +730,10 @@ class ProportionalOddsClassifier(_CumulativeLogitMixin, ClassifierMixin, BaseEst
     -----
     The fit uses the PRESTO solver on the standardized features with only the
     first block free; the solution does not depend on the scaling. With
-    separable classes the likelihood has no maximum and the coefficients grow
-    until ``max_iter`` (a :class:`~sklearn.exceptions.ConvergenceWarning`).
+    separable classes the likelihood has no maximum: the coefficients grow
+    until the gradient falls below ``tol`` (or ``max_iter`` is reached, with a
+    :class:`~sklearn.exceptions.ConvergenceWarning`), so very large
+    coefficients signal separation.
 
     References
     ----------
