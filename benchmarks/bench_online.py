@@ -266,11 +266,11 @@ def cells(mode):
     ]
     for label in ("mean", "min", "max", "first"):
         out.append(Cell(AREA, f"synthetic {label}", synthetic_cell,
-                        {"label": label, "n_samples": 100_000 if full else 10_000,
-                         "n_shuffles": 10 if full else 3}))
+                        {"label": label, "n_samples": 100_000 if full else 20_000,
+                         "n_shuffles": 10 if full else 5}))
     for name, (_, quick_rows) in REAL.items():
         out.append(Cell(AREA, f"real {name}", real_cell,
-                        {"name": name, "n_shuffles": 10 if full else 3, "max_rows": None if full else quick_rows}))
+                        {"name": name, "n_shuffles": 10 if full else 5, "max_rows": None if full else quick_rows}))
     return out
 
 

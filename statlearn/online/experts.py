@@ -82,7 +82,7 @@ class SleepingExperts:
     >>> experts.weights(awake)
     array([0.5, 0.5, 0. ])
     >>> for _ in range(50):
-    ...     experts.update(np.array([0.0, 1.0, 0.5]), awake)
+    ...     _ = experts.update(np.array([0.0, 1.0, 0.5]), awake)
     >>> w = experts.weights(awake)
     >>> bool(w[0] > 0.99), bool(np.isfinite(w).all())
     (True, True)

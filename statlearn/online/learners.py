@@ -107,20 +107,27 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         self._theta = np.zeros(d)
         self._chunks = []
         self.n_samples_seen_ = 0
-        self._sync()
 
-    def _sync(self):
-        if self.fit_intercept:
-            self.coef_ = self._theta[:-1].copy()
-            self.intercept_ = float(self._theta[-1])
-        else:
-            self.coef_ = self._theta.copy()
-            self.intercept_ = 0.0
+    @property
+    def coef_(self):
+        """Current coefficients, shape (n_features,)."""
+        theta = self.__dict__.get("_theta")
+        if theta is None:
+            raise AttributeError("'OnlineRidge' object has no attribute 'coef_' (not fitted yet).")
+        return theta[: self.n_features_in_]
+
+    @property
+    def intercept_(self):
+        """Current intercept (0.0 when ``fit_intercept=False``)."""
+        theta = self.__dict__.get("_theta")
+        if theta is None:
+            raise AttributeError("'OnlineRidge' object has no attribute 'intercept_' (not fitted yet).")
+        return float(theta[-1]) if self.fit_intercept else 0.0
 
     @property
     def prequential_predictions_(self):
         """Forecasts made before learning each row, over every row seen so far."""
-        check_is_fitted(self, "coef_")
+        check_is_fitted(self, "n_samples_seen_")
         if len(self._chunks) != 1 or not isinstance(self._chunks[0], np.ndarray):
             self._chunks = [np.hstack(self._chunks).astype(np.float64)] if self._chunks else [np.empty(0)]
         return self._chunks[0]
@@ -140,9 +147,8 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         self : OnlineRidge
             The fitted model.
         """
-        for attr in ("coef_", "n_features_in_"):
-            if hasattr(self, attr):
-                delattr(self, attr)
+        for attr in ("_theta", "n_features_in_", "_keys"):
+            self.__dict__.pop(attr, None)
         return self.partial_fit(X, y)
 
     def partial_fit(self, X, y):
@@ -160,7 +166,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         self : OnlineRidge
             The updated model.
         """
-        first = not hasattr(self, "coef_")
+        first = "_theta" not in self.__dict__
         X, y = validate_data(self, X, y, reset=first, y_numeric=True, dtype=np.float64)
         if first:
             self._reset(X.shape[1])
@@ -169,7 +175,6 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         _kernels.rls_run(self._P, self._theta, Xa, np.ascontiguousarray(y, dtype=np.float64), preds)
         self._chunks.append(preds)
         self.n_samples_seen_ += X.shape[0]
-        self._sync()
         return self
 
     def predict(self, X):
@@ -185,7 +190,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             Forecasts.
         """
-        check_is_fitted(self, "coef_")
+        check_is_fitted(self, "n_samples_seen_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return X @ self.coef_ + self.intercept_
 
@@ -238,14 +243,21 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
             The updated model.
         """
         state = self.__dict__
-        theta = state.get("_theta")
-        if theta is None or "coef_" not in state:
-            row = self._row(x)
-            self.n_features_in_ = row.shape[0]
-            self._reset(row.shape[0])
-            theta = self._theta
+        keys = state.get("_keys")
+        if keys is not None and type(x) is dict and "_theta" in state:  # fast path
+            try:
+                row = np.fromiter(map(x.__getitem__, keys), np.float64, len(keys))
+            except KeyError as exc:
+                raise ValueError(f"`x` is missing feature {exc.args[0]!r}; expected keys {keys}.") from None
         else:
-            row = self._row(x)
+            if "_theta" not in state:
+                state.pop("_keys", None)
+                row = self._row(x)
+                self.n_features_in_ = row.shape[0]
+                self._reset(row.shape[0])
+            else:
+                row = self._row(x)
+        theta = self._theta
         n_features = self.n_features_in_
         if row.shape[0] != n_features:
             raise ValueError(f"`x` must have {n_features} features; got {row.shape[0]}.")
@@ -260,8 +272,6 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
             raise ValueError(f"`x` must not contain NaN or inf; got {row.tolist()}.")
         self._chunks.append(pred)
         self.n_samples_seen_ += 1
-        self.coef_ = theta[:n_features]
-        self.intercept_ = float(theta[n_features]) if self.fit_intercept else 0.0
         return self
 
     def predict_one(self, x):
@@ -278,9 +288,11 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
             The forecast.
         """
         row = self._row(x)
-        coef = self.__dict__.get("coef_")
-        if coef is None:
+        theta = self.__dict__.get("_theta")
+        if theta is None:
             return 0.0
-        if row.shape[0] != coef.shape[0]:
-            raise ValueError(f"`x` must have {coef.shape[0]} features; got {row.shape[0]}.")
-        return float(row @ coef) + self.intercept_
+        n_features = self.n_features_in_
+        if row.shape[0] != n_features:
+            raise ValueError(f"`x` must have {n_features} features; got {row.shape[0]}.")
+        out = float(row @ theta[:n_features])
+        return out + float(theta[-1]) if self.fit_intercept else out
