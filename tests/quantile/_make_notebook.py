@@ -28,8 +28,8 @@ on real regression data shipped with `statlearn.datasets`:
 3. check that sorting / isotonic repair never hurt (the paper's Proposition 2),
 4. conformalize the aggregated model and check coverage at 0.8 and 0.9 with zero crossing.
 
-To stay fast the data sets are subsampled (1,000 training rows) and one random split is used; the paper
-uses 34 data sets, 99 levels and 5 splits (see `python -m benchmarks --only quantile --full`).
+To stay fast the data sets are subsampled (at most 750 rows to fit, 500 to calibrate) and one random
+split is used; the paper uses 34 data sets, 99 levels and 5 splits (see `python -m benchmarks --only quantile --full`).
 """)
 
 code("""
@@ -73,12 +73,13 @@ rows, conf_rows = [], []
 for name in DATASETS:
     data = getattr(ds, f"load_{name}")(as_frame=False)
     rng = np.random.default_rng(0)
-    idx = rng.permutation(len(data.target))[:2000]
+    idx = rng.permutation(len(data.target))[:4000]
     X, y = data.data[idx], data.target[idx]
-    y = (y - y[:1000].mean()) / y[:1000].std()
-    X_fit, y_fit = X[:750], y[:750]          # aggregation (5-fold stacking inside)
-    X_cal, y_cal = X[750:1000], y[750:1000]  # conformal calibration
-    X_test, y_test = X[1000:], y[1000:]
+    n_fit, n_cal = min(750, len(y) // 2), min(500, len(y) // 4)
+    y = (y - y[:n_fit + n_cal].mean()) / y[:n_fit + n_cal].std()
+    X_fit, y_fit = X[:n_fit], y[:n_fit]                                      # aggregation (stacking)
+    X_cal, y_cal = X[n_fit:n_fit + n_cal], y[n_fit:n_fit + n_cal]            # conformal calibration
+    X_test, y_test = X[n_fit + n_cal:], y[n_fit + n_cal:]                    # evaluation
     bases = base_models(0)
     first = QuantileAggregator(list(bases.values()), quantiles=q, weights="medium", cv=3,
                                random_state=0).fit(X_fit, y_fit)
@@ -101,7 +102,7 @@ for name in DATASETS:
     cqr = ConformalQuantileRegressor(FrozenEstimator(aggs["local medium"]), quantiles=q).fit(X_cal, y_cal)
     Qc, Qr = cqr.predict_quantiles(X_test), aggs["local medium"].predict_quantiles(X_test)
     for level, (a, b) in {0.8: (1, 17), 0.9: (0, 18)}.items():
-        conf_rows.append({"data set": name, "nominal": level,
+        conf_rows.append({"data set": name, "nominal": level, "test rows": len(y_test),
                           "raw coverage": coverage(y_test, Qr[:, [a, b]], per="pair")[0],
                           "conformal coverage": coverage(y_test, Qc[:, [a, b]], per="pair")[0],
                           "raw width": interval_width(Qr[:, [a, b]])[0],
@@ -145,7 +146,7 @@ rep.round(4)
 md("""
 ## Conformalized aggregation: coverage at 0.8 and 0.9, no crossing
 
-The local-medium aggregator is frozen and calibrated on 250 held-out rows with the pipeline
+The local-medium aggregator is frozen and calibrated on (at most) 500 held-out rows with the pipeline
 sort -> CQR per symmetric pair -> min-max sweep (`ConformalQuantileRegressor`).
 """)
 
@@ -156,8 +157,11 @@ conf.round(3)
 """)
 
 md("""
-With a finite test set the empirical coverage fluctuates around its expectation by about
-`sqrt(0.2 * 0.8 / 1000) = 0.013`; the guarantee is on the expectation, which is at least nominal.
+The guarantee is on the expected coverage over calibration draws, which is at least nominal. One draw
+of 500 calibration rows and a finite test set moves the empirical coverage by about
+`sqrt(0.2 * 0.8 / 500) = 0.018` plus `sqrt(0.2 * 0.8 / n_test)`, so single data sets land within a few
+hundredths on either side of the nominal level (`tests/quantile/test_conformal.py` checks the average
+over 300 calibration draws).
 """)
 
 nb = nbf.v4.new_notebook()
