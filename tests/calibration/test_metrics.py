@@ -420,3 +420,12 @@ def test_bad_numpy_input_on_compiled_fast_path():
     # float 0/1 labels and int labels give the same value on the fast path and the general path
     assert expected_calibration_error(y, p) == expected_calibration_error(y.astype(float), p)
     assert expected_calibration_error(y, p) == pytest.approx(expected_calibration_error(list(y), list(p)), abs=1e-15)
+
+
+def test_dask_partitions_merge_to_one_pass(data):
+    dask = pytest.importorskip("dask")
+    y, p = data
+    parts = [dask.delayed(CalibrationStats.from_predictions)(y[k:k + 2500], p[k:k + 2500], bins=15)
+             for k in range(0, len(p), 2500)]
+    total = dask.delayed(sum)(parts[1:], parts[0]).compute(scheduler="sync")
+    assert abs(total.expected_calibration_error() - expected_calibration_error(y, p)) < 1e-12
