@@ -93,3 +93,20 @@ def test_bad_input(rng):
     with pytest.raises(ValueError, match="missing feature"):
         s = OnlineRidge().learn_one({"a": 1.0, "b": 2.0}, 1.0)
         s.learn_one({"a": 1.0}, 1.0)
+
+
+def test_learn_one_with_numpy_rows(rng):
+    X = rng.normal(size=(40, 3))
+    y = rng.normal(size=40)
+    one = OnlineRidge(fit_intercept=False).fit(X, y)
+    m = OnlineRidge(fit_intercept=False)
+    for t in range(40):
+        m.learn_one(X[t], y[t])
+    np.testing.assert_allclose(m.coef_, one.coef_, rtol=1e-12, atol=1e-13)
+    assert m.intercept_ == 0.0
+    assert m.predict_one(X[0]) == pytest.approx(float(X[0] @ one.coef_))
+    with pytest.raises(ValueError, match="NaN"):
+        m.learn_one(np.array([1.0, np.nan, 0.0]), 1.0)
+    with pytest.raises(ValueError, match="3 features"):
+        m.learn_one(np.array([1.0, 0.0]), 1.0)
+    np.testing.assert_allclose(m.coef_, one.coef_, rtol=1e-12, atol=1e-13)  # bad rows changed nothing
