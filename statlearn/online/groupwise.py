@@ -70,6 +70,10 @@ class _GroupwiseBase(BaseEstimator):
                 raise ValueError(
                     f"`groups` must have {self.n_groups_} columns {self.group_names_}; got shape {arr.shape}."
                 )
+            if not first and hasattr(groups, "columns") and names != self.group_names_:
+                raise ValueError(
+                    f"`groups` columns must be {self.group_names_} (in this order); got {names}."
+                )
         if self.always_on:
             awake = np.ones((n_samples, arr.shape[1] + 1), dtype=bool)
             awake[:, :-1] = arr

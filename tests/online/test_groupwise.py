@@ -1,6 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 
 from statlearn.datasets import make_grouped_regression
@@ -189,3 +191,38 @@ def test_score_uses_groups(rng):
     clf = GroupwiseClassifier().fit(X, yb, groups)
     assert clf.score(X, yb, groups) == pytest.approx(np.mean(clf.predict(X, groups) == yb))
     assert clf.score(X, yb, groups) > 0.6
+
+
+def test_dataframe_column_order_is_checked(rng):
+    X, y, groups = _data(rng, G=2)
+    frame = pd.DataFrame(groups, columns=["a", "b"])
+    model = GroupwiseRegressor().fit(X, y, groups=frame)
+    with pytest.raises(ValueError, match="columns must be"):
+        model.predict(X, groups=frame[["b", "a"]])
+    np.testing.assert_array_equal(model.predict(X, groups=frame), model.predict(X, groups=groups))
+
+
+def test_pickle_mid_stream_then_continue(rng):
+    import pickle
+
+    X, y, groups = _data(rng)
+    one = GroupwiseRegressor(aggregation="sample", random_state=2).fit(X, y, groups)
+    part = GroupwiseRegressor(aggregation="sample", random_state=2).partial_fit(X[:120], y[:120], groups[:120])
+    part = pickle.loads(pickle.dumps(part))
+    part.partial_fit(X[120:], y[120:], groups[120:])
+    np.testing.assert_array_equal(part.prequential_predictions_, one.prequential_predictions_)
+    np.testing.assert_array_equal(part.coef_, one.coef_)
+
+
+@given(cuts=st.lists(st.integers(1, 79), max_size=6, unique=True))
+@settings(max_examples=25)
+def test_any_batching_equals_one_pass(cuts):
+    rng = np.random.default_rng(0)
+    X, y, groups = _data(rng, n=80, G=3)
+    one = GroupwiseRegressor().fit(X, y, groups)
+    model = GroupwiseRegressor()
+    bounds = [0, *sorted(cuts), 80]
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        model.partial_fit(X[a:b], y[a:b], groups[a:b])
+    np.testing.assert_allclose(model.prequential_predictions_, one.prequential_predictions_, atol=1e-13)
+    np.testing.assert_allclose(model.expert_weights_, one.expert_weights_, atol=1e-13)
