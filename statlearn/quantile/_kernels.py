@@ -77,61 +77,64 @@ def isotonic_rows(Q, W):
     """Row-wise weighted L2 isotonic regression (pool adjacent violators).
 
     ``W`` has shape (1, K) (the same level weights for every row) or (n, K).
-    Weights must be positive. Single pass per row with back-tracking over
-    block ends (the in-place scheme of scikit-learn's kernel), so monotone runs
-    are skipped quickly.
+    Weights must be positive. One pass per row; the last block lives in local
+    variables, so monotone runs cost one comparison and a push per element,
+    and only violations touch the block stack. Returns ``(out, finite)``;
+    ``finite`` is False when ``Q`` holds NaN or inf (then ``out`` is meaningless).
     """
     n, K = Q.shape
     shared = W.shape[0] == 1
     out = np.empty_like(Q)
-    yv = np.empty(K)
-    wv = np.empty(K)
-    target = np.empty(K, dtype=np.int64)
+    s_mean = np.empty(K)
+    s_w = np.empty(K)
+    s_wy = np.empty(K)
+    s_cnt = np.empty(K, dtype=np.int64)
+    finite = True
     for r in range(n):
         wr = 0 if shared else r
-        mono = True
-        for k in range(K):
-            yv[k] = Q[r, k]
-            if k > 0 and yv[k] < yv[k - 1]:
-                mono = False
-        if mono:
-            for k in range(K):
-                out[r, k] = yv[k]
-            continue
-        for k in range(K):
-            wv[k] = W[wr, k]
-            target[k] = k
-        i = 0
-        while i < K:
-            k = target[i] + 1
-            if k == K:
-                break
-            if yv[i] < yv[k]:
-                i = k
-                continue
-            sum_wy = wv[i] * yv[i]
-            sum_w = wv[i]
-            while True:
-                prev_y = yv[k]
-                sum_wy += wv[k] * yv[k]
-                sum_w += wv[k]
-                k = target[k] + 1
-                if k == K or prev_y < yv[k]:
-                    yv[i] = sum_wy / sum_w
-                    wv[i] = sum_w
-                    target[i] = k - 1
-                    target[k - 1] = i
-                    if i > 0:
-                        i = target[i - 1]
-                    break
-        i = 0
-        while i < K:
-            k = target[i] + 1
-            v = yv[i]
-            for j in range(i, k):
+        if not (Q[r, 0] - Q[r, 0] == 0.0):
+            finite = False
+        nb = 0
+        t_mean = Q[r, 0]
+        t_w = W[wr, 0]
+        t_wy = t_w * t_mean
+        t_cnt = 1
+        for k in range(1, K):
+            x = Q[r, k]
+            w = W[wr, k]
+            if not (x - x == 0.0):
+                finite = False
+            if x >= t_mean:
+                s_mean[nb] = t_mean
+                s_w[nb] = t_w
+                s_wy[nb] = t_wy
+                s_cnt[nb] = t_cnt
+                nb += 1
+                t_mean = x
+                t_w = w
+                t_wy = w * x
+                t_cnt = 1
+            else:
+                t_w += w
+                t_wy += w * x
+                t_cnt += 1
+                t_mean = t_wy / t_w
+                while nb > 0 and s_mean[nb - 1] > t_mean:
+                    nb -= 1
+                    t_w += s_w[nb]
+                    t_wy += s_wy[nb]
+                    t_cnt += s_cnt[nb]
+                    t_mean = t_wy / t_w
+        s_mean[nb] = t_mean
+        s_cnt[nb] = t_cnt
+        nb += 1
+        j = 0
+        for b in range(nb):
+            v = s_mean[b]
+            for _ in range(s_cnt[b]):
                 out[r, j] = v
-            i = k
-    return out
+                j += 1
+    return out, finite
 
 
 @njit(cache=True)

@@ -92,6 +92,12 @@ def isotonic_quantiles(y_quantiles, sample_weight=None):
     >>> isotonic_quantiles([[0.0, 2.0, 1.0]])
     array([[0. , 1.5, 1.5]])
     """
+    if (sample_weight is None and isinstance(y_quantiles, np.ndarray) and y_quantiles.dtype == np.float64
+            and y_quantiles.ndim == 2 and y_quantiles.flags.c_contiguous and y_quantiles.shape[0] > 0):
+        # fast path: finiteness is checked inside the kernel
+        out, finite = _kernels.isotonic_rows(y_quantiles, np.ones((1, y_quantiles.shape[1])))
+        if finite:
+            return out
     Q = check_quantile_matrix(y_quantiles)
     if sample_weight is None:
         W = np.ones((1, Q.shape[1]))
@@ -106,7 +112,7 @@ def isotonic_quantiles(y_quantiles, sample_weight=None):
         if (W <= 0).any():
             raise ValueError("`sample_weight` must be strictly positive for isotonic repair; found values <= 0.")
         W = np.ascontiguousarray(W)
-    return _kernels.isotonic_rows(Q, W)
+    return _kernels.isotonic_rows(Q, W)[0]
 
 
 def minmax_quantiles(y_quantiles, quantiles):

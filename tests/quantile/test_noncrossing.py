@@ -129,3 +129,15 @@ def test_noncrossing_regressor_bad_estimator(rng):
         NonCrossingQuantileRegressor(LinearRegression()).fit(X, y)
     with pytest.raises(ValueError, match="method"):
         NonCrossingQuantileRegressor(QuantileRegressor(), method="nope").fit(X, y)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_isotonic_fast_path_rejects_non_finite(bad):
+    Q = np.zeros((3, 4))
+    Q[2, 1] = bad
+    with pytest.raises(ValueError, match="NaN or inf"):
+        isotonic_quantiles(Q)
+    Q = np.zeros((3, 4))
+    Q[1, 0] = bad
+    with pytest.raises(ValueError, match="NaN or inf"):
+        isotonic_quantiles(Q)
