@@ -84,11 +84,12 @@ def _mixture_of(components, alpha):
 
 
 def _regularise(cov, diag):
-    d = cov.shape[0]
+    """Add ``1e-6`` times each variance to the diagonal (scale-free version of the authors' ``1e-6 I``)."""
     if diag:
         cov = np.diag(np.diag(cov))
-    scale = max(np.trace(cov) / d, 1e-300)
-    return cov + 1e-6 * scale * np.eye(d)
+    var = np.diag(cov).copy()
+    floor = max(var.max(), 1e-300) * 1e-12
+    return cov + np.diag(1e-6 * np.maximum(var, floor) + floor)
 
 
 def _weighted_gaussian(X, w, diag):

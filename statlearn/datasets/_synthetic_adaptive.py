@@ -132,7 +132,40 @@ _BEAM_PARAM_RANGES = np.array([[525, 575], [425, 475], [175, 225], [0.06, 0.07],
                                [-0.6, 0.0], [0.0, 0.5], [0.0, 0.5]])
 
 
-def make_cantilever_beam_laws(n_laws=100, *, random_state=None):
+class _LogTransformedLaw:
+    """A Gaussian law in coordinates ``(log x_1, log x_2, log x_3, x_4, x_5, x_6)``, seen in ``x``.
+
+    Offers the ``rvs`` / ``logpdf`` interface of a scipy frozen distribution.
+    """
+
+    def __init__(self, gaussian, n_log=3):
+        self.gaussian = gaussian
+        self.n_log = n_log
+
+    def rvs(self, size=1, random_state=None):
+        z = np.atleast_2d(self.gaussian.rvs(size=size, random_state=random_state))
+        z[:, : self.n_log] = np.exp(z[:, : self.n_log])
+        return z
+
+    def logpdf(self, x):
+        x = np.atleast_2d(np.asarray(x, dtype=float))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log(x[:, : self.n_log])
+        z = x.copy()
+        z[:, : self.n_log] = logs
+        out = np.asarray(self.gaussian.logpdf(np.where(np.isfinite(z), z, 0.0)), dtype=float).reshape(-1)
+        out = out - logs.sum(axis=1)
+        out[~np.isfinite(logs).all(axis=1)] = -np.inf
+        return out
+
+    def pdf(self, x):
+        return np.exp(self.logpdf(x))
+
+    def __repr__(self):
+        return "LogTransformedLaw(cantilever beam)"
+
+
+def make_cantilever_beam_laws(n_laws=100, *, coordinates="gaussian", random_state=None):
     """The family of input laws of the cantilever-beam test case.
 
     Each law has lognormal ``F_X``, ``F_Y``, ``E`` (coefficients of variation
@@ -142,20 +175,27 @@ def make_cantilever_beam_laws(n_laws=100, *, random_state=None):
     lognormals, three means of the normals, three correlations) are drawn by
     Latin hypercube sampling over the paper's ranges. In the Gaussian
     coordinates ``(log F_X, log F_Y, log E, w, t, L)`` such a law is exactly
-    multivariate normal, which is how it is returned; use
-    ``cantilever_beam_displacement(Z, log_inputs=True)`` as the model.
+    multivariate normal, which is how it is returned by default; use
+    ``cantilever_beam_displacement(Z, log_inputs=True)`` as the model. With
+    ``coordinates="original"`` the laws are over ``(F_X, F_Y, E, w, t, L)``
+    themselves (the authors' setting), as objects with scipy's ``rvs`` and
+    ``logpdf``.
 
     Parameters
     ----------
     n_laws : int, default=100
         Number of laws ``J``.
+    coordinates : {"gaussian", "original"}, default="gaussian"
+        Coordinates of the returned laws.
     random_state : int or None, default=None
         Seed of the Latin hypercube.
 
     Returns
     -------
-    laws : list of scipy.stats multivariate_normal frozen distributions
-        ``n_laws`` laws over the 6 Gaussian coordinates.
+    laws : list of distributions
+        ``n_laws`` laws: scipy ``multivariate_normal`` frozen distributions
+        over the 6 Gaussian coordinates, or their images in the original
+        coordinates.
     parameters : ndarray of shape (n_laws, 9)
         The nine parameters of each law.
 
@@ -177,6 +217,8 @@ def make_cantilever_beam_laws(n_laws=100, *, random_state=None):
 
     if isinstance(n_laws, bool) or not isinstance(n_laws, numbers.Integral) or n_laws < 1:
         raise ValueError(f"`n_laws` must be a positive int; got {n_laws!r}.")
+    if coordinates not in ("gaussian", "original"):
+        raise ValueError(f"`coordinates` must be 'gaussian' or 'original'; got {coordinates!r}.")
     seed = random_state if isinstance(random_state, np.random.Generator) else \
         check_random_state(random_state).randint(0, 2**31 - 1)
     u = qmc.LatinHypercube(d=9, seed=seed).random(n_laws)
@@ -192,7 +234,8 @@ def make_cantilever_beam_laws(n_laws=100, *, random_state=None):
         corr[3, 4] = corr[4, 3] = p[6]
         corr[3, 5] = corr[5, 3] = p[7]
         corr[4, 5] = corr[5, 4] = p[8]
-        laws.append(stats.multivariate_normal(mean, corr * np.outer(sd, sd)))
+        law = stats.multivariate_normal(mean, corr * np.outer(sd, sd))
+        laws.append(law if coordinates == "gaussian" else _LogTransformedLaw(law))
     return laws, params
 
 

@@ -42,7 +42,7 @@ def test_weighted_gaussian_matches_numpy():
     mu, cov = _weighted_gaussian(X, w, diag=False)
     np.testing.assert_allclose(mu, np.average(X, axis=0, weights=w))
     ref = np.cov(X.T, aweights=w, bias=True)
-    np.testing.assert_allclose(cov, ref + 1e-6 * np.trace(ref) / 2 * np.eye(2), rtol=1e-10)
+    np.testing.assert_allclose(cov, ref + np.diag(1e-6 * np.diag(ref)), rtol=1e-9)
     _, dcov = _weighted_gaussian(X, w, diag=True)
     assert dcov[0, 1] == 0.0
 
@@ -204,3 +204,22 @@ def test_sobol_linear_model_and_errors():
         sobol_indices(lambda X: X[:, 0], [stats.norm()], 100, method="saltelli")
     with pytest.raises(ValueError, match="non-finite"):
         sobol_indices(lambda X: np.full(X.shape[0], np.inf), [stats.norm()], 100, method="pick_freeze")
+
+
+def test_beam_laws_original_coordinates_density():
+    from statlearn.datasets import cantilever_beam_displacement, make_cantilever_beam_laws
+
+    zl, params = make_cantilever_beam_laws(3, random_state=0)
+    xl, params2 = make_cantilever_beam_laws(3, coordinates="original", random_state=0)
+    np.testing.assert_array_equal(params, params2)
+    x = xl[1].rvs(2000, random_state=np.random.default_rng(0))
+    z = x.copy()
+    z[:, :3] = np.log(z[:, :3])
+    # change of variables: f_x(x) = f_z(z) / prod(x_1..3)
+    np.testing.assert_allclose(xl[1].logpdf(x), zl[1].logpdf(z) - np.log(x[:, :3]).sum(axis=1), rtol=1e-12)
+    # mean of the lognormal force is the law parameter (CV 0.08)
+    assert abs(x[:, 0].mean() / params[1, 0] - 1) < 0.01
+    np.testing.assert_allclose(cantilever_beam_displacement(x), cantilever_beam_displacement(z, log_inputs=True))
+    assert np.isneginf(xl[0].logpdf(-x[:2])).all()
+    with pytest.raises(ValueError, match="`coordinates`"):
+        make_cantilever_beam_laws(3, coordinates="polar")

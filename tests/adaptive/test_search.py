@@ -66,7 +66,8 @@ def test_budget_runs_out_mid_search_warns(data):
     X, y = data
     grid = {"max_depth": [None, None, 2], "random_state": [0]}
     with pytest.warns(UserWarning, match="budget ran out after 1"):
-        s = ReusableHoldoutSearch(DecisionTreeClassifier(), grid, thresholdout=Thresholdout(budget=1),
+        thr = Thresholdout(budget=1, sigma=0.001, random_state=0)
+        s = ReusableHoldoutSearch(DecisionTreeClassifier(), grid, thresholdout=thr,
                                   random_state=0).fit(X, y)
     assert np.isnan(s.cv_results_["holdout_answer"][1:]).all()
     assert s.best_index_ == 0
