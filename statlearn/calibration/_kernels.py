@@ -358,7 +358,8 @@ def _group_bucket_sums(p, y, w, idx, start, stop, n_bins, sums):
 
 
 @njit(cache=True)
-def hkrr_fit(p, y, w, indptr, indices, n_bins, alpha, min_mass_frac, min_weight, max_iter, orders, lo, hi):
+def hkrr_fit(p, y, w, indptr, indices, n_bins, alpha, min_mass_frac, min_weight, max_iter, orders, lo, hi,
+             learning_rate):
     """Iterative patching of Hebert-Johnson et al.; ``p`` is updated in place.
 
     Groups are given in CSR form (``indices[indptr[g]:indptr[g + 1]]`` are the
@@ -366,7 +367,8 @@ def hkrr_fit(p, y, w, indptr, indices, n_bins, alpha, min_mass_frac, min_weight,
     visiting order of the groups in each pass. A cell (group ``S``, bucket
     ``v``) is checked when its weight is at least ``min_mass_frac * w(S)``
     and at least ``min_weight``;
-    it is patched when ``|mean_w(y - p)| > alpha``. Returns ``(n_iter,
+    it is patched when ``|mean_w(y - p)| > alpha``, by ``learning_rate`` times
+    that residual. Returns ``(n_iter,
     updates)`` where ``updates`` rows are ``(group, bucket, delta)``.
     """
     m = indptr.shape[0] - 1
@@ -397,6 +399,7 @@ def hkrr_fit(p, y, w, indptr, indices, n_bins, alpha, min_mass_frac, min_weight,
                 delta = (sums[v, 1] - sums[v, 2]) / mass
                 if abs(delta) <= alpha:
                     continue
+                delta *= learning_rate
                 for j in range(start, stop):
                     i = indices[j]
                     if _bucket(p[i], n_bins) == v:

@@ -75,6 +75,10 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
     eps : float, default=0.01
         Patched predictions are projected onto ``[eps, 1 - eps]`` (HKRR:
         ``eps=0``, the projection onto [0, 1]); keeps the log loss finite.
+    learning_rate : float, default=1.0
+        Fraction of the residual applied per patch (HKRR: 1). Values below
+        1 take smaller, more numerous steps; on the real-data benchmark 0.5
+        gave lower held-out Brier score and log loss than 1.
     random_state : int, RandomState instance or None, default=None
         Seeds the (random) order in which groups are visited in each pass.
 
@@ -140,6 +144,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         "max_iter": [Interval("integral", 1, None, closed="left")],
         "min_cell_size": [Interval("real", 0, None, closed="left")],
         "eps": [Interval("real", 0, 0.5, closed="left")],
+        "learning_rate": [Interval("real", 0, 1, closed="right")],
         "random_state": ["random_state"],
     }
 
@@ -150,13 +155,14 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
     __metadata_request__score = {"groups": metadata_routing.UNUSED, "sample_weight": metadata_routing.UNUSED}
 
     def __init__(self, estimator=None, alpha=0.05, n_bins=10, max_iter=100, min_cell_size=20,
-                 eps=0.01, random_state=None):
+                 eps=0.01, learning_rate=1.0, random_state=None):
         self.estimator = estimator
         self.alpha = alpha
         self.n_bins = n_bins
         self.max_iter = max_iter
         self.min_cell_size = min_cell_size
         self.eps = eps
+        self.learning_rate = learning_rate
         self.random_state = random_state
 
     def __sklearn_tags__(self):
@@ -286,7 +292,8 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         indptr, indices = _csr_groups(G)
         n_iter, updates = _kernels.hkrr_fit(
             p, y01, w, indptr, indices, int(self.n_bins), float(self.alpha),
-            float(self.alpha) / self.n_bins, float(self.min_cell_size), int(self.max_iter), orders, *self._bounds(),
+            float(self.alpha) / self.n_bins, float(self.min_cell_size), int(self.max_iter), orders,
+            *self._bounds(), float(self.learning_rate),
         )
         self.n_iter_ = int(n_iter)
         self.updates_ = updates
@@ -299,7 +306,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         orders = np.arange(G.shape[1], dtype=np.int64)[None, :]
         _, upd = _kernels.hkrr_fit(p.copy(), y, w, indptr, indices, int(self.n_bins), float(self.alpha),
                                    float(self.alpha) / self.n_bins, float(self.min_cell_size), 1, orders,
-                                   *self._bounds())
+                                   *self._bounds(), float(self.learning_rate))
         return upd.shape[0] == 0
 
     def predict_proba(self, X, groups=None):

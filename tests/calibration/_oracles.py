@@ -79,7 +79,7 @@ def group_stats(p, y, w, G, n_bins):
     return out
 
 
-def hkrr(p, y, w, G, n_bins, alpha, max_iter, orders, min_weight=0.0, lo=0.0, hi=1.0):
+def hkrr(p, y, w, G, n_bins, alpha, max_iter, orders, min_weight=0.0, lo=0.0, hi=1.0, learning_rate=1.0):
     """Plain Python HKRR patching loop (exact cell means); returns (p, updates, n_iter)."""
     p = p.copy()
     updates = []
@@ -101,6 +101,7 @@ def hkrr(p, y, w, G, n_bins, alpha, max_iter, orders, min_weight=0.0, lo=0.0, hi
                 delta = (np.sum(w[cell] * y[cell]) - np.sum(w[cell] * p[cell])) / mass
                 if abs(delta) <= alpha:
                     continue
+                delta *= learning_rate
                 p[cell] = np.clip(p[cell] + delta, lo, hi)
                 updates.append((g, v, delta))
                 changed = True

@@ -31,7 +31,7 @@ def test_kernel_matches_python_twin(rng):
     orders = np.array([rng.permutation(m) for _ in range(50)])
     indptr, indices = _csr_groups(G)
     p = p0.copy()
-    n_iter, upd = _kernels.hkrr_fit(p, y, w, indptr, indices, nb, 0.05, 0.005, 0.0, 50, orders, 0.0, 1.0)
+    n_iter, upd = _kernels.hkrr_fit(p, y, w, indptr, indices, nb, 0.05, 0.005, 0.0, 50, orders, 0.0, 1.0, 1.0)
     p_ref, upd_ref, n_iter_ref = _oracles.hkrr(p0, y, w, G, nb, 0.05, 50, orders)
     assert n_iter == n_iter_ref and upd.shape == upd_ref.shape and upd.shape[0] > 5
     np.testing.assert_array_equal(upd[:, :2], upd_ref[:, :2])
@@ -44,8 +44,8 @@ def test_kernel_matches_python_twin(rng):
     np.testing.assert_allclose(_oracles.hkrr_apply(p0, G, upd, nb), p, rtol=0, atol=1e-10)
     # minimal cell weight and projection bounds
     p = p0.copy()
-    n_iter, upd = _kernels.hkrr_fit(p, y, w, indptr, indices, nb, 0.03, 0.003, 25.0, 50, orders, 0.02, 0.98)
-    p_ref, upd_ref, n_iter_ref = _oracles.hkrr(p0, y, w, G, nb, 0.03, 50, orders, 25.0, 0.02, 0.98)
+    n_iter, upd = _kernels.hkrr_fit(p, y, w, indptr, indices, nb, 0.03, 0.003, 25.0, 50, orders, 0.02, 0.98, 0.5)
+    p_ref, upd_ref, n_iter_ref = _oracles.hkrr(p0, y, w, G, nb, 0.03, 50, orders, 25.0, 0.02, 0.98, 0.5)
     assert n_iter == n_iter_ref and upd.shape == upd_ref.shape and upd.shape[0] > 5
     np.testing.assert_allclose(upd, upd_ref, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(p, p_ref, rtol=0, atol=1e-10)
@@ -168,6 +168,8 @@ def test_bad_input(problem):
         MultiCalibrator().fit(p[:, None], np.arange(len(y)) % 3)
     with pytest.raises(ValueError, match="`alpha` must be a float in"):
         MultiCalibrator(alpha=0).fit(p[:, None], y)
+    with pytest.raises(ValueError, match="`learning_rate` must be a float in"):
+        MultiCalibrator(learning_rate=0.0).fit(p[:, None], y)
     with pytest.raises(ValueError, match="`eps` must be a float in"):
         MultiCalibrator(eps=0.7).fit(p[:, None], y)
     with pytest.raises(ValueError, match="`n_bins` must be an int"):
