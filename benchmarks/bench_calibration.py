@@ -278,8 +278,10 @@ def cell_real_quality(name, seeds=(0,)):
             t_fit = time.perf_counter() - t0
             p0 = model.predict_proba(X[te])[:, 1]
             p1 = mc.predict_proba(X[te], groups=G[te])[:, 1]
+            mc_half = MultiCalibrator(FrozenEstimator(model), learning_rate=0.5, random_state=seed)
+            p2 = mc_half.fit(X[ca], y[ca], groups=G[ca]).predict_proba(X[te], groups=G[te])[:, 1]
             res = {}
-            for stage, p in (("before", p0), ("after", p1)):
+            for stage, p in (("before", p0), ("after", p1), ("after (learning_rate=0.5)", p2)):
                 r = multicalibration_error(y[te], p, G[te], min_cell_size=20)
                 # noise floor: worst-group ECE of these very predictions if they were exactly calibrated
                 rng = np.random.default_rng(seed)
@@ -293,7 +295,8 @@ def cell_real_quality(name, seeds=(0,)):
                                   worst_group=r.worst_group, mean_group_ece=r.mean_group_ece,
                                   max_abs_group_bias=float(np.abs(bias).max()), worst_cell=r.worst_cell_error,
                                   mc_fit_seconds=t_fit if stage == "after" else None,
-                                  mc_updates=len(mc.updates_) if stage == "after" else None,
+                                  mc_updates={"before": None, "after": len(mc.updates_)}.get(
+                                      stage, len(mc_half.updates_)),
                                   dropped_features=",".join(dropped), **_metric_row(y[te], p)))
             if seed == seeds[0] and G.shape[1] > 1:
                 b, a = res["before"], res["after"]
