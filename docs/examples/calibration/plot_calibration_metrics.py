@@ -14,7 +14,6 @@ its per-group reliability is drawn before and after.
 """
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
