@@ -301,9 +301,11 @@ def _plot_freedman(curves, outdir):
     for i, exp in enumerate(exps):
         for j, arm in enumerate(arms):
             ax = axes[i, j]
+            n_reps = "?"
             for r in curves:
                 if r["experiment"] != exp or r["arm"] != arm:
                     continue
+                n_reps = r["n_reps"]
                 k, m, s = np.asarray(r["k"]), np.asarray(r["mean"]), np.asarray(r["sd"])
                 ax.plot(k, m, color=colors[r["set"]], label=r["set"])
                 ax.fill_between(k, m - s, m + s, color=colors[r["set"]], alpha=0.2)
@@ -311,7 +313,7 @@ def _plot_freedman(curves, outdir):
             ax.set_ylim(0.45, 0.75)
             title = {"standard": "standard holdout", "thresholdout": "Thresholdout (Gaussian, Science code)",
                      "thresholdout_laplace": "Thresholdout (Laplace, paper)"}[arm]
-            ax.set_title(f"{title}, {exp} ({r['n_reps']} reps)", fontsize=9)
+            ax.set_title(f"{title}, {exp} ({n_reps} reps)", fontsize=9)
             ax.set_xlabel("number of selected variables k")
             ax.set_ylabel("accuracy")
             ax.legend(loc="upper left")
