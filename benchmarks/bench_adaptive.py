@@ -329,14 +329,14 @@ def _plot_ratios(rows, outdir):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    labels = [f"{r['case']}\nvs {r['baseline']}" for r in rows]
-    x = np.arange(len(rows))
-    ax.bar(x - 0.2, [r["ratio"] for r in rows], 0.4, label="statlearn")
-    ax.bar(x + 0.2, [r["paper_ratio"] for r in rows], 0.4, label="paper")
-    ax.set_yscale("log")
-    ax.set_xticks(x, labels, fontsize=7)
-    ax.set_ylabel("variance reduction (x)")
+    fig, ax = plt.subplots(figsize=(8, 0.7 * len(rows) + 1.2))
+    labels = [f"{r['case']} vs {r['baseline']}" for r in rows]
+    y = np.arange(len(rows))
+    ax.barh(y + 0.2, [r["ratio"] for r in rows], 0.4, label="statlearn")
+    ax.barh(y - 0.2, [r["paper_ratio"] for r in rows], 0.4, label="paper")
+    ax.set_xscale("log")
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel("variance reduction at equal budget (x)")
     ax.legend()
     fig.tight_layout()
     fig.savefig(outdir / "adaptive_variance_reduction.png", dpi=110)
