@@ -51,7 +51,7 @@ def test_kernel_matches_numpy_twin(rng, params):
     np.testing.assert_allclose(model.expert_regret_, R, rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(model.group_counts_, counts)
     ours = np.column_stack([model.coef_, model.intercept_]) if base.fit_intercept else model.coef_
-    np.testing.assert_allclose(ours, theta, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours, theta, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("loss", ["squared", "log"])
