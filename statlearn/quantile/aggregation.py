@@ -81,8 +81,9 @@ def aggregation_weights(base_predictions, y, quantiles, *, weights="medium", sam
     >>> y = rng.normal(size=200)
     >>> good = y[:, None] + 0.1 * rng.normal(size=(200, 1)); bad = good + 2.0
     >>> Z = np.stack([good, bad], axis=1)  # 2 models, 1 level (the median)
-    >>> aggregation_weights(Z, y, [0.5], weights="coarse").round(3)
-    array([1., 0.])
+    >>> w = aggregation_weights(Z, y, [0.5], weights="coarse")
+    >>> w.shape, bool(w[0] > 0.9)
+    ((2,), True)
     """
     Z = check_finite_array(base_predictions, name="base_predictions", ndim=3)
     q = check_quantiles(quantiles)
@@ -410,6 +411,7 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         Returns
         -------
         y_quantiles : ndarray of shape (n_samples, n_models, n_quantiles)
+            Level predictions of base model ``j`` in ``[:, j, :]``.
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)

@@ -161,6 +161,7 @@ def repair_quantiles(y_quantiles, quantiles, method="sort"):
     Returns
     -------
     y_repaired : ndarray of shape (n_samples, n_quantiles)
+        The repaired rows.
 
     Examples
     --------
