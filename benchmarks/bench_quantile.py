@@ -153,11 +153,17 @@ def _mapie_cqr(XA, yA, XC, yC, Xt, level, seed, max_iter):
     mapie = optional_import("mapie.regression")
     if mapie is None:
         return None
+    import logging
+
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     est = HistGradientBoostingRegressor(loss="quantile", max_iter=max_iter, random_state=seed)
-    m = mapie.ConformalizedQuantileRegressor(est, confidence_level=level).fit(XA, yA).conformalize(XC, yC)
-    _, pis = m.predict_interval(Xt)
+    logging.disable(logging.INFO)  # MAPIE logs "The predictions are ill-sorted." at INFO level
+    try:
+        m = mapie.ConformalizedQuantileRegressor(est, confidence_level=level).fit(XA, yA).conformalize(XC, yC)
+        _, pis = m.predict_interval(Xt)
+    finally:
+        logging.disable(logging.NOTSET)
     return np.asarray(pis)[:, :, 0]
 
 

@@ -1,0 +1,39 @@
+"""Run the doctest examples and numpydoc validation of every public quantile name."""
+
+import doctest
+import importlib
+
+import pytest
+from numpydoc.validate import validate
+
+import statlearn.quantile as quantile
+
+MODULES = ["metrics", "noncrossing", "models", "aggregation", "conformal"]
+# checks that do not fit this code base's style (summary wording, See Also everywhere, ...)
+IGNORED = {"GL08", "SA01", "ES01", "RT02", "SS05", "GL02", "SS03", "PR09", "RT01", "SS06", "GL01", "YD01"}
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_doctests(module):
+    mod = importlib.import_module(f"statlearn.quantile.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def _names():
+    out = []
+    for name in quantile.__all__:
+        obj = getattr(quantile, name)
+        out.append(f"statlearn.quantile.{name}")
+        if isinstance(obj, type):
+            out += [f"statlearn.quantile.{name}.{m}" for m in
+                    ("fit", "predict", "predict_quantiles", "predict_interval", "predict_base_quantiles")
+                    if m in obj.__dict__]
+    return out
+
+
+@pytest.mark.parametrize("name", _names())
+def test_numpydoc(name):
+    is_method = name.count(".") == 3  # methods are shown by their class's example
+    errors = [e for e in validate(name)["errors"] if e[0] not in IGNORED and not (is_method and e[0] == "EX01")]
+    assert not errors, errors
