@@ -279,11 +279,14 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         if len(raw) == 0:
             raise ValueError("`estimators` must contain at least one estimator; got an empty list.")
         out = []
-        for e in raw:
+        for i, e in enumerate(raw):
             if _is_frozen(e):
                 out.append(e)
-            else:
+                continue
+            try:
                 out.append(_as_multi(e, q))
+            except TypeError as exc:
+                raise TypeError(str(exc).replace("`estimator`", f"`estimators[{i}]`", 1)) from None
         return out
 
     def fit(self, X, y, sample_weight=None, base_predictions=None):

@@ -155,8 +155,8 @@ def test_frozen_estimators_and_user_oof(rng):
 
 def test_aggregator_errors_and_grid_search(rng):
     X, y = _regime_data(rng, 120)
-    with pytest.raises(TypeError, match="estimator"):
-        QuantileAggregator([LinearRegression()], quantiles=Q3).fit(X, y)
+    with pytest.raises(TypeError, match=r"`estimators\[1\]` must predict quantile levels"):
+        QuantileAggregator([QuantileRegressor(), LinearRegression()], quantiles=Q3).fit(X, y)
     with pytest.raises(ValueError, match="at least one"):
         QuantileAggregator([], quantiles=Q3).fit(X, y)
     with pytest.raises(ValueError, match="weights"):
