@@ -154,6 +154,7 @@ def test_predict_proba_valid_and_crossings_rearranged(rng):
     with pytest.raises(ValueError, match="cross"):
         est.set_params(crossing="raise").predict_proba(Xnew)
     ok = ~(np.diff(est.predict_cumulative_logits(X), axis=1) < 0).any(axis=1)
+    assert est.n_crossings_ == int((~ok).sum())
     assert est.predict_proba(X[ok]).shape == (int(ok.sum()), 4)  # no crossing there: no error
     assert est.set_params(crossing="rearrange").predict(Xnew).shape == (2000,)
 
