@@ -24,7 +24,8 @@ AREA = "quantile"
 DATASETS = ["diamonds", "cps1988", "gss_wages", "randhie", "hotel_rates", "meps", "deliveries", "loans",
             "k401ksubs", "abalone", "wage", "concrete", "boston", "engel"]
 VARIANTS = [("global-coarse", "coarse", None), ("global-medium", "medium", None), ("global-fine", "fine", None),
-            ("local-coarse", "coarse", "tree"), ("local-medium", "medium", "tree")]
+            ("local-coarse", "coarse", "tree"), ("local-medium", "medium", "tree"),
+            ("softmax-medium", "medium", "softmax")]
 QUICK_DATASETS = [d for d in DATASETS if d not in ("boston", "loans")]  # 12 data sets, subsampled
 CONFORMAL_BASE = "local-medium"
 

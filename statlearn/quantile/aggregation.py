@@ -169,13 +169,20 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         Levels, strictly increasing in (0, 1).
     weights : {"coarse", "medium", "fine"}, default="medium"
         Per model; per model and level; or across models and levels.
-    local : {None, "tree"}, default=None
-        ``"tree"``: feature-dependent weights. A regression tree on ``X`` is
+    local : {None, "tree", "softmax"}, default=None
+        Feature-dependent weights. ``"tree"``: a regression tree on ``X`` is
         grown on the base models' out-of-fold losses relative to their row mean
         (so its leaves separate regions where different models win), and the
-        weight LP is solved in every leaf.
+        weight LP is solved in every leaf. ``"softmax"``: softmax-linear gating,
+        ``w(x) = softmax(A [x, 1])`` over the models (per level with
+        ``weights="medium"``), fitted by L-BFGS on a smoothed pinball loss
+        (smoothing ``1e-3 * std(y)``) plus ``gate_penalty * ||A||^2`` on the
+        slopes, started from the global LP weights. Coarse or medium only.
     max_leaf_nodes : int, default=4
         Leaves of the gating tree (``local="tree"``).
+    gate_penalty : float, default=1e-3
+        L2 penalty on the slopes of the softmax gate (``local="softmax"``;
+        features are standardised).
     min_samples_leaf : float in (0, 0.5], default=0.1
         Minimal fraction of rows per leaf of the gating tree.
     simplex : bool, default=True
@@ -195,7 +202,8 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
     weights_ : ndarray
         Global weights, shape ``(n_models,)``, ``(n_models, n_quantiles)`` or
         ``(n_models, n_quantiles, n_quantiles)``; with ``local="tree"`` an
-        array with one such block per leaf (leaf on the first axis).
+        array with one such block per leaf (leaf on the first axis); with
+        ``local="softmax"`` the gate's weights averaged over the training rows.
     quantiles_ : ndarray of shape (n_quantiles,)
         Levels.
     estimators_ : list of estimators
@@ -204,6 +212,9 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         The out-of-fold tensor the weights were fitted on.
     gate_ : DecisionTreeRegressor or None
         The gating tree (``local="tree"``).
+    gate_coef_ : ndarray of shape (n_features + 1, n_models, 1 or n_quantiles)
+        Softmax gate coefficients on standardised features, intercept last
+        (``local="softmax"``).
     n_features_in_ : int
         Number of features seen in ``fit``.
 
@@ -231,7 +242,8 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         "estimators": [None, list, tuple],
         "quantiles": ["array-like", Interval("real", 0, 1, closed="neither")],
         "weights": [Options("coarse", "medium", "fine")],
-        "local": [None, Options("tree")],
+        "local": [None, Options("tree", "softmax")],
+        "gate_penalty": [Interval("real", 0, None)],
         "max_leaf_nodes": [Interval("integral", 2, None)],
         "min_samples_leaf": [Interval("real", 0, 0.5, closed="right")],
         "simplex": ["boolean"],
@@ -242,7 +254,7 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
     }
 
     def __init__(self, estimators=None, quantiles=(0.1, 0.5, 0.9), weights="medium", local=None,
-                 max_leaf_nodes=4, min_samples_leaf=0.1, simplex=True, cv=5, noncrossing="sort",
+                 max_leaf_nodes=4, min_samples_leaf=0.1, gate_penalty=1e-3, simplex=True, cv=5, noncrossing="sort",
                  n_jobs=None, random_state=None):
         self.estimators = estimators
         self.quantiles = quantiles
@@ -250,6 +262,7 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         self.local = local
         self.max_leaf_nodes = max_leaf_nodes
         self.min_samples_leaf = min_samples_leaf
+        self.gate_penalty = gate_penalty
         self.simplex = simplex
         self.cv = cv
         self.noncrossing = noncrossing
@@ -345,9 +358,24 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         self.estimators_ = Parallel(n_jobs=self.n_jobs)(delayed(_fit_full)(e, X, y, sw) for e in bases)
 
         s = np.ones(n) if sw is None else sw
+        self.gate_, self.gate_coef_ = None, None
         if self.local is None:
-            self.gate_ = None
             self.weights_ = aggregation_weights(Z, y, q, weights=self.weights, sample_weight=s, simplex=self.simplex)
+        elif self.local == "softmax":
+            if self.weights == "fine" or not self.simplex:
+                raise ValueError(
+                    "`local`='softmax' supports weights='coarse' or 'medium' with simplex=True; "
+                    f"got weights={self.weights!r}, simplex={self.simplex!r}."
+                )
+            w0 = aggregation_weights(Z, y, q, weights=self.weights, sample_weight=s, simplex=True)
+            self.gate_mean_ = X.mean(axis=0)
+            scale = X.std(axis=0)
+            scale[scale == 0] = 1.0
+            self.gate_scale_ = scale
+            self.gate_coef_ = _fit_softmax_gate(self._gate_design(X), Z, y, q, s, w0, self.gate_penalty)
+            S = _softmax_weights(self._gate_design(X), self.gate_coef_)
+            self.weights_ = np.average(S, axis=0, weights=s)[:, 0] if self.weights == "coarse" else \
+                np.average(S, axis=0, weights=s)
         else:
             from sklearn.tree import DecisionTreeRegressor
 
@@ -366,6 +394,10 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         self.oof_predictions_ = Z
         self.quantiles_ = q
         return self
+
+    def _gate_design(self, X):
+        Xs = (X - self.gate_mean_) / self.gate_scale_
+        return np.column_stack([Xs, np.ones(X.shape[0])])
 
     def _base_tensor(self, X):
         return np.stack([_predict_levels(e, X, self.quantiles_) for e in self.estimators_], axis=1)
@@ -388,7 +420,10 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
         Z = self._base_tensor(X)
-        if self.gate_ is None:
+        if self.gate_coef_ is not None:
+            S = _softmax_weights(self._gate_design(X), self.gate_coef_)
+            Q = np.einsum("npk,npk->nk", np.broadcast_to(S, Z.shape), Z)
+        elif self.gate_ is None:
             Q = _combine(Z, self.weights_)
         else:
             leaves = self.gate_.apply(X)
@@ -440,3 +475,49 @@ def _row_losses(Z, y, q):
     """Mean pinball loss over levels of every (row, model): shape (n, p)."""
     r = y[:, None, None] - Z
     return np.mean(np.maximum(q * r, (q - 1.0) * r), axis=2)
+
+
+def _softmax_weights(D, T):
+    """Softmax over models of ``D @ T``: D (n, d1), T (d1, p, mm) -> (n, p, mm)."""
+    logits = np.einsum("nd,dpk->npk", D, T)
+    logits -= logits.max(axis=1, keepdims=True)
+    e = np.exp(logits)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _gate_objective(theta, D, Z, y, q, s, delta, penalty, shape):
+    """Smoothed mean pinball loss of the softmax-gated combination and its gradient."""
+    from scipy.special import expit
+
+    T = theta.reshape(shape)
+    S = _softmax_weights(D, T)
+    n, p, m = Z.shape
+    pred = np.einsum("npk,npk->nk", np.broadcast_to(S, Z.shape), Z)
+    r = y[:, None] - pred
+    u = -r / delta
+    norm = s.sum() * m
+    loss = float(np.sum(s[:, None] * (q * r + delta * np.logaddexp(0.0, u)))) / norm
+    dpred = -(s[:, None] * (q - expit(u))) / norm  # dL/dpred, (n, m)
+    G = dpred[:, None, :] * Z  # dL/dS if the weights were per level, (n, p, m)
+    if S.shape[2] == 1:
+        G = G.sum(axis=2, keepdims=True)
+    dlogit = S * (G - np.sum(S * G, axis=1, keepdims=True))
+    grad = np.einsum("nd,npk->dpk", D, dlogit)
+    slopes = T[:-1]
+    loss += penalty * float(np.sum(slopes ** 2))
+    grad[:-1] += 2.0 * penalty * slopes
+    return loss, grad.ravel()
+
+
+def _fit_softmax_gate(D, Z, y, q, s, w0, penalty, max_iter=1000):
+    """L-BFGS fit of a softmax-linear gate, started at the global weights ``w0``."""
+    from scipy.optimize import minimize
+
+    n, p, m = Z.shape
+    mm = 1 if w0.ndim == 1 else m
+    T0 = np.zeros((D.shape[1], p, mm))
+    T0[-1] = np.log(0.9 * np.reshape(w0, (p, mm)) + 0.1 / p)  # not saturated: gradients can flow
+    delta = 1e-3 * max(float(np.std(y)), 1e-12)
+    res = minimize(_gate_objective, T0.ravel(), args=(D, Z, y, q, s, delta, penalty, T0.shape), jac=True,
+                   method="L-BFGS-B", options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-10})
+    return res.x.reshape(T0.shape)

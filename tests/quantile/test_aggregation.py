@@ -178,3 +178,60 @@ def test_estimator_without_the_requested_levels(rng):
     # a subset of the fitted levels is fine
     agg = QuantileAggregator([FrozenEstimator(m)], quantiles=[0.9]).fit(X, y)
     np.testing.assert_allclose(agg.predict_quantiles(X)[:, 0], m.predict_quantiles(X)[:, 1])
+
+
+def test_softmax_gate_gradient_matches_finite_differences(rng):
+    from scipy.optimize import check_grad
+
+    from statlearn.quantile.aggregation import _gate_objective
+
+    n, p, m, d = 50, 3, 4, 2
+    D = np.column_stack([rng.normal(size=(n, d)), np.ones(n)])
+    Z, y = rng.normal(size=(n, p, m)), rng.normal(size=n)
+    q, s = np.array([0.1, 0.4, 0.6, 0.9]), rng.uniform(0.5, 2.0, size=n)
+    for mm in (1, m):
+        shape = (d + 1, p, mm)
+        theta = rng.normal(size=int(np.prod(shape)))
+        err = check_grad(lambda t, shape=shape: _gate_objective(t, D, Z, y, q, s, 0.1, 0.01, shape)[0],
+                         lambda t, shape=shape: _gate_objective(t, D, Z, y, q, s, 0.1, 0.01, shape)[1], theta)
+        assert err < 1e-6 * max(1.0, np.linalg.norm(_gate_objective(theta, D, Z, y, q, s, 0.1, 0.01, shape)[1]))
+
+
+@pytest.mark.parametrize("kind", ["coarse", "medium"])
+def test_softmax_gating_beats_global(kind, rng):
+    X, y = _regime_data(rng, 900)
+    Xt, yt = _regime_data(rng, 900)
+    bases = [QuantileRegressor(alpha=0.0), HistGradientBoostingRegressor(loss="quantile", max_iter=30)]
+    glob = QuantileAggregator(bases, quantiles=Q3, weights=kind, random_state=0).fit(X, y)
+    soft = QuantileAggregator(bases, quantiles=Q3, weights=kind, local="softmax", random_state=0).fit(
+        X, y, base_predictions=glob.oof_predictions_)
+    assert soft.gate_coef_.shape == (7, 2, 1 if kind == "coarse" else 3)
+    assert soft.weights_.shape == glob.weights_.shape
+    g, s = pinball_loss(yt, glob.predict_quantiles(Xt), Q3), pinball_loss(yt, soft.predict_quantiles(Xt), Q3)
+    assert s < 0.9 * g
+    # the gate leans on the linear model where x0 < 0 (its slope on x0 favours model 1 as x0 grows)
+    assert soft.gate_coef_[0, 1, :].mean() > soft.gate_coef_[0, 0, :].mean()
+
+
+def test_softmax_gating_errors(rng):
+    X, y = _regime_data(rng, 100)
+    for kw in ({"weights": "fine"}, {"simplex": False}):
+        with pytest.raises(ValueError, match="softmax"):
+            QuantileAggregator([QuantileRegressor(alpha=0.0)], quantiles=Q3, local="softmax", **kw).fit(X, y)
+
+
+def test_softmax_aggregator_clone_pickle_seed(rng):
+    # (not in the common checks: its iterative, non-convex gate fit makes weighted rows equal duplicated
+    # rows only to about 1e-3, so scikit-learn's exact sample-weight equivalence check does not apply)
+    import pickle
+
+    from sklearn.base import clone
+
+    X, y = _regime_data(rng, 200)
+    est = QuantileAggregator([QuantileRegressor(alpha=0.0), HistGradientBoostingRegressor(loss="quantile",
+                                                                                          max_iter=10)],
+                             quantiles=Q3, local="softmax", cv=3, random_state=0)
+    a = clone(est).fit(X, y)
+    b = clone(est).fit(X, y)
+    np.testing.assert_array_equal(a.predict_quantiles(X), b.predict_quantiles(X))
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(a)).predict(X), a.predict(X))
