@@ -180,11 +180,11 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         slopes, started from the global LP weights. Coarse or medium only.
     max_leaf_nodes : int, default=4
         Leaves of the gating tree (``local="tree"``).
+    min_samples_leaf : float in (0, 0.5], default=0.1
+        Minimal fraction of rows per leaf of the gating tree.
     gate_penalty : float, default=1e-3
         L2 penalty on the slopes of the softmax gate (``local="softmax"``;
         features are standardised).
-    min_samples_leaf : float in (0, 0.5], default=0.1
-        Minimal fraction of rows per leaf of the gating tree.
     simplex : bool, default=True
         Constrain weights to the simplex (convex combinations).
     cv : int or cross-validation splitter, default=5
