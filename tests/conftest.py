@@ -1,5 +1,13 @@
 import os
 
+# scikit-learn runs its array-API common check only when SciPy exposes the array API;
+# set it before anything imports scipy so that check runs instead of being skipped.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+# pytest-xdist runs one worker per core: nested OpenMP/BLAS threads would oversubscribe the
+# cores (OpenMP spin-waiting made single checks 50x slower), so every worker uses one thread.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import matplotlib
 import numpy as np
 import pytest
