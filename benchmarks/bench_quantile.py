@@ -168,10 +168,7 @@ def _mapie_cqr(XA, yA, XC, yC, Xt, level, seed, max_iter):
     return np.asarray(pis)[:, :, 0]
 
 
-N_SUMMARY = 5  # quality headlines, filled in by ``report`` from all dataset records
-
-
-def cell_dataset(name, mode, split, n_max, n_train, cv, seed=0, summary_slots=False):
+def cell_dataset(name, mode, split, n_max, n_train, cv, seed=0):
     from sklearn.frozen import FrozenEstimator
 
     import statlearn.datasets as ds
@@ -262,12 +259,6 @@ def cell_dataset(name, mode, split, n_max, n_train, cv, seed=0, summary_slots=Fa
                               width=float(interval_width(I2)[0]), crossing=crossing_rate(full),
                               **base_info))
     out.append(record(table="timing", bases_oof_seconds=t_bases, **base_info))
-    if summary_slots:
-        # Placeholders: the quality claims need every data set, so ``report`` fills them in
-        # (they stay "not computed" / failed if the report is not built).
-        for i in range(N_SUMMARY):
-            out.append(headline("quantile quality summary (not computed)", None, "-", False, summary_slot=i))
-
     if name == "engel" and split == 0:
         grid = np.linspace(np.percentile(X[:, 0], 1), np.percentile(X[:, 0], 99), 60)[:, None]
         fan = ConformalQuantileRegressor(FrozenEstimator(agg_c), quantiles=q).fit(XC, yC)
@@ -286,14 +277,13 @@ def cells(mode):
     if mode == "quick":
         for name in QUICK_DATASETS:
             out.append(Cell(AREA, f"data_{name}", cell_dataset,
-                            {"name": name, "mode": mode, "split": 0, "n_max": 3000, "n_train": 800, "cv": 3,
-                             "summary_slots": name == QUICK_DATASETS[0]}))
+                            {"name": name, "mode": mode, "split": 0, "n_max": 3000, "n_train": 800, "cv": 3}))
     else:
         for name in DATASETS:
             for split in range(5):
                 out.append(Cell(AREA, f"data_{name}_{split}", cell_dataset,
                                 {"name": name, "mode": mode, "split": split, "n_max": 20000, "n_train": None,
-                                 "cv": 5, "summary_slots": name == DATASETS[0] and split == 0}))
+                                 "cv": 5}))
     return out
 
 
@@ -305,8 +295,8 @@ def _mean(vals):
     return float(np.mean(vals)) if vals else None
 
 
-def summary_headlines(records):
-    """Quality headlines computed from the dataset records (used by ``report``)."""
+def headlines(records):
+    """Quality claims over all data sets (the harness calls this after every cell ran)."""
     wis = [r for r in records if r.get("table") == "wis"]
     conf = [r for r in records if r.get("table") == "conformal"]
     heads = []
@@ -351,12 +341,7 @@ def report(records, outdir):
     if speed:
         parts.append("### Speed (single thread, same process; ratio = peer time / statlearn time)\n")
         parts.append(markdown_table(speed, ["task", "method", "seconds", "ratio"]))
-    heads = summary_headlines(records)
-    slots = sorted((r for r in records if r["kind"] == "headline" and "summary_slot" in r),
-                   key=lambda r: r["summary_slot"])
-    for slot, h in zip(slots, heads, strict=False):
-        slot.update({k: v for k, v in h.items() if k != "kind"})
-    # quality headlines are derived here; add them to the summary table of this section
+    heads = headlines(records)
     if heads:
         parts.append("\n### Quality headlines\n")
         parts.append(markdown_table(heads, ["claim", "value", "target", "passed"]))
