@@ -81,7 +81,7 @@ def test_loader(name):
         assert b.groups is None
     else:
         assert isinstance(b.groups, pd.DataFrame) and b.groups.shape[0] == n
-        assert (b.groups.dtypes == bool).all()
+        assert all(pd.api.types.is_bool_dtype(t) for t in b.groups.dtypes)
         assert set(group_cols) <= set(b.groups.columns)
         assert (b.groups.sum() > 0).all()
         # intersecting: some rows belong to several groups
