@@ -77,63 +77,68 @@ def isotonic_rows(Q, W):
     """Row-wise weighted L2 isotonic regression (pool adjacent violators).
 
     ``W`` has shape (1, K) (the same level weights for every row) or (n, K).
-    Weights must be positive. One pass per row; the last block lives in local
-    variables, so monotone runs cost one comparison and a push per element,
-    and only violations touch the block stack. Returns ``(out, finite)``;
-    ``finite`` is False when ``Q`` holds NaN or inf (then ``out`` is meaningless).
+    Weights must be positive. One pass per row, writing straight into ``out``:
+    a monotone step costs one comparison and one store; a violation pools the
+    new element backwards with the preceding singletons and pooled blocks
+    (only pooled blocks live on a small stack) and rewrites the pooled range.
+    Returns ``(out, finite)``; ``finite`` is False when ``Q`` holds NaN or inf
+    (then ``out`` is meaningless).
     """
     n, K = Q.shape
     shared = W.shape[0] == 1
     out = np.empty_like(Q)
-    s_mean = np.empty(K)
-    s_w = np.empty(K)
-    s_wy = np.empty(K)
-    s_cnt = np.empty(K, dtype=np.int64)
+    b_start = np.empty(K, dtype=np.int64)
+    b_end = np.empty(K, dtype=np.int64)
+    b_w = np.empty(K)
+    b_wy = np.empty(K)
     finite = True
     for r in range(n):
         wr = 0 if shared else r
-        if not (Q[r, 0] - Q[r, 0] == 0.0):
-            finite = False
         nb = 0
-        t_mean = Q[r, 0]
-        t_w = W[wr, 0]
-        t_wy = t_w * t_mean
-        t_cnt = 1
+        prev = Q[r, 0]
+        if not (prev - prev == 0.0):
+            finite = False
+        out[r, 0] = prev
         for k in range(1, K):
             x = Q[r, k]
-            w = W[wr, k]
+            if x >= prev:
+                if not (x - x == 0.0):
+                    finite = False
+                out[r, k] = x
+                prev = x
+                continue
             if not (x - x == 0.0):
                 finite = False
-            if x >= t_mean:
-                s_mean[nb] = t_mean
-                s_w[nb] = t_w
-                s_wy[nb] = t_wy
-                s_cnt[nb] = t_cnt
-                nb += 1
-                t_mean = x
-                t_w = w
-                t_wy = w * x
-                t_cnt = 1
-            else:
-                t_w += w
-                t_wy += w * x
-                t_cnt += 1
-                t_mean = t_wy / t_w
-                while nb > 0 and s_mean[nb - 1] > t_mean:
+            tw = W[wr, k]
+            twy = tw * x
+            mean = x
+            start = k
+            while start > 0:
+                j = start - 1
+                if nb > 0 and b_end[nb - 1] == j:
+                    cw = b_w[nb - 1]
+                    cwy = b_wy[nb - 1]
+                    if cwy / cw <= mean:
+                        break
                     nb -= 1
-                    t_w += s_w[nb]
-                    t_wy += s_wy[nb]
-                    t_cnt += s_cnt[nb]
-                    t_mean = t_wy / t_w
-        s_mean[nb] = t_mean
-        s_cnt[nb] = t_cnt
-        nb += 1
-        j = 0
-        for b in range(nb):
-            v = s_mean[b]
-            for _ in range(s_cnt[b]):
-                out[r, j] = v
-                j += 1
+                    start = b_start[nb]
+                else:
+                    if out[r, j] <= mean:
+                        break
+                    cw = W[wr, j]
+                    cwy = cw * out[r, j]
+                    start = j
+                tw += cw
+                twy += cwy
+                mean = twy / tw
+            b_start[nb] = start
+            b_end[nb] = k
+            b_w[nb] = tw
+            b_wy[nb] = twy
+            nb += 1
+            for j in range(start, k + 1):
+                out[r, j] = mean
+            prev = mean
     return out, finite
 
 
