@@ -196,7 +196,7 @@ class MultipleExpectationEstimator:
 
     See Also
     --------
-    sobol_indices : First-order Sobol' indices built on this estimator.
+    sobol_indices : Sobol' indices (its ``method="iscv"`` is built on this estimator).
 
     Notes
     -----
@@ -555,53 +555,113 @@ def _to_marginal(dist, U):
     return out
 
 
-def sobol_indices(func, input_distribution, n, *, method="iscv", random_state=None, **estimator_params):
-    """First-order Sobol' indices by pick-freeze, optionally with aISCV.
+def _uniforms(n, dim, sampling, rng):
+    """``(n, dim)`` uniforms: scrambled Sobol' points (``"qmc"``) or i.i.d. (``"mc"``), strictly inside (0, 1)."""
+    if sampling == "qmc":
+        U = stats.qmc.Sobol(dim, scramble=True, rng=rng).random(n)
+    else:
+        U = rng.random((n, dim))
+    return np.clip(U, 2.0**-53, 1.0 - 2.0**-53)
 
-    ``S_i = (E[phi(X) phi(X^i)] - E[phi]^2) / Var(phi)``, where ``X^i``
-    keeps coordinate ``i`` of ``X`` and redraws the others independently.
-    The ``d + 2`` expectations (``d`` cross products, ``E[phi]`` and
-    ``E[phi^2]``) are estimated either by plain Monte Carlo
-    (``method="pick_freeze"``) or all from one adaptive importance sample with
-    control variates (``method="iscv"``, :class:`MultipleExpectationEstimator`
-    over the ``2d``-dimensional pair ``(X, X')`` mapped to ``N(0, I_2d)``).
-    Both methods call the model ``n * (d + 1)`` times.
+
+def sobol_indices(func, input_distribution, n, *, method="saltelli", sampling=None, random_state=None,
+                  **estimator_params):
+    """Sobol' sensitivity indices by pick-freeze: quasi-Monte Carlo Saltelli/Jansen, or the paper's aISCV.
+
+    ``S_i = Var(E[phi(X) | X_i]) / Var(phi(X))`` (first order) and
+    ``ST_i = E[Var(phi(X) | X_{~i})] / Var(phi(X))`` (total order), estimated
+    from base matrices ``A``, ``B`` (``n`` points each) and the mixed matrices
+    ``AB_i`` (``A`` with column ``i`` taken from ``B``).
+
+    * ``method="saltelli"`` (default): first order by Saltelli et al. (2010),
+      ``mean(phi(B) (phi(AB_i) - phi(A))) / V``, total order by Jansen (1999),
+      ``mean((phi(A) - phi(AB_i))^2) / (2 V)``; ``n * (d + 2)`` model calls.
+      This is the estimator of SALib and ``scipy.stats.sobol_indices``.
+    * ``method="janon"``: first order only, by the asymptotically efficient
+      estimator of Janon et al. (2014) on the pairs ``(B, AB_i)``, which share
+      only coordinate ``i``; ``n * (d + 1)`` model calls (``phi(A)`` is not
+      needed), so it is the cheapest choice when total indices are not wanted.
+    * ``method="pick_freeze"``: the paper's plain Monte Carlo baseline,
+      ``(E[phi(X) phi(X^i)] - E[phi]^2) / Var(phi)`` with ``X^i`` keeping
+      coordinate ``i`` and redrawing the others; ``n * (d + 1)`` calls.
+    * ``method="iscv"``: the same ``d + 2`` expectations (``d`` cross
+      products, ``E[phi]``, ``E[phi^2]``) estimated from one adaptive
+      importance sample with control variates
+      (:class:`MultipleExpectationEstimator` over the ``2d``-dimensional pair
+      ``(X, X')`` mapped to ``N(0, I_2d)``), as in Demange-Chryst, Bachoc and
+      Morio; ``n * (d + 1)`` calls. Always plain (adaptive) Monte Carlo.
+
+    The default is ``method="saltelli"`` with scrambled Sobol' points because
+    it is the most accurate per model call on smooth models of a few inputs
+    (its error falls close to ``1 / n`` instead of ``1 / sqrt(n)``; on the
+    Ishigami function it needs 50-200x fewer calls than ``"iscv"`` for the
+    same accuracy, see the benchmark) and it also returns total indices.
+    ``"iscv"`` reproduces the paper and helps most when the output is
+    dominated by rare regions of the inputs, where a Gaussian importance
+    proposal pays off; it cannot use quasi-Monte Carlo points.
 
     Parameters
     ----------
     func : callable
         The model, mapping inputs of shape (m, d) to outputs of shape (m,).
     input_distribution : list of d scipy frozen univariate distributions
-        Independent input marginals.
+        Independent input marginals (``ppf`` maps the uniform points).
     n : int
-        Number of base points (pairs ``(X, X')``).
-    method : {"iscv", "pick_freeze"}, default="iscv"
-        Estimator of the expectations.
+        Number of base points (rows of ``A`` and ``B``). With
+        ``sampling="qmc"`` it must be a power of two (scrambled Sobol' points
+        are balanced only then); otherwise at least 10.
+    method : {"saltelli", "janon", "pick_freeze", "iscv"}, default="saltelli"
+        Estimator, see above.
+    sampling : {"qmc", "mc"} or None, default=None
+        ``"qmc"``: scrambled Sobol' points in dimension ``2d``
+        (:class:`scipy.stats.qmc.Sobol`) mapped through each marginal's
+        ``ppf``; ``"mc"``: independent uniform draws. None means ``"qmc"`` for
+        ``"saltelli"`` and ``"janon"`` and ``"mc"`` for ``"pick_freeze"`` and
+        ``"iscv"`` (the paper's setting); ``"iscv"`` accepts only ``"mc"``.
     random_state : int, Generator or None, default=None
-        Seed.
+        Seed (also scrambles the Sobol' points).
     **estimator_params
         Passed to :class:`MultipleExpectationEstimator` (``method="iscv"``).
 
     Returns
     -------
     result : Bunch
-        ``first_order`` (ndarray of shape (d,)), ``expectations`` and
-        ``standard_errors`` (shape (d + 2,): the cross products, ``E[phi]``,
-        ``E[phi^2]``), ``n_model_calls`` (int) and ``estimator`` (the fitted
-        :class:`MultipleExpectationEstimator`, or None).
+        ``first_order`` (ndarray of shape (d,)); ``total_order`` (ndarray of
+        shape (d,) for ``"saltelli"``, else None); ``n_model_calls`` (int);
+        ``method`` and ``sampling`` (str); for ``"pick_freeze"`` and
+        ``"iscv"`` also ``expectations`` and ``standard_errors`` (shape
+        (d + 2,): the cross products, ``E[phi]``, ``E[phi^2]``; None for the
+        other methods) and ``estimator`` (the fitted
+        :class:`MultipleExpectationEstimator` for ``"iscv"``, else None).
 
     References
     ----------
     .. [1] J. Demange-Chryst, F. Bachoc and J. Morio, "Efficient estimation of
        multiple expectations with the same sample by adaptive importance
        sampling and control variates", arXiv:2212.00568.
+    .. [2] A. Saltelli, P. Annoni, I. Azzini, F. Campolongo, M. Ratto and
+       S. Tarantola, "Variance based sensitivity analysis of model output.
+       Design and estimator for the total sensitivity index", Computer
+       Physics Communications 181 (2010).
+    .. [3] M. J. W. Jansen, "Analysis of variance designs for model output",
+       Computer Physics Communications 117 (1999).
+    .. [4] A. Janon, T. Klein, A. Lagnoux, M. Nodet and C. Prieur,
+       "Asymptotic normality and efficiency of two Sobol index estimators",
+       ESAIM: Probability and Statistics 18 (2014).
 
     Examples
     --------
     >>> import numpy as np
     >>> from scipy import stats
     >>> from statlearn.adaptive import sobol_indices
-    >>> res = sobol_indices(lambda X: X[:, 0] + 2 * X[:, 1], [stats.norm()] * 2, 4000, random_state=0)
+    >>> res = sobol_indices(lambda X: X[:, 0] + 2 * X[:, 1], [stats.norm()] * 2, 1024, random_state=0)
+    >>> res.first_order.round(2), res.total_order.round(2), res.n_model_calls
+    (array([0.2, 0.8]), array([0.2, 0.8]), 4096)
+
+    The paper's adaptive importance sampling with control variates:
+
+    >>> res = sobol_indices(lambda X: X[:, 0] + 2 * X[:, 1], [stats.norm()] * 2, 4000, method="iscv",
+    ...                     random_state=0)
     >>> res.first_order.round(1)
     array([0.2, 0.8])
     """
@@ -616,7 +676,18 @@ def sobol_indices(func, input_distribution, n, *, method="iscv", random_state=No
                             f"got {type(dist).__name__}.")
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 10:
         raise ValueError(f"`n` must be an int >= 10; got {n!r}.")
-    validate_params({"method": method}, {"method": [Options("iscv", "pick_freeze")]}, owner="sobol_indices")
+    validate_params({"method": method, "sampling": sampling},
+                    {"method": [Options("saltelli", "janon", "pick_freeze", "iscv")],
+                     "sampling": [Options("qmc", "mc"), None]}, owner="sobol_indices")
+    if sampling is None:
+        sampling = "qmc" if method in ("saltelli", "janon") else "mc"
+    if method == "iscv" and sampling == "qmc":
+        raise ValueError("`sampling` must be 'mc' (or None) with `method='iscv'`: the adaptive importance sampler "
+                         "draws its own points; got 'qmc'.")
+    if sampling == "qmc" and n & (n - 1):
+        lo = 1 << (int(n).bit_length() - 1)
+        raise ValueError(f"`n` must be a power of two with `sampling='qmc'` (scrambled Sobol' points are balanced "
+                         f"only then); got {n}. Use {lo} or {2 * lo}, or `sampling='mc'`.")
     dists = list(input_distribution)
     d = len(dists)
 
@@ -642,15 +713,42 @@ def sobol_indices(func, input_distribution, n, *, method="iscv", random_state=No
         y = out[0]
         return np.column_stack([y[:, None] * out[1:].T, y, y * y])
 
-    if method == "pick_freeze":
-        rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
-        A = np.column_stack([dist.rvs(size=n, random_state=rng) for dist in dists])
-        B = np.column_stack([dist.rvs(size=n, random_state=rng) for dist in dists])
+    rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
+    total = expectations = se = estimator = None
+    if method in ("saltelli", "janon"):
+        U = _uniforms(n, 2 * d, sampling, rng)
+        A = np.column_stack([dists[i].ppf(U[:, i]) for i in range(d)])
+        B = np.column_stack([dists[i].ppf(U[:, d + i]) for i in range(d)])
+        stacked = [B] if method == "janon" else [A, B]
+        for i in range(d):
+            ABi = A.copy()
+            ABi[:, i] = B[:, i]
+            stacked.append(ABi)
+        out = model(np.vstack(stacked)).reshape(len(stacked), n)
+        if method == "janon":
+            yB, yAB = out[0], out[1:]
+            m = 0.5 * (yB + yAB).mean(axis=1)
+            first = ((yB * yAB).mean(axis=1) - m**2) / (0.5 * (yB**2 + yAB**2).mean(axis=1) - m**2)
+        else:
+            yA, yB, yAB = out[0], out[1], out[2:]
+            var = np.var(out[:2])
+            first = (yB * (yAB - yA)).mean(axis=1) / var
+            total = 0.5 * ((yA - yAB) ** 2).mean(axis=1) / var
+        n_calls = n * len(stacked)
+    elif method == "pick_freeze":
+        if sampling == "qmc":
+            U = _uniforms(n, 2 * d, sampling, rng)
+            A = np.column_stack([dists[i].ppf(U[:, i]) for i in range(d)])
+            B = np.column_stack([dists[i].ppf(U[:, d + i]) for i in range(d)])
+        else:
+            A = np.column_stack([dist.rvs(size=n, random_state=rng) for dist in dists])
+            B = np.column_stack([dist.rvs(size=n, random_state=rng) for dist in dists])
         V = integrands(A, B)
         expectations = V.mean(axis=0)
         se = V.std(axis=0, ddof=1) / np.sqrt(n)
         var = V[:, d].var(ddof=1)
-        estimator = None
+        first = (expectations[:d] - expectations[d] ** 2) / var
+        n_calls = n * (d + 1)
     else:
         def pf(U):
             A = np.column_stack([_to_marginal(dists[i], U[:, i]) for i in range(d)])
@@ -661,6 +759,7 @@ def sobol_indices(func, input_distribution, n, *, method="iscv", random_state=No
         estimator.fit(pf, stats.multivariate_normal(np.zeros(2 * d), np.eye(2 * d)))
         expectations, se = estimator.estimates_, estimator.standard_errors_
         var = expectations[d + 1] - expectations[d] ** 2
-    first = (expectations[:d] - expectations[d] ** 2) / var
-    return Bunch(first_order=first, expectations=expectations, standard_errors=se, n_model_calls=n * (d + 1),
-                 estimator=estimator)
+        first = (expectations[:d] - expectations[d] ** 2) / var
+        n_calls = n * (d + 1)
+    return Bunch(first_order=first, total_order=total, expectations=expectations, standard_errors=se,
+                 n_model_calls=n_calls, estimator=estimator, method=method, sampling=sampling)

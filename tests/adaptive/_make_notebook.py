@@ -205,8 +205,8 @@ its variance reduction 14.6x.
 
 code("""
 marg = make_cantilever_beam_marginals()
-iscv = np.array([sobol_indices(cantilever_beam_displacement, marg, 20_000, random_state=r).first_order
-                 for r in range(10)])
+iscv = np.array([sobol_indices(cantilever_beam_displacement, marg, 20_000, method="iscv", random_state=r)
+                 .first_order for r in range(10)])
 pf = np.array([sobol_indices(cantilever_beam_displacement, marg, 20_000, method="pick_freeze",
                              random_state=100 + r).first_order for r in range(10)])
 print(f"variance reduction (10 repetitions): {pf.var(axis=0, ddof=1).sum() / iscv.var(axis=0, ddof=1).sum():.1f}x"
@@ -214,6 +214,18 @@ print(f"variance reduction (10 repetitions): {pf.var(axis=0, ddof=1).sum() / isc
 pd.DataFrame({"paper": [0.024, 0.001, 0.017, 0.428, 0.073, 0.402], "aISCV mean": iscv.mean(axis=0),
               "aISCV sd": iscv.std(axis=0), "pick-freeze sd": pf.std(axis=0)},
              index=["F_X", "F_Y", "E", "w", "t", "L"]).round(4)
+""")
+
+md("""
+Outside the paper: the library's default, Saltelli/Jansen estimators on scrambled Sobol' points
+(quasi-Monte Carlo), with 16,384 base points (8 calls per point, 131,072 calls against 140,000 above).
+""")
+
+code("""
+qmc = np.array([sobol_indices(cantilever_beam_displacement, marg, 16_384, random_state=r).first_order
+                for r in range(10)])
+print(f"variance, pick-freeze / QMC Saltelli: {pf.var(axis=0, ddof=1).sum() / qmc.var(axis=0, ddof=1).sum():.0f}x; "
+      f"aISCV / QMC Saltelli: {iscv.var(axis=0, ddof=1).sum() / qmc.var(axis=0, ddof=1).sum():.1f}x")
 """)
 
 code("""

@@ -22,3 +22,12 @@ def ishigami_first_order(a=7.0, b=0.1):
     v2 = a**2 / 8
     v = a**2 / 8 + b * np.pi**4 / 5 + b**2 * np.pi**8 / 18 + 0.5
     return np.array([v1 / v, v2 / v, 0.0])
+
+
+def ishigami_total_order(a=7.0, b=0.1):
+    """Closed-form total Sobol' indices of the Ishigami function (x3 acts only through x1 * x3^4)."""
+    v1 = 0.5 * (1 + b * np.pi**4 / 5) ** 2
+    v2 = a**2 / 8
+    v13 = b**2 * np.pi**8 * (1 / 18 - 1 / 50)
+    v = a**2 / 8 + b * np.pi**4 / 5 + b**2 * np.pi**8 / 18 + 0.5
+    return np.array([(v1 + v13) / v, v2 / v, v13 / v])
