@@ -246,7 +246,7 @@ class TestParams:
         "params, exc, msg",
         [
             ({"alpha": -1.0}, ValueError, r"Foo: `alpha` must be a float in \[0, inf\); got -1.0"),
-            ({"n_bins": 0}, ValueError, r"`n_bins` must be an int in \[1, inf\]; got 0"),
+            ({"n_bins": 0}, ValueError, r"`n_bins` must be an int in \[1, inf\); got 0"),
             ({"n_bins": 2.5}, ValueError, "`n_bins` must be an int"),
             ({"method": "bogus"}, ValueError, r"`method` must be one of \{'sort', 'isotonic'\}; got 'bogus'"),
             ({"method": 3}, TypeError, "`method`"),

@@ -141,7 +141,7 @@ def test_get_set_params_nested():
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="`memory_bound` must be an int in \\[1, inf\\]"):
+    with pytest.raises(ValueError, match="`memory_bound` must be an int in \\[1, inf\\)"):
         WeightedTallyingSE(3, horizon=100, memory_bound=0)
     with pytest.raises(ValueError, match="`horizon` must be >= `n_arms` \\(5\\); got 3"):
         WeightedTallyingSE(5, horizon=3, memory_bound=2)
