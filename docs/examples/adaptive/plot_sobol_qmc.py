@@ -1,6 +1,6 @@
 """
 Sobol' indices: quasi-Monte Carlo against plain Monte Carlo
-==========================================================
+============================================================
 
 :func:`statlearn.adaptive.sobol_indices` on the Ishigami function, whose
 first-order indices are known in closed form. The default (Saltelli/Jansen
