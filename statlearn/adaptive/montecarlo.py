@@ -391,7 +391,7 @@ class MultipleExpectationEstimator:
         n_iter = 0
         components = None
         diag = self.covariance == "diag"
-        while n_eval < n_adapt:
+        while n_eval + Nk <= n_adapt:  # never spend more than `adapt_fraction` of `n_max`
             # (i) cross-entropy refit of each g_j on all past points
             lh = special.logsumexp(LQ + np.log(np.asarray(counts) / sum(counts)), axis=1)
             Fh = np.exp(LF - lh[:, None])  # f_j / h

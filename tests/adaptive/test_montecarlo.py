@@ -298,3 +298,22 @@ def test_beam_laws_original_coordinates_density():
     assert np.isneginf(xl[0].logpdf(-x[:2])).all()
     with pytest.raises(ValueError, match="`coordinates`"):
         make_cantilever_beam_laws(3, coordinates="polar")
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_adaptive_phase_stays_within_adapt_fraction(seed):
+    # n_adapt = 500 is not a multiple of the batch size 166: the adaptive phase must not run a
+    # fourth batch (664 evaluations), which would spend more than `adapt_fraction` of `n_max`
+    # and shrink the fresh final sample.
+    calls = []
+
+    def counted(X):
+        calls.append(X.shape[0])
+        return moments(X)[:, :3]
+
+    est = MultipleExpectationEstimator(n_max=1000, n_batches=3, weights="relative", random_state=seed)
+    est.fit(counted, stats.norm())
+    assert sum(calls[:-1]) <= 500
+    assert est.n_iterations_ <= 2
+    assert est.n_final_ == calls[-1] >= 500
+    assert sum(calls) == est.n_evaluations_ == 1000
