@@ -220,7 +220,12 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         if isinstance(x, dict):
             keys = self.__dict__.get("_keys")
             if keys is None:
-                keys = self._keys = list(x)
+                names = self.__dict__.get("feature_names_in_")
+                if names is not None and "_theta" in self.__dict__:
+                    keys = list(names)  # fitted on a DataFrame: read dicts by its column names
+                else:
+                    keys = list(x)
+                self._keys = keys
             try:
                 return np.fromiter(map(x.__getitem__, keys), np.float64, len(keys))
             except KeyError as exc:
@@ -233,7 +238,8 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         x : dict or array-like of shape (n_features,)
-            One row; a dict is read in the key order of the first row seen.
+            One row; a dict is read by the column names of a DataFrame the model
+            was fitted on, else in the key order of the first row seen.
             A 1-D float64 array is the fastest input.
         y : float
             Its target.

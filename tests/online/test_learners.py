@@ -110,3 +110,23 @@ def test_learn_one_with_numpy_rows(rng):
     with pytest.raises(ValueError, match="3 features"):
         m.learn_one(np.array([1.0, 0.0]), 1.0)
     np.testing.assert_allclose(m.coef_, one.coef_, rtol=1e-12, atol=1e-13)  # bad rows changed nothing
+
+
+def test_dict_rows_follow_fitted_feature_names(rng):
+    # after fitting on a DataFrame, dict rows are read by the fitted column names, not by the
+    # order of the dict's keys (the second forecast must equal the first, and predict's)
+    import pandas as pd
+
+    X = rng.normal(size=(100, 3))
+    y = X @ [1.0, -2.0, 0.5] + 0.1 * rng.normal(size=100)
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    model = OnlineRidge().fit(frame, y)
+    expected = float(model.predict(frame.iloc[:1])[0])
+    row = {"c": X[0, 2], "b": X[0, 1], "a": X[0, 0]}
+    assert model.predict_one(row) == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="missing feature"):
+        OnlineRidge().fit(frame, y).predict_one({"x": 1.0, "y": 2.0, "z": 3.0})
+    # learn_one with a reordered dict updates like the same row given in column order
+    a = OnlineRidge().fit(frame, y).learn_one(row, 1.0)
+    b = OnlineRidge().fit(frame, y).partial_fit(frame.iloc[:1], [1.0])
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-12)
