@@ -691,6 +691,8 @@ def sobol_indices(func, input_distribution, n, *, method="saltelli", sampling=No
     dists = list(input_distribution)
     d = len(dists)
 
+    out_range = [np.inf, -np.inf]  # smallest and largest model output seen
+
     def model(Xm):
         out = np.asarray(func(Xm), dtype=float)
         if out.ndim == 2 and out.shape[1] == 1:
@@ -700,7 +702,14 @@ def sobol_indices(func, input_distribution, n, *, method="saltelli", sampling=No
                              f"got {out.shape}.")
         if not np.isfinite(out).all():
             raise ValueError("`func` returned non-finite value(s) (NaN or inf).")
+        out_range[0] = min(out_range[0], float(out.min()))
+        out_range[1] = max(out_range[1], float(out.max()))
         return out
+
+    def check_not_constant():
+        if out_range[0] == out_range[1]:
+            raise ValueError(f"`func` returned the same value ({out_range[0]!r}) at every point: the output "
+                             "variance is zero, so Sobol' indices (shares of that variance) are undefined.")
 
     def integrands(A, B):
         m = A.shape[0]
@@ -725,6 +734,7 @@ def sobol_indices(func, input_distribution, n, *, method="saltelli", sampling=No
             ABi[:, i] = B[:, i]
             stacked.append(ABi)
         out = model(np.vstack(stacked)).reshape(len(stacked), n)
+        check_not_constant()
         if method == "janon":
             yB, yAB = out[0], out[1:]
             m = 0.5 * (yB + yAB).mean(axis=1)
@@ -744,6 +754,7 @@ def sobol_indices(func, input_distribution, n, *, method="saltelli", sampling=No
             A = np.column_stack([dist.rvs(size=n, random_state=rng) for dist in dists])
             B = np.column_stack([dist.rvs(size=n, random_state=rng) for dist in dists])
         V = integrands(A, B)
+        check_not_constant()
         expectations = V.mean(axis=0)
         se = V.std(axis=0, ddof=1) / np.sqrt(n)
         var = V[:, d].var(ddof=1)
@@ -757,6 +768,7 @@ def sobol_indices(func, input_distribution, n, *, method="saltelli", sampling=No
 
         estimator = MultipleExpectationEstimator(n_max=n, random_state=random_state, **estimator_params)
         estimator.fit(pf, stats.multivariate_normal(np.zeros(2 * d), np.eye(2 * d)))
+        check_not_constant()
         expectations, se = estimator.estimates_, estimator.standard_errors_
         var = expectations[d + 1] - expectations[d] ** 2
         first = (expectations[:d] - expectations[d] ** 2) / var

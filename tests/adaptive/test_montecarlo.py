@@ -317,3 +317,10 @@ def test_adaptive_phase_stays_within_adapt_fraction(seed):
     assert est.n_iterations_ <= 2
     assert est.n_final_ == calls[-1] >= 500
     assert sum(calls) == est.n_evaluations_ == 1000
+
+
+@pytest.mark.parametrize("method,n", [("saltelli", 128), ("janon", 128), ("pick_freeze", 200), ("iscv", 1000)])
+def test_sobol_constant_model_is_an_error(method, n):
+    # zero output variance: the indices are undefined (iscv used to answer 1.0 for every input)
+    with pytest.raises(ValueError, match="same value .* variance is zero"):
+        sobol_indices(lambda X: np.full(X.shape[0], 2.5), [stats.norm()] * 2, n, method=method, random_state=0)
