@@ -192,6 +192,26 @@ def bin_index(p, edges, uniform):
 
 
 @njit(cache=True)
+def _bucket(p, n_bins):
+    """Equal-width bin of ``p``: the rule of :func:`_find_bin` on ``np.linspace(0, 1, n_bins + 1)``.
+
+    Edges are ``k * (1 / n_bins)`` as ``np.linspace`` computes them, so a probability such
+    as 0.3 (below the edge 0.30000000000000004) lands in the same bin as in the ECE.
+    """
+    b = int(p * n_bins)
+    if b > n_bins - 1:
+        b = n_bins - 1
+    elif b < 0:
+        b = 0
+    step = 1.0 / n_bins
+    if b > 0 and p < b * step:
+        b -= 1
+    elif b < n_bins - 1 and p >= (b + 1) * step:
+        b += 1
+    return b
+
+
+@njit(cache=True)
 def group_binned_stats(p, y, w, members, n_bins):
     """Per-(group, bin) sums ``[w, w*y, w*p]`` on equal-width bins.
 
@@ -204,11 +224,7 @@ def group_binned_stats(p, y, w, members, n_bins):
         wi = w[i]
         if wi == 0.0:
             continue
-        b = int(p[i] * n_bins)
-        if b > n_bins - 1:
-            b = n_bins - 1
-        elif b < 0:
-            b = 0
+        b = _bucket(p[i], n_bins)
         for g in range(m):
             if members[i, g]:
                 out[g, b, 0] += wi
@@ -332,14 +348,6 @@ def smooth_ece_from_grids(grid_r, grid_d, sigma, n_eval, eps):
 # --------------------------------------------------------------------------- #
 # multicalibration (Hebert-Johnson et al. 2018)
 # --------------------------------------------------------------------------- #
-@njit(cache=True)
-def _bucket(p, n_bins):
-    b = int(p * n_bins)
-    if b > n_bins - 1:
-        b = n_bins - 1
-    elif b < 0:
-        b = 0
-    return b
 
 
 @njit(cache=True)

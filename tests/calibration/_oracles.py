@@ -69,8 +69,12 @@ def reflected_gaussian_smooth(grid, sigma):
     return np.convolve(ext, ker, "valid")[e // 2: e // 2 + e]
 
 
+def _uniform_ids(p, n_bins):
+    return bin_ids(p, np.linspace(0, 1, n_bins + 1))
+
+
 def group_stats(p, y, w, G, n_bins):
-    b = np.clip((p * n_bins).astype(int), 0, n_bins - 1)
+    b = _uniform_ids(p, n_bins)
     out = np.zeros((G.shape[1], n_bins, 3))
     for g in range(G.shape[1]):
         m = G[:, g]
@@ -93,7 +97,7 @@ def hkrr(p, y, w, G, n_bins, alpha, max_iter, orders, min_weight=0.0, lo=0.0, hi
                 continue
             total = w[S].sum()
             for v in range(n_bins):
-                b = np.clip((p[S] * n_bins).astype(int), 0, n_bins - 1)
+                b = _uniform_ids(p[S], n_bins)
                 cell = S[b == v]
                 mass = w[cell].sum()
                 if mass <= 0 or mass < alpha / n_bins * total or mass < min_weight:
@@ -113,7 +117,7 @@ def hkrr(p, y, w, G, n_bins, alpha, max_iter, orders, min_weight=0.0, lo=0.0, hi
 def hkrr_apply(p, G, updates, n_bins):
     p = p.copy()
     for g, v, delta in updates:
-        b = np.clip((p * n_bins).astype(int), 0, n_bins - 1)
+        b = _uniform_ids(p, n_bins)
         m = G[:, int(g)] & (b == int(v))
         p[m] = np.clip(p[m] + delta, 0, 1)
     return p

@@ -429,3 +429,17 @@ def test_dask_partitions_merge_to_one_pass(data):
              for k in range(0, len(p), 2500)]
     total = dask.delayed(sum)(parts[1:], parts[0]).compute(scheduler="sync")
     assert abs(total.expected_calibration_error() - expected_calibration_error(y, p)) < 1e-12
+
+
+def test_group_bins_follow_the_module_bin_rule_on_grid_points():
+    # probabilities on a 0.1 grid (rounded forecasts): 0.3, 0.6, 0.7 are just below the
+    # np.linspace edges, so the documented rule puts them in the lower bin, as the ECE does
+    p = np.repeat(np.round(np.arange(0, 1.0001, 0.1), 1), 3)
+    y = np.tile([1.0, 0.0, 1.0], p.size // 3)
+    y[p == 0.3] = 0.0
+    G = np.ones((p.size, 1), dtype=bool)
+    for nb in (3, 5, 10, 20):
+        edges = np.linspace(0, 1, nb + 1)
+        res = multicalibration_error(y, p, G, n_bins=nb, alpha=0.0)
+        np.testing.assert_array_equal(res.cell_weight[0], np.bincount(_oracles.bin_ids(p, edges), minlength=nb))
+        assert abs(res.group_ece[0] - expected_calibration_error(y, p, n_bins=nb)) < 1e-12

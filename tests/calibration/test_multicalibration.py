@@ -190,3 +190,17 @@ def test_string_labels(problem):
     mc = MultiCalibrator(random_state=0).fit(p[:, None], y)
     assert list(mc.classes_) == ["no", "yes"]
     assert set(mc.predict(p[:, None])) <= {"no", "yes"}
+
+
+def test_buckets_follow_the_module_bin_rule_on_grid_points():
+    # a prediction of exactly 0.3 is in the bin [0.2, 0.3000...04) of np.linspace(0, 1, 11),
+    # as for expected_calibration_error and multicalibration_error; updates of that bucket
+    # must not move it
+    p = np.array([0.3, 0.3, 0.35, 0.25])
+    indptr, indices = _csr_groups(np.ones((4, 1), dtype=bool))
+    q = p.copy()
+    _kernels.hkrr_apply(q, indptr, indices, np.array([[0.0, 3.0, 0.1]]), 10, 0.0, 1.0)
+    np.testing.assert_allclose(q, [0.3, 0.3, 0.45, 0.25])
+    q = p.copy()
+    _kernels.hkrr_apply(q, indptr, indices, np.array([[0.0, 2.0, 0.1]]), 10, 0.0, 1.0)
+    np.testing.assert_allclose(q, [0.4, 0.4, 0.35, 0.35])
