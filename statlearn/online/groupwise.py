@@ -57,6 +57,12 @@ class _GroupwiseBase(BaseEstimator):
         return self.base if self.base is not None else OnlineRidge()
 
     def _validate_groups(self, groups, n_samples, first):
+        if not first and bool(self.always_on) != (len(self.expert_names_) == self.n_groups_ + 1):
+            raise ValueError(
+                f"`always_on` was {not self.always_on} when this stream started and is now "
+                f"{bool(self.always_on)}; the set of experts is fixed until the next `fit` "
+                "(call `fit` to start a new stream)."
+            )
         if groups is None:
             if not first and self.n_groups_ != 1:
                 raise ValueError(

@@ -231,3 +231,21 @@ def test_any_batching_equals_one_pass(cuts):
         model.partial_fit(X[a:b], y[a:b], groups[a:b])
     np.testing.assert_allclose(model.prequential_predictions_, one.prequential_predictions_, atol=1e-13)
     np.testing.assert_allclose(model.expert_weights_, one.expert_weights_, atol=1e-13)
+
+
+def test_always_on_changed_mid_stream_raises(rng):
+    # the expert set is fixed at the first partial_fit: switching `always_on` afterwards used to
+    # hand the kernel a groups matrix one column short (it read past the end of each row)
+    X, y, groups = _data(rng, n=100)
+    groups[:, 0] |= ~groups.any(axis=1)  # every row in some group, so always_on=False is valid
+    for first, then in ((True, False), (False, True)):
+        model = GroupwiseRegressor(always_on=first).fit(X[:50], y[:50], groups=groups[:50])
+        counts = model.group_counts_.copy()
+        model.set_params(always_on=then)
+        with pytest.raises(ValueError, match="`always_on`"):
+            model.partial_fit(X[50:], y[50:], groups=groups[50:])
+        with pytest.raises(ValueError, match="`always_on`"):
+            model.predict(X[50:], groups=groups[50:])
+        np.testing.assert_array_equal(model.group_counts_, counts)
+        model.fit(X, y, groups=groups)  # a refit starts a new stream with the new setting
+        assert len(model.expert_names_) == groups.shape[1] + int(then)
