@@ -36,7 +36,13 @@ def _inputs(y, predictions, X, groups, always_on):
 
 
 def _design(X, fit_intercept):
-    return np.column_stack([X, np.ones(X.shape[0])]) if fit_intercept else X
+    Z = np.column_stack([X, np.ones(X.shape[0])]) if fit_intercept else X
+    # Columns scaled to unit root mean square: the least-squares fit is invariant to it, and the
+    # pseudo-inverse cut-off then compares directions, not units (a feature near 1e7 next to a
+    # 0/1 indicator otherwise pushes the indicator's direction below the cut-off).
+    scale = np.sqrt(np.mean(Z * Z, axis=0))
+    scale[scale == 0] = 1.0
+    return Z / scale
 
 
 def _pinv_solve(A, b):
@@ -61,8 +67,9 @@ def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_o
     the best unregularised least-squares fit on those rows in hindsight
     (minimum-norm solution through the eigendecomposition of the Gram
     matrix; directions with singular values below ``1e-6`` times the largest
-    count as null, so collinear designs such as one-hot features plus group
-    indicators are handled). Negative regret means the online forecasts beat
+    count as null, after scaling the columns to unit root mean square, so
+    collinear designs such as one-hot features plus group indicators are
+    handled whatever the units of the features). Negative regret means the online forecasts beat
     every fixed linear model on that group.
 
     Parameters

@@ -93,3 +93,23 @@ def test_rank_deficient_matches_reduced_full_rank_fit(rng):
     fit = LinearRegression().fit(reduced, y[m])
     best = np.sum((fit.predict(reduced) - y[m]) ** 2)
     assert table.loc["b", "hindsight_loss"] == pytest.approx(best, rel=1e-9)
+
+
+def test_hindsight_fit_ignores_feature_units(rng):
+    # raw units (a column near 1e7 next to a 0/1 indicator) must not push real directions below
+    # the pseudo-inverse cut-off: the hindsight loss is the least-squares SSE (scipy's lstsq)
+    from scipy.linalg import lstsq
+
+    n = 400
+    X = np.column_stack([rng.uniform(1e7, 2e7, n), rng.random(n) < 0.5, rng.normal(size=n)])
+    y = 1e-7 * X[:, 0] + 3.0 * X[:, 1] - X[:, 2] + 0.1 * rng.normal(size=n)
+    groups = np.column_stack([X[:, 1] > 0, X[:, 2] > 0])
+    table = group_regret(y, np.zeros(n), X, groups)
+    curves = group_regret_curves(y, np.zeros(n), X, groups, n_checkpoints=4)
+    Z = np.column_stack([X, np.ones(n)])
+    for j, name in enumerate(["group_0", "group_1", "always_on"]):
+        m = groups[:, j] if j < 2 else np.ones(n, dtype=bool)
+        beta = lstsq(Z[m], y[m])[0]
+        sse = float(np.sum((Z[m] @ beta - y[m]) ** 2))
+        np.testing.assert_allclose(table.loc[name, "hindsight_loss"], sse, rtol=1e-6)
+        np.testing.assert_allclose(curves[name].iloc[-1], table.loc[name, "regret"], rtol=1e-6)
