@@ -140,3 +140,8 @@ def test_params_repr_pickle():
     assert env.t_ == 0
     with pytest.raises(ValueError, match="not a parameter"):
         env.set_params(bogus=1)
+
+
+def test_infinite_noise_scale_is_rejected():
+    with pytest.raises(ValueError, match="`noise_scale` must be a finite float; got inf"):
+        TallyingEnvironment([LinearLoss(0.5)], weights=[1.0], noise="gaussian", noise_scale=float("inf"))

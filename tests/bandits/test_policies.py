@@ -198,3 +198,16 @@ def test_ucb1_matches_mabwiser_arm_for_arm():
         mab.partial_fit([a], [1 - losses[t, a]])
         theirs.append(a)
     np.testing.assert_array_equal(arms, theirs)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: UCB1(2, exploration=float("inf")),
+    lambda: SuccessiveElimination(2, horizon=10, exploration=float("inf")),
+    lambda: WeightedTallyingSE(2, horizon=10, memory_bound=2, exploration=float("inf")),
+    lambda: EXP3(2, horizon=10, learning_rate=float("inf")),
+])
+def test_infinite_float_parameters_are_rejected(make):
+    # inf passed the [0, inf) interval check and gave nan indices/probabilities (UCB1 then always
+    # played arm 0, EXP3 always the last arm) instead of an error
+    with pytest.raises(ValueError, match="must be a finite float; got inf"):
+        make()
