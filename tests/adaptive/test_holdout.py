@@ -262,3 +262,14 @@ def test_property_answers_are_train_or_near_holdout(gaps, budget):
     np.testing.assert_array_equal(ans[answered & ~touched], 0.0)
     assert (gaps[answered & touched] > 0.1).all() and (gaps[answered & ~touched] <= 0.1).all()
     assert thr.budget_remaining_ == budget - touched.sum()
+
+
+@pytest.mark.parametrize("make,name", [
+    (lambda: LaplaceMechanism(float("inf")), "scale"),
+    (lambda: GaussianMechanism(float("inf")), "sigma"),
+    (lambda: Thresholdout(sigma=float("inf")), "sigma"),
+])
+def test_infinite_noise_scale_is_rejected(make, name):
+    # inf passed the [0, inf) interval check and every noisy answer came out inf or nan
+    with pytest.raises(ValueError, match=f"`{name}` must be a finite float; got inf"):
+        make()
