@@ -526,6 +526,11 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
                     f"`y` must contain two classes to train a binary classifier; got one class {labels.tolist()}."
                 )
             self.classes_ = labels
+        elif classes is not None and not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
+            raise ValueError(
+                f"`classes` must equal those of the first call to `partial_fit`, {self.classes_.tolist()}; "
+                f"got {np.asarray(classes).tolist()}. Call `fit` to start a new stream."
+            )
         unknown = ~np.isin(y, self.classes_)
         if unknown.any():
             raise ValueError(

@@ -249,3 +249,14 @@ def test_always_on_changed_mid_stream_raises(rng):
         np.testing.assert_array_equal(model.group_counts_, counts)
         model.fit(X, y, groups=groups)  # a refit starts a new stream with the new setting
         assert len(model.expert_names_) == groups.shape[1] + int(then)
+
+
+def test_classifier_partial_fit_classes_must_not_change(rng):
+    # as in scikit-learn's partial_fit: `classes` given again must equal the first call's
+    X, y, groups = _data(rng, n=100)
+    yb = (y > np.median(y)).astype(int)
+    clf = GroupwiseClassifier().partial_fit(X[:50], yb[:50], groups=groups[:50], classes=[0, 1])
+    clf.partial_fit(X[50:70], yb[50:70], groups=groups[50:70], classes=[1, 0])  # same set: fine
+    with pytest.raises(ValueError, match="`classes`"):
+        clf.partial_fit(X[70:], yb[70:] + 1, groups=groups[70:], classes=[1, 2])
+    assert clf.n_samples_seen_ == 70
