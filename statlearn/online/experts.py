@@ -101,6 +101,8 @@ class SleepingExperts:
              "random_state": random_state},
             self._parameter_constraints, owner="SleepingExperts",
         )
+        if not np.isfinite(learning_rate):
+            raise ValueError(f"`learning_rate` must be a finite float > 0; got {learning_rate!r}.")
         self.n_experts = int(n_experts)
         self.method = method
         self.learning_rate = float(learning_rate)

@@ -96,8 +96,13 @@ class _GroupwiseBase(BaseEstimator):
 
     def _reset(self, n_features, names):
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
+        if not np.isfinite(self.learning_rate):
+            raise ValueError(f"`learning_rate` must be a finite float > 0; got {self.learning_rate!r}.")
         self._clip = self._clip_range()
         base = self._base()
+        validate_params(base.get_params(deep=False), OnlineRidge._parameter_constraints, owner="OnlineRidge (`base`)")
+        if not np.isfinite(base.alpha):
+            raise ValueError(f"`alpha` of `base` must be a finite float > 0; got {base.alpha!r}.")
         self._fit_intercept = bool(base.fit_intercept)
         d = n_features + int(self._fit_intercept)
         G = len(names) + int(self.always_on)

@@ -102,6 +102,8 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
     # ------------------------------------------------------------------ #
     def _reset(self, n_features):
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
+        if not math.isfinite(self.alpha):
+            raise ValueError(f"`alpha` must be a finite float > 0; got {self.alpha!r}.")
         d = n_features + int(self.fit_intercept)
         self._P = np.eye(d) / float(self.alpha)
         self._theta = np.zeros(d)

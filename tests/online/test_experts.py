@@ -120,3 +120,9 @@ def test_bad_input():
         e.update(np.array([0.1, np.nan, 0.2]))
     with pytest.raises(TypeError, match="losses"):
         e.update(0.3)
+
+
+def test_infinite_learning_rate_raises():
+    # an infinite hedge rate passed validation and gave NaN weights after one update
+    with pytest.raises(ValueError, match="`learning_rate`"):
+        SleepingExperts(2, method="hedge", learning_rate=float("inf"))

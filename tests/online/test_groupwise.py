@@ -260,3 +260,20 @@ def test_classifier_partial_fit_classes_must_not_change(rng):
     with pytest.raises(ValueError, match="`classes`"):
         clf.partial_fit(X[70:], yb[70:] + 1, groups=groups[70:], classes=[1, 2])
     assert clf.n_samples_seen_ == 70
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"method": "hedge", "learning_rate": np.inf}, "`learning_rate`"),
+        ({"base": OnlineRidge(alpha=-1.0)}, "`alpha`"),
+        ({"base": OnlineRidge(alpha=0.0)}, "`alpha`"),
+        ({"base": OnlineRidge(alpha=np.inf)}, "`alpha`"),
+    ],
+)
+def test_bad_rates_and_base_penalty_raise(rng, params, match):
+    # these passed before: an infinite hedge rate gave NaN forecasts, and the template's alpha
+    # was used unchecked (alpha <= 0 divides by zero or flips the ridge; inf never learns)
+    X, y, groups = _data(rng, n=60)
+    with pytest.raises(ValueError, match=match):
+        GroupwiseRegressor(**params).fit(X, y, groups=groups)

@@ -130,3 +130,12 @@ def test_dict_rows_follow_fitted_feature_names(rng):
     a = OnlineRidge().fit(frame, y).learn_one(row, 1.0)
     b = OnlineRidge().fit(frame, y).partial_fit(frame.iloc[:1], [1.0])
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-12)
+
+
+def test_infinite_alpha_raises(rng):
+    # alpha = inf passed validation and gave a model that never learns (P = 0)
+    X = rng.normal(size=(20, 2))
+    with pytest.raises(ValueError, match="`alpha`"):
+        OnlineRidge(alpha=float("inf")).fit(X, X[:, 0])
+    with pytest.raises(ValueError, match="`alpha`"):
+        OnlineRidge(alpha=float("inf")).learn_one(X[0], 1.0)
