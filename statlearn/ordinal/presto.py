@@ -119,7 +119,12 @@ def _penalty_matrix(lam, penalty_factor, first_block_penalty, n_features, n_boun
     c = np.ones(n_features) if penalty_factor is None else penalty_factor
     pf = np.ones(n_boundaries)
     pf[0] = first_block_penalty
-    return np.ascontiguousarray(lam * np.outer(c, pf))
+    weight = np.outer(c, pf)
+    # a zero factor leaves an entry unpenalized even at lam = inf (inf * 0 would be NaN), and an
+    # infinite penalty is capped at a finite one that still pins its entry at zero
+    with np.errstate(invalid="ignore", over="ignore"):
+        pen = np.where((weight > 0) & (lam > 0), np.minimum(lam * weight, 1e300), 0.0)
+    return np.ascontiguousarray(pen)
 
 
 def _check_penalty_factor(penalty_factor, n_features):

@@ -438,3 +438,26 @@ def test_fit_is_optimal_against_perturbations(seed, K, lam, fbp):
         assert _oracles.presto_objective(X, y, est.intercept_ + da, est.coef_ + dB, lam, **kw) >= best - 1e-12
     P = est.predict_proba(X)
     assert np.all(P >= 0) and np.allclose(P.sum(axis=1), 1.0)
+
+
+def test_infinite_lam_gives_the_documented_limits():
+    # lam = inf times a zero factor was NaN, so first_block_penalty=0 returned the
+    # intercept-only start instead of the proportional odds fit
+    X, y = _data(n=300, K=4, seed=18, low=0.0, high=2.0)
+    po = ProportionalOddsClassifier(tol=1e-10).fit(X, y)
+    est = PrestoClassifier(lam=np.inf, first_block_penalty=0.0, tol=1e-10).fit(X, y)
+    assert np.all(est.diff_coef_[:, 1:] == 0)
+    np.testing.assert_allclose(est.coef_[:, 0], po.coef_, atol=1e-6)
+    np.testing.assert_allclose(est.intercept_, po.intercept_, atol=1e-6)
+    assert np.isfinite(est.objective_)
+    null = PrestoClassifier(lam=np.inf, tol=1e-10).fit(X, y)
+    assert np.all(null.coef_ == 0)
+    np.testing.assert_allclose(null.intercept_, logit(np.cumsum(np.bincount(y))[:-1] / y.size), atol=1e-8)
+    # an unpenalized feature (penalty_factor 0) stays free at lam = inf, for every l1_ratio
+    for l1_ratio in (1.0, 0.5):
+        free = PrestoClassifier(lam=np.inf, l1_ratio=l1_ratio, penalty_factor=[0.0, 1, 1, 1, 1],
+                                tol=1e-10).fit(X, y)
+        assert np.all(free.coef_[1:] == 0) and np.all(free.coef_[0] != 0)
+        ref = PrestoClassifier(tol=1e-10, l1_ratio=l1_ratio, penalty_factor=[0.0, 1, 1, 1, 1])
+        ref.set_params(lam=10 * ref.lambda_max(X, y)).fit(X, y)
+        np.testing.assert_allclose(free.coef_, ref.coef_, atol=1e-6)
