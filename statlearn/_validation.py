@@ -500,26 +500,38 @@ class Interval:
     left, right : float or None
         Bounds; ``None`` is unbounded.
     closed : {"both", "left", "right", "neither"}, default="both"
-        Which bounds are included.
+        Which bounds are included. An unbounded real side that is closed
+        admits infinity: ``Interval("real", 0, None)`` is ``[0, inf]`` (e.g. a
+        penalty where ``inf`` means the limit model), while
+        ``Interval("real", 0, None, closed="left")`` is ``[0, inf)``.
     """
 
     def __init__(self, kind, left, right, closed="both"):
         self.kind, self.left, self.right, self.closed = kind, left, right, closed
+
+    def _includes(self, side: str) -> bool:
+        return self.closed in ("both", side)
 
     def __contains__(self, value) -> bool:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             return False
         if self.kind == "integral" and not isinstance(value, numbers.Integral):
             return False
-        if not np.isfinite(value) and not (value == np.inf and self.right is None):
+        if value != value:  # NaN
             return False
-        lo_ok = self.left is None or (value >= self.left if self.closed in ("both", "left") else value > self.left)
-        hi_ok = self.right is None or (value <= self.right if self.closed in ("both", "right") else value < self.right)
+        if value in (np.inf, -np.inf):
+            # an unbounded side admits infinity only when that side is closed: [0, inf] vs [0, inf)
+            if value > 0:
+                return self.right is None and self._includes("right")
+            return self.left is None and self._includes("left")
+        lo_ok = self.left is None or (value >= self.left if self._includes("left") else value > self.left)
+        hi_ok = self.right is None or (value <= self.right if self._includes("right") else value < self.right)
         return lo_ok and hi_ok
 
     def __str__(self) -> str:
-        lb = "[" if self.closed in ("both", "left") and self.left is not None else "("
-        rb = "]" if self.closed in ("both", "right") and self.right is not None else ")"
+        real = self.kind == "real"
+        lb = "[" if self._includes("left") and (self.left is not None or real) else "("
+        rb = "]" if self._includes("right") and (self.right is not None or real) else ")"
         lo = "-inf" if self.left is None else f"{self.left:g}"
         hi = "inf" if self.right is None else f"{self.right:g}"
         word = "an int" if self.kind == "integral" else "a float"

@@ -260,6 +260,19 @@ class TestParams:
         with pytest.raises(exc, match=msg):
             validate_params(params, self.CONSTRAINTS, owner="Foo")
 
+    def test_infinity_follows_the_closed_side(self):
+        assert np.inf in Interval("real", 0, None)
+        assert np.inf not in Interval("real", 0, None, closed="left")
+        assert -np.inf in Interval("real", None, 0)
+        assert -np.inf not in Interval("real", None, 0, closed="right")
+        assert np.nan not in Interval("real", None, None)
+        assert np.inf not in Interval("integral", 0, None)
+        assert str(Interval("real", 0, None)) == "a float in [0, inf]"
+        assert str(Interval("real", 0, None, closed="left")) == "a float in [0, inf)"
+        assert str(Interval("integral", 1, None)) == "an int in [1, inf)"
+        with pytest.raises(ValueError, match=r"\[0, inf\); got inf"):
+            check_scalar(np.inf, "rate", Interval("real", 0, None, closed="left"))
+
     def test_check_scalar(self):
         assert check_scalar(3, "k", Interval("integral", 1, 5)) == 3
         with pytest.raises(ValueError, match=r"`k` must be an int in \[1, 5\]; got 7"):

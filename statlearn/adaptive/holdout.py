@@ -72,10 +72,6 @@ class _NoiseMechanism:
                         owner=type(self).__name__)
         validate_params({"random_state": self.random_state}, {"random_state": ["random_state"]},
                         owner=type(self).__name__)
-        if not math.isfinite(self._scale):  # [0, inf) admits inf, which makes every answer inf or nan
-            raise ValueError(
-                f"{type(self).__name__}: `{self._scale_name}` must be a finite float; got {self._scale!r}."
-            )
 
     def reset(self):
         """Forget the query log and restart the noise stream from ``random_state``.
@@ -370,8 +366,6 @@ class Thresholdout:
         """
         params = {k: getattr(self, k) for k in self._parameter_constraints}
         validate_params(params, self._parameter_constraints, owner="Thresholdout")
-        if not math.isfinite(self.sigma):  # [0, inf) admits inf, which makes every answer inf or nan
-            raise ValueError(f"Thresholdout: `sigma` must be a finite float; got {self.sigma!r}.")
         self._gamma_rng, self._eta_rng, self._xi_rng = _seed_streams(self.random_state, 3)
         self.budget_remaining_ = math.inf if self.budget is None else float(self.budget)
         self._answers, self._touched, self._train, self._holdout = [], [], [], []

@@ -271,5 +271,5 @@ def test_property_answers_are_train_or_near_holdout(gaps, budget):
 ])
 def test_infinite_noise_scale_is_rejected(make, name):
     # inf passed the [0, inf) interval check and every noisy answer came out inf or nan
-    with pytest.raises(ValueError, match=f"`{name}` must be a finite float; got inf"):
+    with pytest.raises(ValueError, match=rf"`{name}` must be a float in \[0, inf\); got inf"):
         make()

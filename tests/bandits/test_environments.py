@@ -143,5 +143,5 @@ def test_params_repr_pickle():
 
 
 def test_infinite_noise_scale_is_rejected():
-    with pytest.raises(ValueError, match="`noise_scale` must be a finite float; got inf"):
+    with pytest.raises(ValueError, match=r"`noise_scale` must be a float in \[0, inf\); got inf"):
         TallyingEnvironment([LinearLoss(0.5)], weights=[1.0], noise="gaussian", noise_scale=float("inf"))

@@ -207,7 +207,7 @@ def test_ucb1_matches_mabwiser_arm_for_arm():
     lambda: EXP3(2, horizon=10, learning_rate=float("inf")),
 ])
 def test_infinite_float_parameters_are_rejected(make):
-    # inf passed the [0, inf) interval check and gave nan indices/probabilities (UCB1 then always
-    # played arm 0, EXP3 always the last arm) instead of an error
-    with pytest.raises(ValueError, match="must be a finite float; got inf"):
+    # inf would give nan indices/probabilities (UCB1 always playing arm 0, EXP3 always the last
+    # arm); the open right end of the parameter interval must reject it with an error
+    with pytest.raises(ValueError, match=r"must be a float in [\[(]0, inf\); got inf"):
         make()
