@@ -18,6 +18,7 @@ from .metrics import (
 )
 from .multicalibration import MultiCalibrator
 from .plotting import ReliabilityDisplay
+from .smooth import smooth_calibration_curve
 
 __all__ = [
     "BrierDecomposition",
@@ -30,5 +31,6 @@ __all__ = [
     "calibration_curve",
     "expected_calibration_error",
     "multicalibration_error",
+    "smooth_calibration_curve",
     "smooth_ece",
 ]

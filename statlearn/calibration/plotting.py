@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils import check_random_state
 
-from statlearn._validation import check_confidence_level, check_groups
+from statlearn._validation import check_groups
 
-from .metrics import (
-    CalibrationStats,
-    _binary_inputs,
-    _check_n_bins,
-    _check_option,
-    _edges_for,
-    _kernels,
-    _smooth_curve,
-    _SmoothECE,
-)
+from .metrics import calibration_curve
+from .smooth import smooth_calibration_curve
 
 __all__ = ["ReliabilityDisplay"]
 
@@ -74,31 +65,13 @@ class ReliabilityDisplay:
     @staticmethod
     def _compute(y_true, y_prob, *, n_bins, strategy, sample_weight, smooth, n_bootstrap,
                  confidence_level, random_state):
-        n_bins = _check_n_bins(n_bins)
-        _check_option(strategy, "strategy", ("uniform", "quantile"))
-        y, p, w = _binary_inputs(y_true, y_prob, sample_weight)
-        edges, uniform = _edges_for(p, w, n_bins, strategy)
-        stats = CalibrationStats(edges, _kernels.binned_stats(p, y, w, edges, uniform))
-        prob_true, prob_pred, counts = stats.calibration_curve()
+        prob_true, prob_pred, counts = calibration_curve(
+            y_true, y_prob, n_bins=n_bins, strategy=strategy, sample_weight=sample_weight, return_counts=True)
         smooth_out = None
         if smooth:
-            level = check_confidence_level(confidence_level)
-            sigma = _SmoothECE(p, y, w).auto_bandwidth()
-            t = np.linspace(0.0, 1.0, 201)
-            curve = _smooth_curve(y, p, w, sigma, t)
-            rng = check_random_state(random_state)
-            boots = np.empty((int(n_bootstrap), t.size))
-            for b in range(int(n_bootstrap)):
-                idx = rng.randint(0, p.size, size=p.size)
-                boots[b] = _smooth_curve(y[idx], p[idx], w[idx], sigma, t)
-            lo, hi = ((np.quantile(boots, [(1 - level) / 2, (1 + level) / 2], axis=0))
-                      if n_bootstrap > 0 else (curve, curve))
-            # show the curve only where predictions exist
-            dens = np.histogram(p, bins=t.size - 1, range=(0, 1), weights=w)[0]
-            support = np.convolve(dens > 0, np.ones(7), "same") > 0
-            support = np.concatenate([support, support[-1:]])
-            smooth_out = {"t": t[support], "curve": curve[support], "lower": lo[support],
-                          "upper": hi[support], "bandwidth": sigma}
+            smooth_out = smooth_calibration_curve(
+                y_true, y_prob, n_bootstrap=n_bootstrap, confidence_level=confidence_level,
+                sample_weight=sample_weight, random_state=random_state)
         return prob_true, prob_pred, counts, smooth_out
 
     @classmethod

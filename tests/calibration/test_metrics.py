@@ -16,6 +16,7 @@ from statlearn.calibration import (
     multicalibration_error,
     smooth_ece,
 )
+from statlearn.calibration._binning import _quantile_edges
 from statlearn.datasets import make_miscalibrated_predictions
 from tests.calibration import _oracles
 
@@ -73,14 +74,12 @@ def test_ece_matches_twin_with_weights(data, strategy, norm, rng):
     y, p = data
     w = rng.uniform(0, 2, size=len(p))
     edges = (np.linspace(0, 1, 16) if strategy == "uniform"
-             else np.asarray(__import__("statlearn.calibration.metrics", fromlist=["x"])._quantile_edges(p, w, 15)))
+             else np.asarray(_quantile_edges(p, w, 15)))
     ours = expected_calibration_error(y, p, strategy=strategy, norm=norm, sample_weight=w)
     assert abs(ours - _oracles.ece(y, p, w, edges, norm)) < 1e-12
 
 
 def test_weighted_quantile_edges_reduce_to_percentile(data):
-    from statlearn.calibration.metrics import _quantile_edges
-
     _, p = data
     w = np.full(len(p), 1.0)
     w[0] = 1.0 + 1e-300  # not all-equal path, same weights numerically

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from statlearn.calibration import MultiCalibrator, ReliabilityDisplay, calibration_curve
+from statlearn.calibration import MultiCalibrator, ReliabilityDisplay, calibration_curve, smooth_calibration_curve
 from statlearn.datasets import make_miscalibrated_predictions
 
 matplotlib.use("Agg")
@@ -43,3 +43,16 @@ def test_from_estimator_and_groups():
     assert len(out["group_0"]) == 2 and out["group_2"] == []
     with pytest.raises(TypeError, match="predict_proba"):
         ReliabilityDisplay.from_estimator(object(), X, y)
+
+
+def test_display_draws_the_public_smooth_curve():
+    y, p, _ = make_miscalibrated_predictions(2000, random_state=1)
+    disp = ReliabilityDisplay.from_predictions(y, p, smooth=True, n_bootstrap=15, random_state=3)
+    res = smooth_calibration_curve(y, p, n_bootstrap=15, random_state=3)
+    for key in ("t", "curve", "lower", "upper"):
+        np.testing.assert_array_equal(disp.smooth[key], res[key])
+    assert disp.smooth["bandwidth"] == res.bandwidth
+    none = smooth_calibration_curve(y, p, n_bootstrap=0, bandwidth=0.05)
+    np.testing.assert_array_equal(none.lower, none.curve)
+    with pytest.raises(ValueError, match="n_bootstrap"):
+        smooth_calibration_curve(y, p, n_bootstrap=-1)
