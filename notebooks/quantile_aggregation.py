@@ -1,38 +1,20 @@
-"""Generate notebooks/quantile_aggregation.ipynb (outputs cleared). Run: python tests/quantile/_make_notebook.py"""
+# %% [markdown]
+# # Quantile aggregation on real data (Fakoor et al., 2023)
+#
+# This notebook reproduces the headline analysis of *Flexible Model Aggregation for Quantile Regression*
+# (Fakoor, Kim, Mueller, Smola, Tibshirani; JMLR 24(162), 2023) with the public API of `statlearn.quantile`,
+# on real regression data shipped with `statlearn.datasets`:
+#
+# 1. fit base quantile models of different families at 19 levels,
+# 2. aggregate them by pinball-loss stacking (coarse, medium, fine and local weights) and compare the
+#    **relative WIS** (WIS divided by that of the best single base model),
+# 3. check that sorting / isotonic repair never hurt (the paper's Proposition 2),
+# 4. conformalize the aggregated model and check coverage at 0.8 and 0.9 with zero crossing.
+#
+# To stay fast the data sets are subsampled (at most 750 rows to fit, 500 to calibrate) and one random
+# split is used; the paper uses 34 data sets, 99 levels and 5 splits (see `python -m benchmarks --only quantile --full`).
 
-from pathlib import Path
-
-import nbformat as nbf
-
-cells = []
-
-
-def md(text):
-    cells.append(nbf.v4.new_markdown_cell(text.strip()))
-
-
-def code(text):
-    cells.append(nbf.v4.new_code_cell(text.strip()))
-
-
-md("""
-# Quantile aggregation on real data (Fakoor et al., 2023)
-
-This notebook reproduces the headline analysis of *Flexible Model Aggregation for Quantile Regression*
-(Fakoor, Kim, Mueller, Smola, Tibshirani; JMLR 24(162), 2023) with the public API of `statlearn.quantile`,
-on real regression data shipped with `statlearn.datasets`:
-
-1. fit base quantile models of different families at 19 levels,
-2. aggregate them by pinball-loss stacking (coarse, medium, fine and local weights) and compare the
-   **relative WIS** (WIS divided by that of the best single base model),
-3. check that sorting / isotonic repair never hurt (the paper's Proposition 2),
-4. conformalize the aggregated model and check coverage at 0.8 and 0.9 with zero crossing.
-
-To stay fast the data sets are subsampled (at most 750 rows to fit, 500 to calibrate) and one random
-split is used; the paper uses 34 data sets, 99 levels and 5 splits (see `python -m benchmarks --only quantile --full`).
-""")
-
-code("""
+# %%
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
@@ -40,8 +22,16 @@ from sklearn.frozen import FrozenEstimator
 
 import statlearn.datasets as ds
 from statlearn.quantile import (
-    ConformalQuantileRegressor, LinearQuantileRegressor, MultiQuantileRegressor, QuantileAggregator,
-    coverage, crossing_rate, interval_width, isotonic_quantiles, sort_quantiles, weighted_interval_score,
+    ConformalQuantileRegressor,
+    LinearQuantileRegressor,
+    MultiQuantileRegressor,
+    QuantileAggregator,
+    coverage,
+    crossing_rate,
+    interval_width,
+    isotonic_quantiles,
+    sort_quantiles,
+    weighted_interval_score,
 )
 
 try:
@@ -51,9 +41,9 @@ except ImportError:  # optional peer
 
 q = np.round(np.arange(1, 20) / 20, 10)      # 19 levels 0.05, ..., 0.95
 DATASETS = ["diamonds", "abalone", "concrete", "cps1988"]
-""")
 
-code("""
+
+# %%
 def base_models(seed):
     bases = {
         "linear QR": LinearQuantileRegressor(quantiles=q),
@@ -109,30 +99,26 @@ for name in DATASETS:
                           "conformal width": interval_width(Qc[:, [a, b]])[0],
                           "crossing rows": crossing_rate(Qc)})
 table = pd.DataFrame(rows).set_index("data set")
-""")
 
-md("""
-## Relative WIS (aggregators after sorting; 1.0 = best single base model on the test rows)
+# %% [markdown]
+# ## Relative WIS (aggregators after sorting; 1.0 = best single base model on the test rows)
+#
+# The paper's headline: aggregation beats the best single model, and richer weights (medium, fine, local)
+# help most when different models win in different places.
 
-The paper's headline: aggregation beats the best single model, and richer weights (medium, fine, local)
-help most when different models win in different places.
-""")
-
-code("""
+# %%
 cols = list(base_models(0)) + list(VARIANTS)
 rel = table[cols]
 pd.concat([rel, rel.mean().to_frame("mean").T]).round(3)
-""")
 
-md("""
-## Non-crossing repair is second order and never hurts
+# %% [markdown]
+# ## Non-crossing repair is second order and never hurts
+#
+# Proposition 2 of the paper: sorting or isotonic regression of a row cannot increase its pinball sum.
+# Relative WIS of the raw combination, after sorting and after isotonic repair, and the share of crossing rows
+# before repair:
 
-Proposition 2 of the paper: sorting or isotonic regression of a row cannot increase its pinball sum.
-Relative WIS of the raw combination, after sorting and after isotonic repair, and the share of crossing rows
-before repair:
-""")
-
-code("""
+# %%
 rep = {}
 for label in VARIANTS:
     rep[label] = {"raw": table[f"{label} (raw)"].mean(), "sort": table[label].mean(),
@@ -141,32 +127,21 @@ for label in VARIANTS:
 rep = pd.DataFrame(rep).T
 assert (rep["sort"] <= rep["raw"] + 1e-12).all() and (rep["isotonic"] <= rep["raw"] + 1e-12).all()
 rep.round(4)
-""")
 
-md("""
-## Conformalized aggregation: coverage at 0.8 and 0.9, no crossing
+# %% [markdown]
+# ## Conformalized aggregation: coverage at 0.8 and 0.9, no crossing
+#
+# The local-medium aggregator is frozen and calibrated on (at most) 500 held-out rows with the pipeline
+# sort -> CQR per symmetric pair -> min-max sweep (`ConformalQuantileRegressor`).
 
-The local-medium aggregator is frozen and calibrated on (at most) 500 held-out rows with the pipeline
-sort -> CQR per symmetric pair -> min-max sweep (`ConformalQuantileRegressor`).
-""")
-
-code("""
+# %%
 conf = pd.DataFrame(conf_rows)
 assert (conf["crossing rows"] == 0).all()
 conf.round(3)
-""")
 
-md("""
-The guarantee is on the expected coverage over calibration draws, which is at least nominal. One draw
-of 500 calibration rows and a finite test set moves the empirical coverage by about
-`sqrt(0.2 * 0.8 / 500) = 0.018` plus `sqrt(0.2 * 0.8 / n_test)`, so single data sets land within a few
-hundredths on either side of the nominal level (`tests/quantile/test_conformal.py` checks the average
-over 300 calibration draws).
-""")
-
-nb = nbf.v4.new_notebook()
-nb["cells"] = cells
-nb["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-out = Path(__file__).resolve().parents[2] / "notebooks" / "quantile_aggregation.ipynb"
-nbf.write(nb, out)
-print("wrote", out)
+# %% [markdown]
+# The guarantee is on the expected coverage over calibration draws, which is at least nominal. One draw
+# of 500 calibration rows and a finite test set moves the empirical coverage by about
+# `sqrt(0.2 * 0.8 / 500) = 0.018` plus `sqrt(0.2 * 0.8 / n_test)`, so single data sets land within a few
+# hundredths on either side of the nominal level (`tests/quantile/test_conformal.py` checks the average
+# over 300 calibration draws).

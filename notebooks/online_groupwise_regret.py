@@ -1,31 +1,27 @@
-"""Source of notebooks/online_groupwise_regret.ipynb (run this file to regenerate it)."""
+# %% [markdown]
+# # Groupwise regret on intersecting demographic groups
+#
+# A reproduction of the headline analysis of Acharya, Arunachaleswaran, Kannan, Roth and Ziani,
+# *Oracle Efficient Algorithms for Groupwise Regret* (ICLR 2024), through statlearn's public API.
+#
+# Each row belongs to several intersecting groups. `GroupwiseRegressor` runs one online ridge per
+# group (plus an `always_on` one) and mixes the awake ones with AdaNormalHedge. The paper's baseline
+# is a single online ridge over all rows that sees the group indicators as features. For every
+# group we measure the **regret**: cumulative squared loss on the group's rows minus the residual
+# sum of squares of the best least-squares fit on those rows in hindsight. The paper reports that
+# the groupwise learner has lower regret in every group (12/12 medical cost, 13/13 Adult,
+# 6/6 synthetic), with small relative gains on Adult.
+#
+# Protocol as in the paper: labels min-max scaled to [0, 1], online ridge with lambda = 1, shuffles
+# with the paper's seeds (3 of the 10 here, to keep the notebook under two minutes).
 
-CELLS = [
-    ("md", """
-# Groupwise regret on intersecting demographic groups
-
-A reproduction of the headline analysis of Acharya, Arunachaleswaran, Kannan, Roth and Ziani,
-*Oracle Efficient Algorithms for Groupwise Regret* (ICLR 2024), through statlearn's public API.
-
-Each row belongs to several intersecting groups. `GroupwiseRegressor` runs one online ridge per
-group (plus an `always_on` one) and mixes the awake ones with AdaNormalHedge. The paper's baseline
-is a single online ridge over all rows that sees the group indicators as features. For every
-group we measure the **regret**: cumulative squared loss on the group's rows minus the residual
-sum of squares of the best least-squares fit on those rows in hindsight. The paper reports that
-the groupwise learner has lower regret in every group (12/12 medical cost, 13/13 Adult,
-6/6 synthetic), with small relative gains on Adult.
-
-Protocol as in the paper: labels min-max scaled to [0, 1], online ridge with lambda = 1, shuffles
-with the paper's seeds (3 of the 10 here, to keep the notebook under two minutes).
-"""),
-    ("code", """
+# %%
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import matplotlib.pyplot as plt
 
 from statlearn.datasets import load_adult, load_gss_wages, make_grouped_regression
-from statlearn.online import (GroupwiseRegressor, OnlineRidge, group_regret,
-                              group_regret_curves, plot_group_regret)
+from statlearn.online import GroupwiseRegressor, OnlineRidge, group_regret, group_regret_curves, plot_group_regret
 
 SEEDS = (473, 503, 623)  # the first three of the paper's ten shuffle seeds
 
@@ -37,7 +33,7 @@ def minmax(a):
 
 
 def compare(X, y, groups, seeds=SEEDS, curves=False):
-    \"\"\"Per-group regret of the groupwise learner and of the baseline, over shuffles.\"\"\"
+    """Per-group regret of the groupwise learner and of the baseline, over shuffles."""
     X = np.column_stack([X, groups.to_numpy(dtype=float)])  # both see the indicators
     tables, out_curves = [], {"groupwise": [], "baseline": []}
     for seed in seeds:
@@ -62,15 +58,16 @@ def compare(X, y, groups, seeds=SEEDS, curves=False):
     })
     table["improved"] = table["regret groupwise"] < table["regret baseline"]
     return table.round(3), out_curves
-"""),
-    ("md", """
-## Synthetic data (the paper's shapes x colours setting)
 
-Labels are the mean / min / max of the two active groups' linear models, or the label of the
-first active group in a random order ("dperm" in the paper's code). 10,000 rows instead of
-100,000.
-"""),
-    ("code", """
+
+# %% [markdown]
+# ## Synthetic data (the paper's shapes x colours setting)
+#
+# Labels are the mean / min / max of the two active groups' linear models, or the label of the
+# first active group in a random order ("dperm" in the paper's code). 10,000 rows instead of
+# 100,000.
+
+# %%
 summary = {}
 for label in ("mean", "min", "max", "first"):
     X, y, groups = make_grouped_regression(n_samples=10_000, label=label,
@@ -79,22 +76,22 @@ for label in ("mean", "min", "max", "first"):
     summary[label] = {"groups improved": f"{table['improved'].sum()}/{len(table)}",
                       "mean loss reduction %": table["loss reduction %"].mean().round(1)}
     if label == "mean":
-        display(table)
+        display(table)  # noqa: F821 (IPython builtin)
 pd.DataFrame(summary).T
-"""),
-    ("code", """
+
+# %%
 # the paper's direction: every group improves under every label rule
 assert all(v["groups improved"].split("/")[0] == v["groups improved"].split("/")[1]
            for v in summary.values())
-"""),
-    ("md", """
-## Adult (continuous target, race x sex x age groups)
 
-The paper used a reconstruction of Adult with continuous income, which statlearn does not ship;
-we use the continuous `hours-per-week` as the target instead (a documented deviation), with the
-race, sex and age-band groups of `load_adult`. A subsample of 10,000 rows keeps this fast.
-"""),
-    ("code", """
+# %% [markdown]
+# ## Adult (continuous target, race x sex x age groups)
+#
+# The paper used a reconstruction of Adult with continuous income, which statlearn does not ship;
+# we use the continuous `hours-per-week` as the target instead (a documented deviation), with the
+# race, sex and age-band groups of `load_adult`. A subsample of 10,000 rows keeps this fast.
+
+# %%
 adult = load_adult(target="hours-per-week", as_frame=False)
 rows = np.sort(np.random.RandomState(0).choice(len(adult.target), 10_000, replace=False))
 Xa = adult.data[rows]
@@ -103,60 +100,41 @@ ya = minmax(adult.target[rows])
 ga = pd.DataFrame(adult.groups[rows], columns=adult.group_names)
 adult_table, adult_curves = compare(Xa, ya, ga, curves=True)
 adult_table
-"""),
-    ("code", """
+
+# %%
 axes = plot_group_regret(adult_curves["baseline"], label="baseline (one ridge + indicators)",
                          color="tab:red", ncols=5)
 plot_group_regret(adult_curves["groupwise"], label="groupwise", color="tab:blue", axes=axes)
 axes[0].figure.suptitle("Adult: per-group regret, mean +/- sd over 3 shuffles")
 plt.show()
-"""),
-    ("md", """
-## A wage data set with intersecting groups (GSS real income, gender x age)
 
-The paper's second real data set (medical costs, `insurance.csv`) is not shipped either; a wage
-data set with demographic groups stands in.
-"""),
-    ("code", """
+# %% [markdown]
+# ## A wage data set with intersecting groups (GSS real income, gender x age)
+#
+# The paper's second real data set (medical costs, `insurance.csv`) is not shipped either; a wage
+# data set with demographic groups stands in.
+
+# %%
 gss = load_gss_wages(as_frame=False)
 Xg = minmax(gss.data[:, gss.data.max(axis=0) > gss.data.min(axis=0)])
 yg = minmax(gss.target)
 gg = pd.DataFrame(gss.groups, columns=gss.group_names)
 gss_table, _ = compare(Xg, yg, gg)
 gss_table
-"""),
-    ("md", """
-## Summary
 
-On the synthetic setting the groupwise learner beats the baseline in every group with large
-gains, as in the paper. On the real data the gains are small (as the paper found for Adult) and
-concentrated in the large groups; small groups with little distinct linear structure can tie or
-lose slightly. The benchmark (`python -m benchmarks --only online`) runs the same comparison on
-more data sets and reports every group.
-"""),
-    ("code", """
+# %% [markdown]
+# ## Summary
+#
+# On the synthetic setting the groupwise learner beats the baseline in every group with large
+# gains, as in the paper. On the real data the gains are small (as the paper found for Adult) and
+# concentrated in the large groups; small groups with little distinct linear structure can tie or
+# lose slightly. The benchmark (`python -m benchmarks --only online`) runs the same comparison on
+# more data sets and reports every group.
+
+# %%
 pd.DataFrame({
     "adult": [f"{adult_table['improved'].sum()}/{len(adult_table)}",
               adult_table["loss reduction %"].mean().round(2)],
     "gss_wages": [f"{gss_table['improved'].sum()}/{len(gss_table)}",
                   gss_table["loss reduction %"].mean().round(2)],
 }, index=["groups improved", "mean loss reduction %"])
-"""),
-]
-
-
-def build(path):
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    for kind, src in CELLS:
-        src = src.strip("\n")
-        nb.cells.append(nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src))
-    nbformat.write(nb, path)
-
-
-if __name__ == "__main__":
-    from pathlib import Path
-
-    build(Path(__file__).resolve().parents[1] / "online_groupwise_regret.ipynb")

@@ -1,35 +1,17 @@
-"""Generate notebooks/adaptive_reusable_holdout.ipynb (run: python tests/adaptive/_make_notebook.py)."""
+# %% [markdown]
+# # Adaptive data analysis: the reusable holdout, and many expectations from one sample
+#
+# This notebook reproduces the headline analyses of the two papers behind `statlearn.adaptive`
+# through the public API:
+#
+# * **Part A** (Dwork, Feldman, Hardt, Pitassi, Reingold & Roth, *The reusable holdout*, Science 2015):
+#   reusing a holdout set during adaptive feature selection overfits it; Thresholdout does not.
+#   We run the paper's experiment (at a reduced size; `python -m benchmarks --only adaptive` runs
+#   n = d = 10,000) and the same analyst on the **Adult** census data.
+# * **Part B** (Demange-Chryst, Bachoc & Morio, arXiv:2212.00568): many expectations from one adaptive
+#   importance sample with control variates, against plain Monte Carlo at the same budget.
 
-from pathlib import Path
-
-import nbformat as nbf
-
-cells = []
-
-
-def md(text):
-    cells.append(nbf.v4.new_markdown_cell(text.strip()))
-
-
-def code(text):
-    cells.append(nbf.v4.new_code_cell(text.strip()))
-
-
-md("""
-# Adaptive data analysis: the reusable holdout, and many expectations from one sample
-
-This notebook reproduces the headline analyses of the two papers behind `statlearn.adaptive`
-through the public API:
-
-* **Part A** (Dwork, Feldman, Hardt, Pitassi, Reingold & Roth, *The reusable holdout*, Science 2015):
-  reusing a holdout set during adaptive feature selection overfits it; Thresholdout does not.
-  We run the paper's experiment (at a reduced size; `python -m benchmarks --only adaptive` runs
-  n = d = 10,000) and the same analyst on the **Adult** census data.
-* **Part B** (Demange-Chryst, Bachoc & Morio, arXiv:2212.00568): many expectations from one adaptive
-  importance sample with control variates, against plain Monte Carlo at the same budget.
-""")
-
-code("""
+# %%
 import time
 
 import matplotlib.pyplot as plt
@@ -41,25 +23,33 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-from statlearn.adaptive import (FREEDMAN_K_VALUES, MultipleExpectationEstimator, ReusableHoldoutSearch,
-                                Thresholdout, freedman_experiment, sobol_indices)
-from statlearn.datasets import (cantilever_beam_displacement, load_adult, make_cantilever_beam_marginals,
-                                make_freedman_holdout)
+from statlearn.adaptive import (
+    FREEDMAN_K_VALUES,
+    MultipleExpectationEstimator,
+    ReusableHoldoutSearch,
+    Thresholdout,
+    freedman_experiment,
+    sobol_indices,
+)
+from statlearn.datasets import (
+    cantilever_beam_displacement,
+    load_adult,
+    make_cantilever_beam_marginals,
+    make_freedman_holdout,
+)
 
 t_start = time.perf_counter()
-""")
 
-md("""
-## Part A.1: the paper's experiment on pure noise
+# %% [markdown]
+# ## Part A.1: the paper's experiment on pure noise
+#
+# Training, holdout and fresh sets with `x ~ N(0, I_d)` and random labels. The analyst keeps the
+# variables whose correlation with the label exceeds `1/sqrt(n)` (same sign) on **both** training and
+# holdout sets, takes the `k` strongest, and reports the holdout accuracy of the sign classifier.
+# In the Thresholdout arm every holdout query goes through `Thresholdout` (threshold `4/sqrt(n)`,
+# Gaussian noise `1/sqrt(n)`, as in the paper's supplement). Here n = d = 4,000 (the paper: 10,000).
 
-Training, holdout and fresh sets with `x ~ N(0, I_d)` and random labels. The analyst keeps the
-variables whose correlation with the label exceeds `1/sqrt(n)` (same sign) on **both** training and
-holdout sets, takes the `k` strongest, and reports the holdout accuracy of the sign classifier.
-In the Thresholdout arm every holdout query goes through `Thresholdout` (threshold `4/sqrt(n)`,
-Gaussian noise `1/sqrt(n)`, as in the paper's supplement). Here n = d = 4,000 (the paper: 10,000).
-""")
-
-code("""
+# %%
 n = d = 4000
 k_values = [k for k in FREEDMAN_K_VALUES if k <= 300]
 runs = []
@@ -85,22 +75,20 @@ plt.show()
 summary = pd.DataFrame({f"{arm} {key}": mean_curve(runs, arm, key)
                         for arm in ("standard", "thresholdout") for key in ("holdout", "fresh")}, index=k_values)
 summary.round(3)
-""")
 
-md("""
-The reused standard holdout reports accuracy well above 50% although there is nothing to learn;
-Thresholdout's answers stay close to the fresh-data accuracy. At the paper's size (n = d = 10,000,
-k = 500) the benchmark measures about 0.63 for the standard holdout against 0.50 fresh.
+# %% [markdown]
+# The reused standard holdout reports accuracy well above 50% although there is nothing to learn;
+# Thresholdout's answers stay close to the fresh-data accuracy. At the paper's size (n = d = 10,000,
+# k = 500) the benchmark measures about 0.63 for the standard holdout against 0.50 fresh.
+#
+# ## Part A.2: the same analyst on real data (Adult)
+#
+# The analyst screens the 97 encoded Adult features and all their pairwise products (4,753 candidate
+# variables) on balanced training, holdout and fresh sets of 5,000 rows each. We run it with the
+# real label and, as a sanity check of the paper's point on real
+# covariates, with the label shuffled (no signal).
 
-## Part A.2: the same analyst on real data (Adult)
-
-The analyst screens the 97 encoded Adult features and all their pairwise products (4,753 candidate
-variables) on balanced training, holdout and fresh sets of 5,000 rows each. We run it with the
-real label and, as a sanity check of the paper's point on real
-covariates, with the label shuffled (no signal).
-""")
-
-code("""
+# %%
 adult = load_adult(as_frame=False)
 X, y = adult.data, np.where(adult.target == 1, 1.0, -1.0)
 rng = np.random.default_rng(0)
@@ -131,26 +119,24 @@ for label in ("real", "shuffled"):
 adult_res = pd.DataFrame(rows)
 adult_res["reported - fresh"] = adult_res["reported holdout"] - adult_res["fresh"]
 adult_res.pivot_table(index="k", columns=["label", "arm"], values="reported - fresh").round(3)
-""")
 
-md("""
-Read the table as "reported minus fresh accuracy". With the label shuffled, the reused standard
-holdout overstates accuracy, increasingly with `k`. Thresholdout answers with the training
-accuracy whenever it agrees with the holdout up to the noisy threshold `4/sqrt(n)` (0.057 at
-n = 5,000), so its answers are certified only to about that tolerance: at this sample size the
-standard holdout's bias on Adult is of the same order as the threshold, and the reusable holdout's
-advantage here is its guarantee rather than a smaller error. The effect the paper shows (a bias
-of 0.13 for the standard holdout against 0.01 for Thresholdout) needs many more adaptive queries
-relative to n, as in Part A.1.
+# %% [markdown]
+# Read the table as "reported minus fresh accuracy". With the label shuffled, the reused standard
+# holdout overstates accuracy, increasingly with `k`. Thresholdout answers with the training
+# accuracy whenever it agrees with the holdout up to the noisy threshold `4/sqrt(n)` (0.057 at
+# n = 5,000), so its answers are certified only to about that tolerance: at this sample size the
+# standard holdout's bias on Adult is of the same order as the threshold, and the reusable holdout's
+# advantage here is its guarantee rather than a smaller error. The effect the paper shows (a bias
+# of 0.13 for the standard holdout against 0.01 for Thresholdout) needs many more adaptive queries
+# relative to n, as in Part A.1.
+#
+# ## Part A.3: model selection on a reused holdout (Adult)
+#
+# `ReusableHoldoutSearch` fits each candidate on the training part and scores it on the holdout
+# through Thresholdout, with a budget on the number of overfitting answers. The log shows which
+# candidates touched the holdout.
 
-## Part A.3: model selection on a reused holdout (Adult)
-
-`ReusableHoldoutSearch` fits each candidate on the training part and scores it on the holdout
-through Thresholdout, with a budget on the number of overfitting answers. The log shows which
-candidates touched the holdout.
-""")
-
-code("""
+# %%
 Xa, ya = adult.data[:6000], adult.target[:6000]
 grid = [{"max_depth": [2, 4, 8, 16, None]}]
 search = ReusableHoldoutSearch(DecisionTreeClassifier(random_state=0), grid, holdout_size=0.5,
@@ -166,22 +152,20 @@ print("second round budget left:", search2.thresholdout_.budget_remaining_)
 pd.DataFrame({"params": [str(p) for p in search.cv_results_["params"]],
               "train": search.cv_results_["train_score"], "holdout answer": search.cv_results_["holdout_answer"],
               "touched holdout": search.cv_results_["touched_holdout"]}).round(3)
-""")
 
-md("""
-Deep trees fit the training part perfectly; their training and holdout accuracies disagree, so
-Thresholdout answers from the holdout (with noise) and spends budget. Shallow trees that generalise
-are answered from the training set for free.
+# %% [markdown]
+# Deep trees fit the training part perfectly; their training and holdout accuracies disagree, so
+# Thresholdout answers from the holdout (with noise) and spends budget. Shallow trees that generalise
+# are answered from the training set for free.
+#
+# ## Part B: many expectations from one sample
+#
+# ### Ten Gaussian moments
+# `E[X^{2j}]`, j = 1..10, X ~ N(0, 1), weights `1/I_j^2` (sum of relative variances), 20,000 evaluations.
+# The paper reports a weighted variance of 1.63e-3 for the adaptive estimator (200 repetitions);
+# we use 20 repetitions here.
 
-## Part B: many expectations from one sample
-
-### Ten Gaussian moments
-`E[X^{2j}]`, j = 1..10, X ~ N(0, 1), weights `1/I_j^2` (sum of relative variances), 20,000 evaluations.
-The paper reports a weighted variance of 1.63e-3 for the adaptive estimator (200 repetitions);
-we use 20 repetitions here.
-""")
-
-code("""
+# %%
 J = 10
 powers = 2 * np.arange(1, J + 1)
 exact = special.factorial2(powers - 1).astype(float)
@@ -194,16 +178,14 @@ print(f"sum_j w_j Var, plain MC (exact): {np.sum(w * exact_mc_var):.2f}")
 pd.DataFrame({"exact": exact, "mean of estimates": est.mean(axis=0),
               "relative RMSE aISCV": np.sqrt(np.mean(((est - exact) / exact) ** 2, axis=0)),
               "relative SD plain MC (exact)": np.sqrt(exact_mc_var) / exact}, index=powers).round(4)
-""")
 
-md("""
-### First-order Sobol' indices of the cantilever beam
-Six independent inputs, 8 expectations, 20,000 base points (7 model calls per point for both
-methods). The paper's reference indices are F_X .024, F_Y .001, E .017, w .428, t .073, L .402 and
-its variance reduction 14.6x.
-""")
+# %% [markdown]
+# ### First-order Sobol' indices of the cantilever beam
+# Six independent inputs, 8 expectations, 20,000 base points (7 model calls per point for both
+# methods). The paper's reference indices are F_X .024, F_Y .001, E .017, w .428, t .073, L .402 and
+# its variance reduction 14.6x.
 
-code("""
+# %%
 marg = make_cantilever_beam_marginals()
 iscv = np.array([sobol_indices(cantilever_beam_displacement, marg, 20_000, method="iscv", random_state=r)
                  .first_order for r in range(10)])
@@ -214,27 +196,16 @@ print(f"variance reduction (10 repetitions): {pf.var(axis=0, ddof=1).sum() / isc
 pd.DataFrame({"paper": [0.024, 0.001, 0.017, 0.428, 0.073, 0.402], "aISCV mean": iscv.mean(axis=0),
               "aISCV sd": iscv.std(axis=0), "pick-freeze sd": pf.std(axis=0)},
              index=["F_X", "F_Y", "E", "w", "t", "L"]).round(4)
-""")
 
-md("""
-Outside the paper: the library's default, Saltelli/Jansen estimators on scrambled Sobol' points
-(quasi-Monte Carlo), with 16,384 base points (8 calls per point, 131,072 calls against 140,000 above).
-""")
+# %% [markdown]
+# Outside the paper: the library's default, Saltelli/Jansen estimators on scrambled Sobol' points
+# (quasi-Monte Carlo), with 16,384 base points (8 calls per point, 131,072 calls against 140,000 above).
 
-code("""
+# %%
 qmc = np.array([sobol_indices(cantilever_beam_displacement, marg, 16_384, random_state=r).first_order
                 for r in range(10)])
 print(f"variance, pick-freeze / QMC Saltelli: {pf.var(axis=0, ddof=1).sum() / qmc.var(axis=0, ddof=1).sum():.0f}x; "
       f"aISCV / QMC Saltelli: {iscv.var(axis=0, ddof=1).sum() / qmc.var(axis=0, ddof=1).sum():.1f}x")
-""")
 
-code("""
+# %%
 print(f"notebook ran in {time.perf_counter() - t_start:.0f} s")
-""")
-
-nb = nbf.v4.new_notebook()
-nb["cells"] = cells
-nb["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-out = Path(__file__).resolve().parents[2] / "notebooks" / "adaptive_reusable_holdout.ipynb"
-nbf.write(nb, out)
-print("wrote", out)
