@@ -23,7 +23,8 @@ from statlearn._validation import (
     check_sample_weight,
 )
 
-from . import _kernels
+from . import _contract, _kernels
+from ._contract import check_multiclass_target
 
 __all__ = ["BrierDecomposition", "CalibrationStats"]
 
@@ -63,22 +64,48 @@ def _check_random_state(random_state):
     return check_generator(random_state)
 
 
-def _fast_eligible(y_true, y_prob):
-    """1-D float64 probabilities and float64/int64 labels of the same length."""
+def _fast_eligible(y_true, y_prob, pos_label=None):
+    """1-D float64 probabilities and float64/int64 labels of the same length, positive class 1."""
     return (isinstance(y_prob, np.ndarray) and isinstance(y_true, np.ndarray) and y_prob.ndim == 1
             and y_true.ndim == 1 and y_prob.dtype == np.float64 and y_true.dtype in (np.float64, np.int64)
-            and y_true.shape == y_prob.shape and y_prob.size > 0)
+            and y_true.shape == y_prob.shape and y_prob.size > 0
+            and (pos_label is None or (not isinstance(pos_label, str | bool) and pos_label == 1)))
 
 
-def _binary_inputs(y_true, y_prob, sample_weight, *, unit_ok=False):
-    """Validate binary labels, 1-D probabilities and weights.
+def _sized(y):
+    return y if hasattr(y, "__len__") else np.asarray(y)
 
-    Numeric 1-D arrays with 0/1 labels take a one-pass compiled check; other
-    input (or any invalid value) goes through the full checks and their
-    error messages. With ``unit_ok`` and no weights, the weights returned
-    are an empty array meaning "all ones" (for :func:`_kernels.binned_stats`).
+
+def _binary_target(y_true, pos_label, name="y_true"):
+    """0/1 target by the contract's rule (``pos_label=None`` only for {0,1}, {-1,1}, {False,True})."""
+    y, classes = check_binary_target(y_true, pos_label=pos_label, name=name)
+    if pos_label is None and not _contract.HAS_CONTRACT:  # temporary: the contract enforces this itself
+        _contract.check_default_pos_label(classes, name)
+    return y
+
+
+def _positive_column(p):
+    """Probability of the positive class from a 1-D array, a column, or two columns."""
+    if p.ndim == 2:
+        if p.shape[1] not in (1, 2):
+            raise ValueError(
+                "`y_prob` must be 1-D (probability of the positive class), one column, or two "
+                f"columns [P(negative), P(positive)] for a binary metric; got shape {p.shape}."
+            )
+        p = np.ascontiguousarray(p[:, -1])
+    return p
+
+
+def _binary_inputs(y_true, y_prob, sample_weight, *, pos_label=None, unit_ok=False):
+    """Validate binary labels, positive-class probabilities and weights.
+
+    Numeric 1-D arrays with 0/1 labels (positive class 1) take a one-pass
+    compiled check; other input (or any invalid value) goes through the full
+    checks and their error messages. With ``unit_ok`` and no weights, the
+    weights returned are an empty array meaning "all ones" (for
+    :func:`_kernels.binned_stats`).
     """
-    if _fast_eligible(y_true, y_prob):
+    if _fast_eligible(y_true, y_prob, pos_label):
         p = np.ascontiguousarray(y_prob)
         y = np.ascontiguousarray(y_true)
         if _kernels.first_invalid_binary(p, y) < 0:
@@ -87,47 +114,33 @@ def _binary_inputs(y_true, y_prob, sample_weight, *, unit_ok=False):
             else:
                 w = check_sample_weight(sample_weight, p.shape[0])
             return y, p, w
-    p = check_probabilities(y_prob, name="y_prob", ndim=(1, 2))
-    if p.ndim == 2:
-        if p.shape[1] == 1:
-            p = np.ascontiguousarray(p[:, 0])
-        elif p.shape[1] == 2:
-            p = np.ascontiguousarray(p[:, 1])
-        else:
-            raise ValueError(
-                "`y_prob` must be 1-D (probability of the positive class) or have 2 columns "
-                f"for a binary metric; got shape {p.shape}."
-            )
-    check_consistent_length(y_true=np.asarray(y_true), y_prob=p)
-    y, _ = check_binary_target(y_true, name="y_true")
+    arr = np.asarray(y_prob)
+    if arr.ndim == 2 and arr.shape[1] == 1:  # a column vector: no row-sum check
+        arr = arr[:, 0]
+    p = _positive_column(check_probabilities(arr, name="y_prob", ndim=(1, 2)))
+    check_consistent_length(y_true=_sized(y_true), y_prob=p)
+    y = _binary_target(y_true, pos_label)
     w = check_sample_weight(sample_weight, p.shape[0])
     if unit_ok and sample_weight is None:
         w = _EMPTY
     return y, p, w
 
 
-def _multiclass_inputs(y_true, y_prob, sample_weight):
-    """Validate labels and a probability matrix (n_samples, n_classes); labels as codes."""
+def _multiclass_inputs(y_true, y_prob, sample_weight, *, labels=None):
+    """Validate labels and a probability matrix (n_samples, n_classes); labels as codes.
+
+    Labels follow scikit-learn's rule: with ``labels`` the codes index into
+    it; without, the sorted distinct labels of ``y_true`` must number exactly
+    ``n_classes`` (a missing class is never guessed).
+    """
     P = check_probabilities(y_prob, name="y_prob", ndim=2)
-    arr = np.asarray(y_true)
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1:
-        raise ValueError(f"`y_true` must be 1-D; got shape {arr.shape}.")
-    check_consistent_length(y_true=arr, y_prob=P)
-    k = P.shape[1]
-    classes = np.unique(arr)
-    if arr.dtype.kind in "iub" and classes.min() >= 0 and classes.max() < k:
-        codes = arr.astype(np.int64)
-    elif classes.size == k:
-        codes = np.searchsorted(classes, arr).astype(np.int64)
-    else:
-        raise ValueError(
-            f"`y_true` must hold class indices 0..{k - 1} or exactly {k} distinct labels "
-            f"(one per column of `y_prob`); got {classes.size} labels: {classes[:8].tolist()}."
-        )
+    if P.shape[1] < 2:
+        raise ValueError(f"`y_prob` must have one column per class (at least 2) for a multiclass target; "
+                         f"got shape {P.shape}.")
+    check_consistent_length(y_true=_sized(y_true), y_prob=P)
+    codes, _ = check_multiclass_target(y_true, labels=labels, n_classes=P.shape[1], name="y_true")
     w = check_sample_weight(sample_weight, P.shape[0])
-    return codes, P, w
+    return np.asarray(codes, dtype=np.int64), P, w
 
 
 def _uniform_edges(n_bins):
@@ -169,6 +182,12 @@ def _check_edges(bins):
     e = check_finite_array(bins, name="bins", ndim=1)
     if e.size < 2 or not (np.diff(e) >= 0).all():
         raise ValueError(f"`bins` must be a non-decreasing array of at least 2 edges; got {e.tolist()[:8]}.")
+    if e[0] > 0.0 or e[-1] < 1.0:
+        raise ValueError(
+            "`bins` must cover [0, 1] (first edge <= 0, last edge >= 1), or predictions outside them "
+            f"would fall into the outer bins; got edges from {e[0]!r} to {e[-1]!r}. Set the outer edges to "
+            "0 and 1."
+        )
     return e
 
 
@@ -189,6 +208,9 @@ class CalibrationStats:
         Bin edges; bins are ``[e_k, e_{k+1})`` and the last bin is closed.
     sums : ndarray of shape (n_bins, 6), default=None
         Initial sums (zeros by default).
+    pos_label : int, float, bool or str, default=None
+        The positive class the sums were computed with (``None``: labels in
+        {0, 1}, {-1, 1} or {False, True}).
 
     Attributes
     ----------
@@ -196,6 +218,8 @@ class CalibrationStats:
         The bin edges.
     sums : ndarray of shape (n_bins, 6)
         The per-bin sums.
+    pos_label : object
+        The positive class (or ``None``).
 
     See Also
     --------
@@ -204,7 +228,8 @@ class CalibrationStats:
     Notes
     -----
     Equal-mass edges depend on all the data, so for streaming pass fixed
-    edges (for example quantiles of a first chunk, or equal-width edges).
+    edges (for example quantiles of a first chunk with the outer edges set
+    to 0 and 1, or equal-width edges).
 
     Examples
     --------
@@ -219,7 +244,8 @@ class CalibrationStats:
     True
     """
 
-    def __init__(self, edges, sums=None):
+    def __init__(self, edges, sums=None, *, pos_label=None):
+        self.pos_label = pos_label
         self.edges = _check_edges(edges)
         n_bins = self.edges.size - 1
         if sums is None:
@@ -229,39 +255,51 @@ class CalibrationStats:
             raise ValueError(f"`sums` must have shape ({n_bins}, {_kernels.N_STATS}); got {sums.shape}.")
         self.sums = sums
 
+    @classmethod
+    def _from_sums(cls, edges, sums, pos_label=None):
+        """Internal: wrap sums computed here over data-driven edges (equal-mass edges span the data only)."""
+        self = cls.__new__(cls)
+        self.edges, self.sums, self.pos_label = edges, sums, pos_label
+        return self
+
     @property
     def _uniform(self):
         n_bins = self.edges.size - 1
         return bool(np.array_equal(self.edges, _uniform_edges(n_bins)))
 
     @classmethod
-    def from_predictions(cls, y_true, y_prob, *, bins=15, sample_weight=None):
+    def from_predictions(cls, y_true, y_prob, *, bins=15, sample_weight=None, pos_label=None):
         """Statistics of one batch of binary forecasts.
 
         Parameters
         ----------
         y_true : array-like of shape (n_samples,)
-            Binary labels (the larger label is the positive class).
+            Binary labels.
         y_prob : array-like of shape (n_samples,)
             Predicted probabilities of the positive class.
         bins : int or array-like of shape (n_bins + 1,), default=15
-            Number of equal-width bins, or explicit edges.
+            Number of equal-width bins, or explicit edges covering [0, 1].
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
+        pos_label : int, float, bool or str, default=None
+            The positive class; required unless the labels are in {0, 1},
+            {-1, 1} or {False, True}. A chunk holding only negatives needs it
+            (any other label then means "all negative"). It is remembered by
+            :meth:`update` and checked by :meth:`merge`.
 
         Returns
         -------
         stats : CalibrationStats
         """
-        y, p, w = _binary_inputs(y_true, y_prob, sample_weight, unit_ok=True)
+        y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label, unit_ok=True)
         if isinstance(bins, numbers.Integral) and not isinstance(bins, bool):
             edges, uniform = _uniform_edges(_check_n_bins(bins, "bins")), True
         else:
             edges = _check_edges(bins)
             uniform = bool(np.array_equal(edges, _uniform_edges(edges.size - 1)))
-        return cls(edges, _kernels.binned_stats(p, y, w, edges, uniform))
+        return cls(edges, _kernels.binned_stats(p, y, w, edges, uniform), pos_label=pos_label)
 
-    def update(self, y_true, y_prob, *, sample_weight=None):
+    def update(self, y_true, y_prob, *, sample_weight=None, pos_label=None):
         """Add a batch in place and return ``self``.
 
         Parameters
@@ -272,14 +310,26 @@ class CalibrationStats:
             Predicted probabilities of the positive class.
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
+        pos_label : int, float, bool or str, default=None
+            The positive class; by default the one these statistics were
+            built with.
 
         Returns
         -------
         self : CalibrationStats
         """
-        other = type(self).from_predictions(y_true, y_prob, bins=self.edges, sample_weight=sample_weight)
+        pos_label = self.pos_label if pos_label is None else pos_label
+        other = type(self).from_predictions(y_true, y_prob, bins=self.edges, sample_weight=sample_weight,
+                                            pos_label=pos_label)
+        self._check_same_pos_label(other)
         self.sums = self.sums + other.sums
+        self.pos_label = pos_label
         return self
+
+    def _check_same_pos_label(self, other):
+        if self.pos_label is not None and other.pos_label is not None and self.pos_label != other.pos_label:
+            raise ValueError(f"Cannot merge statistics with different `pos_label`: {self.pos_label!r} and "
+                             f"{other.pos_label!r}.")
 
     def merge(self, other):
         """Return the statistics of the union of two batches.
@@ -297,9 +347,17 @@ class CalibrationStats:
             raise TypeError(f"`other` must be a CalibrationStats; got {type(other).__name__}.")
         if other.edges.shape != self.edges.shape or not np.array_equal(other.edges, self.edges):
             raise ValueError("`other` must have the same bin edges to be merged.")
-        return type(self)(self.edges.copy(), self.sums + other.sums)
+        self._check_same_pos_label(other)
+        pos_label = self.pos_label if self.pos_label is not None else other.pos_label
+        return type(self)(self.edges.copy(), self.sums + other.sums, pos_label=pos_label)
 
     def __add__(self, other):
+        return self.merge(other)
+
+    def __radd__(self, other):
+        # sum(stats) starts from 0
+        if isinstance(other, numbers.Number) and not isinstance(other, bool) and other == 0:
+            return type(self)(self.edges.copy(), self.sums.copy(), pos_label=self.pos_label)
         return self.merge(other)
 
     def __repr__(self):

@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 from sklearn.utils import Bunch
 
-from statlearn._validation import check_groups, check_probabilities
+from statlearn._validation import check_groups
 
 from . import _kernels
 from ._binning import (
@@ -44,7 +44,22 @@ __all__ = [
 
 
 
-def brier_score(y_true, y_prob, *, sample_weight=None):
+def _target_inputs(y_true, y_prob, sample_weight, pos_label, labels):
+    """``("binary", y01, p, w)`` for 1-D / one- or two-column ``y_prob``, else ``("multiclass", codes, P, w)``.
+
+    With ``labels`` and two columns, column 1 is the probability of ``labels[1]``.
+    """
+    P = np.asarray(y_prob)
+    if P.ndim == 2 and (P.shape[1] >= 3 or (labels is not None and P.shape[1] == 2)):
+        codes, P, w = _multiclass_inputs(y_true, P, sample_weight, labels=labels)
+        if P.shape[1] == 2:
+            return "binary", (codes == 1).astype(np.float64), np.ascontiguousarray(P[:, 1]), w
+        return "multiclass", codes, P, w
+    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
+    return "binary", y, p, w
+
+
+def brier_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=None):
     """Brier score: mean squared difference between probabilities and outcomes.
 
     Binary input gives ``mean_w (p - y)^2``; a probability matrix with three
@@ -54,12 +69,20 @@ def brier_score(y_true, y_prob, *, sample_weight=None):
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        Labels (binary: the larger label is positive; multiclass: indices
-        ``0..n_classes-1`` or exactly ``n_classes`` distinct labels).
+        Labels: binary (see ``pos_label``) for 1-D or two-column ``y_prob``,
+        multiclass (see ``labels``) for three or more columns.
     y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
         Predicted probabilities.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
+    pos_label : int, float, bool or str, default=None
+        The positive class of binary input. Required unless the labels are in
+        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
+        observed label, any other ``pos_label`` means every sample is negative.
+    labels : array-like of shape (n_classes,), default=None
+        Multiclass input: the class of each column of ``y_prob``. Without it,
+        the sorted distinct labels of ``y_true`` must number exactly
+        ``n_classes`` (scikit-learn's rule; a missing class is never guessed).
 
     Returns
     -------
@@ -80,17 +103,16 @@ def brier_score(y_true, y_prob, *, sample_weight=None):
     >>> brier_score([0, 1, 1], [0.2, 0.7, 0.9])
     0.04666666666666667
     """
-    P = np.asarray(y_prob)
-    if P.ndim == 2 and P.shape[1] >= 3:
-        codes, P, w = _multiclass_inputs(y_true, P, sample_weight)
+    kind, y, P, w = _target_inputs(y_true, y_prob, sample_weight, pos_label, labels)
+    if kind == "multiclass":
         onehot = np.zeros_like(P)
-        onehot[np.arange(P.shape[0]), codes] = 1.0
+        onehot[np.arange(P.shape[0]), y] = 1.0
         return float(np.average(((P - onehot) ** 2).sum(axis=1), weights=w))
-    y, p, w = _binary_inputs(y_true, y_prob, sample_weight)
-    return float(np.average((p - y) ** 2, weights=w))
+    return float(np.average((P - y) ** 2, weights=w))
 
 
-def brier_decomposition(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_weight=None):
+def brier_decomposition(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_weight=None,
+                        pos_label=None):
     """Binned Murphy decomposition of the Brier score, made exact.
 
     ``brier = reliability - resolution + uncertainty + within_bin_variance
@@ -110,6 +132,10 @@ def brier_decomposition(y_true, y_prob, *, n_bins=10, strategy="uniform", sample
         Equal-width or equal-mass bins.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
+    pos_label : int, float, bool or str, default=None
+        The positive class of binary input. Required unless the labels are in
+        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
+        observed label, any other ``pos_label`` means every sample is negative.
 
     Returns
     -------
@@ -137,13 +163,13 @@ def brier_decomposition(y_true, y_prob, *, n_bins=10, strategy="uniform", sample
     """
     n_bins = _check_n_bins(n_bins)
     _check_option(strategy, "strategy", ("uniform", "quantile"))
-    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, unit_ok=True)
+    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label, unit_ok=True)
     edges, uniform = _edges_for(p, w, n_bins, strategy)
-    return CalibrationStats(edges, _kernels.binned_stats(p, y, w, edges, uniform)).brier_decomposition()
+    return CalibrationStats._from_sums(edges, _kernels.binned_stats(p, y, w, edges, uniform)).brier_decomposition()
 
 
 def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_weight=None,
-                      return_counts=False):
+                      pos_label=None, return_counts=False):
     """Observed frequency against mean prediction per bin, with weights and counts.
 
     Like :func:`sklearn.calibration.calibration_curve`, but with
@@ -162,6 +188,10 @@ def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_w
         Equal-width or equal-mass bins.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
+    pos_label : int, float, bool or str, default=None
+        The positive class of binary input. Required unless the labels are in
+        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
+        observed label, any other ``pos_label`` means every sample is negative.
     return_counts : bool, default=False
         Also return the total weight of every non-empty bin.
 
@@ -184,9 +214,9 @@ def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_w
     """
     n_bins = _check_n_bins(n_bins)
     _check_option(strategy, "strategy", ("uniform", "quantile"))
-    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, unit_ok=True)
+    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label, unit_ok=True)
     edges, uniform = _edges_for(p, w, n_bins, strategy)
-    prob_true, prob_pred, counts = CalibrationStats(
+    prob_true, prob_pred, counts = CalibrationStats._from_sums(
         edges, _kernels.binned_stats(p, y, w, edges, uniform)).calibration_curve()
     if return_counts:
         return prob_true, prob_pred, counts
@@ -197,7 +227,7 @@ def _binary_ece(y, p, w, n_bins, strategy, norm, debias):
     edges, uniform = _edges_for(p, w, n_bins, strategy)
     sums = np.zeros((n_bins, _kernels.N_STATS))
     sums[:, :4] = _kernels.binned_ece_stats(p, y, w, edges, uniform)
-    return CalibrationStats(edges, sums).expected_calibration_error(norm=norm, debias=debias)
+    return CalibrationStats._from_sums(edges, sums).expected_calibration_error(norm=norm, debias=debias)
 
 
 def _top_label(codes, P):
@@ -208,7 +238,8 @@ def _top_label(codes, P):
 
 
 def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform", norm="l1",
-                               target="binary", debias=False, sample_weight=None):
+                               target="binary", debias=False, sample_weight=None, pos_label=None,
+                               labels=None):
     """Binned expected calibration error (ECE, RMSCE, MCE; equal width or mass).
 
     ``ECE = sum_b (w_b / W) |ybar_b - pbar_b|``; ``norm="l2"`` gives
@@ -218,8 +249,8 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        Labels: binary for ``target="binary"``; class indices (or exactly
-        ``n_classes`` distinct labels) otherwise.
+        Labels: binary (see ``pos_label``) for 1-D or two-column ``y_prob``,
+        multiclass (see ``labels``) for a matrix with three or more columns.
     y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
         Probabilities: of the positive class (1-D, or the last of two
         columns) for ``target="binary"``; a matrix otherwise.
@@ -240,6 +271,14 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
         sample size with weights). Only with ``norm="l2"``.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
+    pos_label : int, float, bool or str, default=None
+        The positive class of binary input. Required unless the labels are in
+        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
+        observed label, any other ``pos_label`` means every sample is negative.
+    labels : array-like of shape (n_classes,), default=None
+        Multiclass input: the class of each column of ``y_prob``. Without it,
+        the sorted distinct labels of ``y_true`` must number exactly
+        ``n_classes`` (scikit-learn's rule; a missing class is never guessed).
 
     Returns
     -------
@@ -284,7 +323,7 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
     if debias and norm != "l2":
         raise ValueError(f"`debias=True` is defined for `norm='l2'` only (Kumar et al. 2019); got norm={norm!r}.")
     if target == "binary":
-        if (strategy == "uniform" and sample_weight is None and _fast_eligible(y_true, y_prob)):
+        if strategy == "uniform" and sample_weight is None and _fast_eligible(y_true, y_prob, pos_label):
             # one compiled pass that validates and bins; invalid input falls through to the full checks
             edges = _uniform_edges(n_bins)
             sums4, bad = _kernels.checked_unit_ece_stats(np.ascontiguousarray(y_prob),
@@ -292,13 +331,12 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
             if bad < 0:
                 sums = np.zeros((n_bins, _kernels.N_STATS))
                 sums[:, :4] = sums4
-                return CalibrationStats(edges, sums).expected_calibration_error(norm=norm, debias=debias)
-        y, p, w = _binary_inputs(y_true, y_prob, sample_weight, unit_ok=True)
+                return CalibrationStats._from_sums(edges, sums).expected_calibration_error(norm=norm, debias=debias)
+        y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label, unit_ok=True)
         return _binary_ece(y, p, w, n_bins, strategy, norm, debias)
-    P = np.asarray(y_prob)
-    if P.ndim == 1:
-        P = np.column_stack([1 - check_probabilities(P, ndim=1), P])
-    codes, P, w = _multiclass_inputs(y_true, P, sample_weight)
+    kind, codes, P, w = _target_inputs(y_true, y_prob, sample_weight, pos_label, labels)
+    if kind == "binary":
+        codes, P = codes.astype(np.int64), np.column_stack([1 - P, P])
     if target == "top_label":
         correct, conf = _top_label(codes, P)
         return _binary_ece(correct, conf, w, n_bins, strategy, norm, debias)
@@ -314,7 +352,7 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
 # --------------------------------------------------------------------------- #
 # Balance score
 # --------------------------------------------------------------------------- #
-def balance_score(y_true, y_prob, *, sample_weight=None):
+def balance_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=None):
     """Balance score: accuracy minus mean confidence (signed; Choi, Kim & Lee).
 
     For a binary forecast ``p`` the prediction is ``1[p >= 0.5]`` and the
@@ -339,6 +377,14 @@ def balance_score(y_true, y_prob, *, sample_weight=None):
         Probability of the positive class, or a probability matrix.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
+    pos_label : int, float, bool or str, default=None
+        The positive class of binary input. Required unless the labels are in
+        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
+        observed label, any other ``pos_label`` means every sample is negative.
+    labels : array-like of shape (n_classes,), default=None
+        Multiclass input: the class of each column of ``y_prob``. Without it,
+        the sorted distinct labels of ``y_true`` must number exactly
+        ``n_classes`` (scikit-learn's rule; a missing class is never guessed).
 
     Returns
     -------
@@ -369,12 +415,10 @@ def balance_score(y_true, y_prob, *, sample_weight=None):
     >>> round(expected_calibration_error(y, p, n_bins=10, target="top_label"), 6)
     0.15
     """
-    P = np.asarray(y_prob)
-    if P.ndim == 2 and P.shape[1] >= 3:
-        codes, P, w = _multiclass_inputs(y_true, P, sample_weight)
-        correct, conf = _top_label(codes, P)
+    kind, y, p, w = _target_inputs(y_true, y_prob, sample_weight, pos_label, labels)
+    if kind == "multiclass":
+        correct, conf = _top_label(y, p)
     else:
-        y, p, w = _binary_inputs(y_true, y_prob, sample_weight)
         pred = p >= 0.5
         conf = np.where(pred, p, 1 - p)
         correct = (pred == (y == 1)).astype(np.float64)
@@ -385,7 +429,7 @@ def balance_score(y_true, y_prob, *, sample_weight=None):
 # multicalibration error
 # --------------------------------------------------------------------------- #
 def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min_cell_size=0,
-                           sample_weight=None):
+                           sample_weight=None, pos_label=None):
     """Calibration error over every (group, bin) cell of intersecting groups.
 
     For each group ``S`` (a column of ``groups``) and equal-width bin ``v``
@@ -415,6 +459,10 @@ def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min
         residual of a one-row cell is noise.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
+    pos_label : int, float, bool or str, default=None
+        The positive class of binary input. Required unless the labels are in
+        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
+        observed label, any other ``pos_label`` means every sample is negative.
 
     Returns
     -------
@@ -426,7 +474,10 @@ def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min
         ``cell_error`` (ndarray of shape (n_groups, n_bins), signed
         ``mean(y - p)``, NaN for empty cells), ``cell_weight`` (ndarray of
         shape (n_groups, n_bins)), ``counted`` (bool ndarray of shape
-        (n_groups, n_bins)), ``group_names`` (list of str).
+        (n_groups, n_bins)), ``group_names`` (list of str, the order of the
+        rows above) and ``group_ece_by_name`` (dict of group name to ECE):
+        results are keyed by group name, so reordered DataFrame columns give
+        the same per-name values.
 
     References
     ----------
@@ -448,7 +499,7 @@ def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min
     n_bins = _check_n_bins(n_bins)
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not (0 <= alpha <= 1):
         raise ValueError(f"`alpha` must be a float in [0, 1]; got {alpha!r}.")
-    y, p, w = _binary_inputs(y_true, y_prob, sample_weight)
+    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
     G, names = check_groups(groups, p.shape[0], allow_empty=True)
     st = _kernels.group_binned_stats(p, y, w, G.view(np.uint8), n_bins)
     cw = st[:, :, 0]
@@ -475,4 +526,5 @@ def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min
         worst_group_ece=float(group_ece[jw]), worst_group=names[jw],
         mean_group_ece=float(np.nanmean(group_ece)), group_ece=group_ece,
         cell_error=cell, cell_weight=cw, counted=counted, group_names=names,
+        group_ece_by_name=dict(zip(names, group_ece.tolist(), strict=True)),
     )

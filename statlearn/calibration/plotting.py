@@ -6,6 +6,7 @@ import numpy as np
 
 from statlearn._validation import check_groups
 
+from ._binning import _binary_target
 from .metrics import calibration_curve
 from .smooth import smooth_calibration_curve
 
@@ -64,20 +65,21 @@ class ReliabilityDisplay:
     # ------------------------------------------------------------------ #
     @staticmethod
     def _compute(y_true, y_prob, *, n_bins, strategy, sample_weight, smooth, n_bootstrap,
-                 confidence_level, random_state):
+                 confidence_level, random_state, pos_label):
         prob_true, prob_pred, counts = calibration_curve(
-            y_true, y_prob, n_bins=n_bins, strategy=strategy, sample_weight=sample_weight, return_counts=True)
+            y_true, y_prob, n_bins=n_bins, strategy=strategy, sample_weight=sample_weight, pos_label=pos_label,
+            return_counts=True)
         smooth_out = None
         if smooth:
             smooth_out = smooth_calibration_curve(
                 y_true, y_prob, n_bootstrap=n_bootstrap, confidence_level=confidence_level,
-                sample_weight=sample_weight, random_state=random_state)
+                sample_weight=sample_weight, pos_label=pos_label, random_state=random_state)
         return prob_true, prob_pred, counts, smooth_out
 
     @classmethod
     def from_predictions(cls, y_true, y_prob, *, n_bins=10, strategy="uniform", sample_weight=None,
                          smooth=False, n_bootstrap=100, confidence_level=0.9, random_state=None,
-                         name=None, ax=None, show_counts=True):
+                         pos_label=None, name=None, ax=None, show_counts=True):
         """Reliability diagram of predicted probabilities.
 
         Parameters
@@ -101,6 +103,9 @@ class ReliabilityDisplay:
             Coverage of the band.
         random_state : int, RandomState instance or None, default=None
             Seed of the bootstrap.
+        pos_label : int, float, bool or str, default=None
+            The positive class; required unless the labels are in {0, 1},
+            {-1, 1} or {False, True}.
         name : str, default=None
             Legend label.
         ax : matplotlib Axes, default=None
@@ -114,7 +119,8 @@ class ReliabilityDisplay:
         """
         pt, pp, c, sm = cls._compute(y_true, y_prob, n_bins=n_bins, strategy=strategy,
                                      sample_weight=sample_weight, smooth=smooth, n_bootstrap=n_bootstrap,
-                                     confidence_level=confidence_level, random_state=random_state)
+                                     confidence_level=confidence_level, random_state=random_state,
+                                     pos_label=pos_label)
         return cls(pt, pp, c, smooth=sm, name=name).plot(ax=ax, show_counts=show_counts)
 
     @classmethod
@@ -151,7 +157,8 @@ class ReliabilityDisplay:
 
     @classmethod
     def from_groups(cls, y_true, y_prob, groups, *, n_bins=10, strategy="uniform", sample_weight=None,
-                    smooth=False, n_bootstrap=50, random_state=None, ncols=3, axes=None, show_counts=False):
+                    smooth=False, n_bootstrap=50, random_state=None, pos_label=None, ncols=3, axes=None,
+                    show_counts=False):
         """One reliability panel per group, optionally several models per panel.
 
         Parameters
@@ -175,6 +182,10 @@ class ReliabilityDisplay:
             Bootstrap resamples.
         random_state : int, RandomState instance or None, default=None
             Seed of the bootstrap.
+        pos_label : int, float, bool or str, default=None
+            The positive class; required unless the labels are in {0, 1},
+            {-1, 1} or {False, True}. The labels are
+            encoded once over all rows, so a group without positives is fine.
         ncols : int, default=3
             Panels per row.
         axes : array of matplotlib Axes, default=None
@@ -190,7 +201,7 @@ class ReliabilityDisplay:
         import matplotlib.pyplot as plt
 
         models = y_prob if isinstance(y_prob, dict) else {None: y_prob}
-        y_arr = np.asarray(y_true)
+        y_arr = _binary_target(y_true, pos_label)
         G, names = check_groups(groups, y_arr.shape[0], allow_empty=True)
         w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         if axes is None:

@@ -21,6 +21,10 @@ __all__ = ["smooth_calibration_curve", "smooth_ece"]
 _SMECE_MESH = 200
 _SMECE_EPS_DENSITY = 1e-4
 _SMECE_MIN_SIGMA = 1e-3
+# smallest fixed bandwidth: the kernel grid has about 10 / bandwidth points (1e5 here, ~20 ms);
+# below it the grid outgrows memory (1e-9: 1e10 points) while the value has reached its limit,
+# the binned ECE with one bin per distinct prediction
+MIN_BANDWIDTH = 1e-4
 
 
 class _SmoothECE:
@@ -70,7 +74,7 @@ def _smooth_curve(y, p, w, sigma, t):
     return num / np.maximum(den, 1e-300)
 
 
-def smooth_ece(y_true, y_prob, *, bandwidth="auto", sample_weight=None, return_bandwidth=False):
+def smooth_ece(y_true, y_prob, *, bandwidth="auto", sample_weight=None, pos_label=None, return_bandwidth=False):
     """Smooth expected calibration error (Blasiok & Nakkiran 2023).
 
     The residuals ``p_i - y_i`` are smoothed with a Gaussian kernel reflected
@@ -89,9 +93,15 @@ def smooth_ece(y_true, y_prob, *, bandwidth="auto", sample_weight=None, return_b
     y_prob : array-like of shape (n_samples,)
         Predicted probabilities of the positive class.
     bandwidth : "auto" or float, default="auto"
-        Kernel bandwidth ``sigma`` in (0, 1], or the automatic fixed point.
+        Kernel bandwidth ``sigma`` in [1e-4, 1], or the automatic fixed point.
+        The kernel grid has about ``10 / sigma`` points; as ``sigma`` goes to
+        0 the value tends to the binned ECE with one bin per distinct
+        prediction.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
+    pos_label : int, float, bool or str, default=None
+        The positive class. Required unless the labels are in {0, 1},
+        {-1, 1} or {False, True} (then it is ``1`` / ``True``).
     return_bandwidth : bool, default=False
         Also return the bandwidth used.
 
@@ -116,7 +126,7 @@ def smooth_ece(y_true, y_prob, *, bandwidth="auto", sample_weight=None, return_b
     >>> bool(smooth_ece(y, p) < 0.05)
     True
     """
-    y, p, w = _binary_inputs(y_true, y_prob, sample_weight)
+    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
     sm = _SmoothECE(p, y, w)
     sigma = _check_bandwidth(bandwidth)
     if sigma is None:
@@ -130,8 +140,10 @@ def _check_bandwidth(bandwidth):
     if isinstance(bandwidth, str):
         _check_option(bandwidth, "bandwidth", ("auto",))
         return None
-    if isinstance(bandwidth, bool) or not isinstance(bandwidth, numbers.Real) or not (0 < bandwidth <= 1):
-        raise ValueError(f"`bandwidth` must be 'auto' or a float in (0, 1]; got {bandwidth!r}.")
+    if (isinstance(bandwidth, bool) or not isinstance(bandwidth, numbers.Real)
+            or not (MIN_BANDWIDTH <= bandwidth <= 1)):
+        raise ValueError(f"`bandwidth` must be 'auto' or a float in [{MIN_BANDWIDTH}, 1]; got {bandwidth!r} "
+                         "(the kernel grid needs about 10 / bandwidth points).")
     return float(bandwidth)
 
 
@@ -143,7 +155,7 @@ def _support_mask(p, w, t):
 
 
 def smooth_calibration_curve(y_true, y_prob, *, bandwidth="auto", n_bootstrap=100, confidence_level=0.9,
-                             n_points=201, sample_weight=None, random_state=None):
+                             n_points=201, sample_weight=None, pos_label=None, random_state=None):
     """Kernel-smoothed reliability curve ``E[y | p]`` with a bootstrap band.
 
     The curve is the Nadaraya-Watson estimate of ``E[y | p = t]`` with the
@@ -161,7 +173,7 @@ def smooth_calibration_curve(y_true, y_prob, *, bandwidth="auto", n_bootstrap=10
     y_prob : array-like of shape (n_samples,)
         Predicted probabilities of the positive class.
     bandwidth : "auto" or float, default="auto"
-        Kernel bandwidth in (0, 1]; ``"auto"`` uses the fixed point of
+        Kernel bandwidth in [1e-4, 1]; ``"auto"`` uses the fixed point of
         :func:`smooth_ece`.
     n_bootstrap : int, default=100
         Bootstrap resamples for the band (0: no band, ``lower = upper = curve``).
@@ -171,6 +183,9 @@ def smooth_calibration_curve(y_true, y_prob, *, bandwidth="auto", n_bootstrap=10
         Number of grid points on [0, 1].
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights (resampled with their rows).
+    pos_label : int, float, bool or str, default=None
+        The positive class. Required unless the labels are in {0, 1},
+        {-1, 1} or {False, True} (then it is ``1`` / ``True``).
     random_state : int, Generator, RandomState or None, default=None
         Seed of the bootstrap.
 
@@ -196,7 +211,7 @@ def smooth_calibration_curve(y_true, y_prob, *, bandwidth="auto", n_bootstrap=10
     >>> bool(np.all(res.lower <= res.upper))
     True
     """
-    y, p, w = _binary_inputs(y_true, y_prob, sample_weight)
+    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
     sigma = _check_bandwidth(bandwidth)
     if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, numbers.Integral) or n_bootstrap < 0:
         raise ValueError(f"`n_bootstrap` must be an int >= 0; got {n_bootstrap!r}.")

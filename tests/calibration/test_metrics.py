@@ -399,7 +399,7 @@ def test_bad_options():
         smooth_ece(y, p, bandwidth=0.0)
     with pytest.raises(ValueError, match="`y_prob` must be 1-D"):
         expected_calibration_error(y, np.full((2, 3), 1 / 3))
-    with pytest.raises(ValueError, match="`y_true` must hold class indices"):
+    with pytest.raises(ValueError, match="pass `labels=`"):
         expected_calibration_error([0, 5], np.full((2, 3), 1 / 3), target="top_label")
     with pytest.raises(ValueError, match="`alpha` must be a float"):
         multicalibration_error(y, p, np.ones((2, 1), bool), alpha=2.0)
