@@ -63,7 +63,10 @@ def _encode_target(y):
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     check_classification_targets(arr)
-    codes, classes = check_ordinal_target(arr, min_classes=1)
+    # contract layer: text labels now need an explicit order; the previous (sorted) order is kept
+    # here unchanged until the ordinal helper applies issue 11's rule for text labels.
+    legacy = np.unique(arr) if arr.dtype.kind in "USO" else None
+    codes, classes = check_ordinal_target(arr, min_classes=1, classes=legacy)
     _check_two_classes(classes)
     return codes, classes
 
