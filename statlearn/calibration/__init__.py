@@ -5,6 +5,14 @@ metrics share the bin rule ``[e_k, e_{k+1})`` with the last bin closed, and
 expose mergeable sufficient statistics (:class:`CalibrationStats`).
 """
 
+from .inference import (
+    bootstrap_ci,
+    calibration_report,
+    cumulative_calibration_test,
+    ece_noise_floor,
+    hosmer_lemeshow_test,
+    spiegelhalter_test,
+)
 from .metrics import (
     BrierDecomposition,
     CalibrationStats,
@@ -26,11 +34,17 @@ __all__ = [
     "MultiCalibrator",
     "ReliabilityDisplay",
     "balance_score",
+    "bootstrap_ci",
     "brier_decomposition",
     "brier_score",
     "calibration_curve",
+    "calibration_report",
+    "cumulative_calibration_test",
+    "ece_noise_floor",
     "expected_calibration_error",
+    "hosmer_lemeshow_test",
     "multicalibration_error",
     "smooth_calibration_curve",
     "smooth_ece",
+    "spiegelhalter_test",
 ]

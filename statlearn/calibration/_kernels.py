@@ -453,3 +453,51 @@ def hkrr_apply(p, indptr, indices, updates, n_bins, lo, hi):
                 elif q > hi:
                     q = hi
                 p[i] = q
+
+
+# --------------------------------------------------------------------------- #
+# inference: the ECE of perfectly calibrated outcomes (noise floor)
+# --------------------------------------------------------------------------- #
+@njit(cache=True)
+def null_group_ece(p, w, members, indptr, bins, sum_w, sum_wp, u, norm):
+    """Per-group binned ECE when ``y_i = 1[u[s, i] < p_i]``, for each simulation ``s``.
+
+    ``members[indptr[g]:indptr[g + 1]]`` are the rows of group ``g`` and
+    ``bins`` (aligned with ``members``) their bins; ``sum_w`` and ``sum_wp``
+    (shape ``(n_groups, n_bins)``) are the per-cell sums that do not depend
+    on ``y``. ``norm`` is 0 (l1), 1 (l2) or 2 (max). Returns ``(n_sim, n_groups)``.
+    """
+    n_sim = u.shape[0]
+    n_groups, n_bins = sum_w.shape
+    out = np.empty((n_sim, n_groups))
+    wy = np.zeros(n_bins)
+    for s in range(n_sim):
+        for g in range(n_groups):
+            for b in range(n_bins):
+                wy[b] = 0.0
+            for k in range(indptr[g], indptr[g + 1]):
+                i = members[k]
+                if u[s, i] < p[i]:
+                    wy[bins[k]] += w[i]
+            total = 0.0
+            acc = 0.0
+            for b in range(n_bins):
+                wb = sum_w[g, b]
+                if wb > 0.0:
+                    gap = abs(wy[b] - sum_wp[g, b]) / wb
+                    total += wb
+                    if norm == 0:
+                        acc += wb * gap
+                    elif norm == 1:
+                        acc += wb * gap * gap
+                    elif gap > acc:
+                        acc = gap
+            if total == 0.0:
+                out[s, g] = np.nan
+            elif norm == 0:
+                out[s, g] = acc / total
+            elif norm == 1:
+                out[s, g] = math.sqrt(acc / total)
+            else:
+                out[s, g] = acc
+    return out
