@@ -15,18 +15,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from statlearn._base import check_generator
 from statlearn._validation import (
+    Interval,
+    Options,
     check_binary_target,
     check_consistent_length,
     check_finite_array,
+    check_multiclass_target,
     check_probabilities,
     check_sample_weight,
 )
 
-from . import _contract, _kernels
-from ._contract import check_multiclass_target
+from . import _kernels
 
 __all__ = ["BrierDecomposition", "CalibrationStats"]
+
+# argument constraints shared by the public functions (statlearn._validation.validate_args)
+N_BINS = [Interval("integral", 1, None)]
+STRATEGY = [Options("uniform", "quantile")]
+NORM = [Options("l1", "l2", "max")]
+RANDOM_STATE = ["random_state"]
 
 
 # --------------------------------------------------------------------------- #
@@ -48,19 +57,7 @@ _EMPTY = np.empty(0)
 
 
 def _check_random_state(random_state):
-    """A numpy Generator from ``random_state`` (the contract's ``check_generator`` rule)."""
-    try:
-        from statlearn._base import check_generator
-    except ImportError:  # contract layer not landed yet
-        if isinstance(random_state, np.random.Generator):
-            return random_state
-        if isinstance(random_state, np.random.RandomState):
-            return np.random.default_rng(random_state.randint(0, 2**31 - 1))
-        if random_state is None or (isinstance(random_state, numbers.Integral)
-                                    and not isinstance(random_state, bool) and random_state >= 0):
-            return np.random.default_rng(random_state)
-        raise TypeError(f"`random_state` must be None, an int >= 0, a Generator or a RandomState; "
-                        f"got {random_state!r}.") from None
+    """A numpy Generator from ``random_state`` (the contract's one rule)."""
     return check_generator(random_state)
 
 
@@ -78,10 +75,7 @@ def _sized(y):
 
 def _binary_target(y_true, pos_label, name="y_true"):
     """0/1 target by the contract's rule (``pos_label=None`` only for {0,1}, {-1,1}, {False,True})."""
-    y, classes = check_binary_target(y_true, pos_label=pos_label, name=name)
-    if pos_label is None and not _contract.HAS_CONTRACT:  # temporary: the contract enforces this itself
-        _contract.check_default_pos_label(classes, name)
-    return y
+    return check_binary_target(y_true, pos_label=pos_label, name=name)[0]
 
 
 def _positive_column(p):

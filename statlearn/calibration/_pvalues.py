@@ -7,21 +7,16 @@ Public through :mod:`statlearn.calibration.inference` and :mod:`statlearn.calibr
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 from sklearn.utils import Bunch
 
+from statlearn._validation import Interval, Options, validate_args
+
 from . import _kernels
-from ._binning import _binary_inputs, _check_option, _quantile_edges
+from ._binning import _binary_inputs, _quantile_edges
 
 __all__ = ["cumulative_calibration_test", "hosmer_lemeshow_test", "spiegelhalter_test"]
-
-
-def _check_int(value, name, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"`{name}` must be an int >= {low}; got {value!r}.")
-    return int(value)
 
 
 # --------------------------------------------------------------------------- #
@@ -86,6 +81,7 @@ def spiegelhalter_test(y_true, y_prob, *, sample_weight=None, pos_label=None):
     return Bunch(statistic=z, pvalue=float(2.0 * norm.sf(abs(z))))
 
 
+@validate_args({"n_groups": [Interval("integral", 1, None)], "ddof": [Interval("integral", 0, None)]})
 def hosmer_lemeshow_test(y_true, y_prob, *, n_groups=10, ddof=0, sample_weight=None, pos_label=None):
     """Hosmer-Lemeshow chi-squared test over groups of similar predictions.
 
@@ -138,8 +134,6 @@ def hosmer_lemeshow_test(y_true, y_prob, *, n_groups=10, ddof=0, sample_weight=N
     """
     from scipy.stats import chi2
 
-    n_groups = _check_int(n_groups, "n_groups", 1)
-    ddof = _check_int(ddof, "ddof", 0)
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
     edges = _quantile_edges(p, w, n_groups)
     s = _kernels.binned_stats(p, y, w, edges, False)
@@ -181,6 +175,7 @@ def _range_sf(x):
     return float(min(max(8 * np.sum((-1.0) ** (n + 1) * n * norm.sf(n * x)), 0.0), 1.0))
 
 
+@validate_args({"statistic": [Options("kuiper", "ks")]})
 def cumulative_calibration_test(y_true, y_prob, *, statistic="kuiper", sample_weight=None, pos_label=None):
     """Binning-free test of calibration on the cumulative residual.
 
@@ -236,7 +231,6 @@ def cumulative_calibration_test(y_true, y_prob, *, statistic="kuiper", sample_we
     >>> bool(res.pvalue < 1e-6)
     True
     """
-    _check_option(statistic, "statistic", ("kuiper", "ks"))
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
     order = np.argsort(p, kind="stable")
     ps, ys, ws = p[order], y[order], w[order]

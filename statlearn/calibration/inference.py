@@ -17,21 +17,31 @@ import warnings
 import numpy as np
 from sklearn.utils import Bunch
 
-from statlearn._validation import check_confidence_level, check_groups, check_sample_weight
+from statlearn._validation import (
+    Interval,
+    Options,
+    check_confidence_level,
+    check_groups,
+    check_sample_weight,
+    validate_args,
+    validate_params,
+)
 
 from . import _kernels
 from ._binning import (
+    N_BINS,
+    NORM,
+    RANDOM_STATE,
+    STRATEGY,
     CalibrationStats,
     _binary_inputs,
-    _check_n_bins,
-    _check_option,
     _check_random_state,
     _edges_for,
     _positive_column,
 )
-from ._pvalues import _check_int, cumulative_calibration_test, hosmer_lemeshow_test, spiegelhalter_test
+from ._pvalues import cumulative_calibration_test, hosmer_lemeshow_test, spiegelhalter_test
 from .metrics import _binary_ece
-from .smooth import _check_bandwidth, _SmoothECE
+from .smooth import BANDWIDTH, _auto_or_fixed, _SmoothECE
 
 __all__ = [
     "bootstrap_ci",
@@ -43,6 +53,7 @@ __all__ = [
 ]
 
 _NORMS = {"l1": 0, "l2": 1, "max": 2}
+_TESTS = ("kuiper", "ks", "spiegelhalter", "hosmer_lemeshow")
 
 
 # --------------------------------------------------------------------------- #
@@ -54,7 +65,7 @@ def _ece_core(y, p, w, *, n_bins=15, strategy="uniform", norm="l1", debias=False
 
 def _smooth_core(y, p, w, *, bandwidth="auto"):
     sm = _SmoothECE(p, y, w)
-    sigma = _check_bandwidth(bandwidth)
+    sigma = _auto_or_fixed(bandwidth)
     return sm(sm.auto_bandwidth() if sigma is None else sigma)
 
 
@@ -81,24 +92,20 @@ _METRICS = {
 }
 
 
+_PARAM_CONSTRAINTS = {"n_bins": N_BINS, "strategy": STRATEGY, "norm": NORM, "debias": ["boolean"],
+                      "bandwidth": BANDWIDTH}
+
+
 def _check_metric_params(metric, params):
-    _check_option(metric, "metric", tuple(_METRICS))
     params = {} if params is None else dict(params)
     allowed = _METRICS[metric][1]
     unknown = sorted(set(params) - set(allowed))
     if unknown:
         raise ValueError(f"`metric_params` has {unknown} not accepted by metric={metric!r}; "
                          f"accepted: {list(allowed)}.")
-    if "n_bins" in params:
-        params["n_bins"] = _check_n_bins(params["n_bins"])
-    if "strategy" in params:
-        _check_option(params["strategy"], "strategy", ("uniform", "quantile"))
-    if "norm" in params:
-        _check_option(params["norm"], "norm", tuple(_NORMS))
+    validate_params(params, _PARAM_CONSTRAINTS, owner="bootstrap_ci: metric_params")
     if params.get("debias") and params.get("norm") != "l2":
         raise ValueError("`debias=True` is defined for `norm='l2'` only (Kumar et al. 2019).")
-    if "bandwidth" in params:
-        _check_bandwidth(params["bandwidth"])
     return _METRICS[metric][0], params
 
 
@@ -119,6 +126,9 @@ def _interval(estimate, samples, level, method):
     return max(2 * estimate - hi_q, 0.0), max(2 * estimate - lo_q, 0.0)
 
 
+@validate_args({"metric": [Options(*_METRICS)], "metric_params": [dict, None],
+                "n_bootstrap": [Interval("integral", 1, None)], "method": [Options("basic", "percentile")],
+                "random_state": RANDOM_STATE})
 def bootstrap_ci(y_true, y_prob, *, metric="ece", metric_params=None, n_bootstrap=1000, confidence_level=0.9,
                  method="basic", sample_weight=None, pos_label=None, random_state=None):
     """Bootstrap confidence interval of a calibration metric.
@@ -198,9 +208,7 @@ def bootstrap_ci(y_true, y_prob, *, metric="ece", metric_params=None, n_bootstra
     True
     """
     core, params = _check_metric_params(metric, metric_params)
-    n_bootstrap = _check_int(n_bootstrap, "n_bootstrap", 1)
     level = check_confidence_level(confidence_level)
-    _check_option(method, "method", ("basic", "percentile"))
     rng = _check_random_state(random_state)
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
     estimate = core(y, p, w, **params)
@@ -257,6 +265,8 @@ def _probabilities_1d(y_prob):
                                 dtype=np.float64)
 
 
+@validate_args({"n_bins": N_BINS, "strategy": STRATEGY, "norm": NORM,
+                "n_simulations": [Interval("integral", 1, None)], "random_state": RANDOM_STATE})
 def ece_noise_floor(y_prob, groups=None, *, n_bins=15, strategy="uniform", norm="l1", n_simulations=1000,
                     confidence_level=0.95, sample_weight=None, random_state=None):
     """Binned ECE of a perfectly calibrated model with the same predictions (and groups).
@@ -323,10 +333,6 @@ def ece_noise_floor(y_prob, groups=None, *, n_bins=15, strategy="uniform", norm=
     >>> bool(0.02 < floor.mean < 0.1)
     True
     """
-    n_bins = _check_n_bins(n_bins)
-    _check_option(strategy, "strategy", ("uniform", "quantile"))
-    _check_option(norm, "norm", tuple(_NORMS))
-    n_simulations = _check_int(n_simulations, "n_simulations", 1)
     level = check_confidence_level(confidence_level)
     rng = _check_random_state(random_state)
     p = _probabilities_1d(y_prob)
@@ -358,9 +364,6 @@ def _floor_summary(sims, names, level):
 # --------------------------------------------------------------------------- #
 # report
 # --------------------------------------------------------------------------- #
-_TESTS = {"kuiper": "kuiper", "ks": "ks", "spiegelhalter": None, "hosmer_lemeshow": None}
-
-
 def _pvalue(test, y, p, w):
     try:
         if test == "spiegelhalter":
@@ -384,6 +387,9 @@ def _report_row(name, y, p, w, n_rows, ece_params, test, n_bootstrap, level, rng
             "log_loss": float(log_loss(y, p, sample_weight=w, labels=[0.0, 1.0]))}
 
 
+@validate_args({"n_bins": N_BINS, "strategy": STRATEGY, "test": [Options(*_TESTS)],
+                "n_bootstrap": [Interval("integral", 0, None)], "n_simulations": [Interval("integral", 1, None)],
+                "random_state": RANDOM_STATE})
 def calibration_report(y_true, y_prob, groups=None, *, n_bins=15, strategy="uniform", test="kuiper",
                        n_bootstrap=200, n_simulations=500, confidence_level=0.9, sample_weight=None,
                        pos_label=None, random_state=None):
@@ -455,11 +461,6 @@ def calibration_report(y_true, y_prob, groups=None, *, n_bins=15, strategy="unif
     """
     import pandas as pd
 
-    n_bins = _check_n_bins(n_bins)
-    _check_option(strategy, "strategy", ("uniform", "quantile"))
-    _check_option(test, "test", tuple(_TESTS))
-    n_bootstrap = _check_int(n_bootstrap, "n_bootstrap", 0)
-    n_simulations = _check_int(n_simulations, "n_simulations", 1)
     level = check_confidence_level(confidence_level)
     rng = _check_random_state(random_state)
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)

@@ -9,20 +9,19 @@ bins ``[e_k, e_{k+1})`` with the last bin closed; equal-width or equal-mass
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from sklearn.utils import Bunch
 
-from statlearn._validation import check_groups
+from statlearn._validation import Interval, Options, check_groups, validate_args
 
 from . import _kernels
 from ._binning import (
+    N_BINS,
+    NORM,
+    STRATEGY,
     BrierDecomposition,
     CalibrationStats,
     _binary_inputs,
-    _check_n_bins,
-    _check_option,
     _edges_for,
     _fast_eligible,
     _multiclass_inputs,
@@ -111,6 +110,7 @@ def brier_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=No
     return float(np.average((P - y) ** 2, weights=w))
 
 
+@validate_args({"n_bins": N_BINS, "strategy": STRATEGY})
 def brier_decomposition(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_weight=None,
                         pos_label=None):
     """Binned Murphy decomposition of the Brier score, made exact.
@@ -161,13 +161,12 @@ def brier_decomposition(y_true, y_prob, *, n_bins=10, strategy="uniform", sample
     >>> bool(abs(total - d.brier) < 1e-12)
     True
     """
-    n_bins = _check_n_bins(n_bins)
-    _check_option(strategy, "strategy", ("uniform", "quantile"))
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label, unit_ok=True)
     edges, uniform = _edges_for(p, w, n_bins, strategy)
     return CalibrationStats._from_sums(edges, _kernels.binned_stats(p, y, w, edges, uniform)).brier_decomposition()
 
 
+@validate_args({"n_bins": N_BINS, "strategy": STRATEGY, "return_counts": ["boolean"]})
 def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_weight=None,
                       pos_label=None, return_counts=False):
     """Observed frequency against mean prediction per bin, with weights and counts.
@@ -212,8 +211,6 @@ def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_w
     >>> prob_true.tolist(), counts.tolist()
     ([0.0, 1.0], [2.0, 2.0])
     """
-    n_bins = _check_n_bins(n_bins)
-    _check_option(strategy, "strategy", ("uniform", "quantile"))
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label, unit_ok=True)
     edges, uniform = _edges_for(p, w, n_bins, strategy)
     prob_true, prob_pred, counts = CalibrationStats._from_sums(
@@ -237,6 +234,8 @@ def _top_label(codes, P):
     return correct, conf
 
 
+@validate_args({"n_bins": N_BINS, "strategy": STRATEGY, "norm": NORM, "debias": ["boolean"],
+                "target": [Options("binary", "top_label", "classwise")]})
 def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform", norm="l1",
                                target="binary", debias=False, sample_weight=None, pos_label=None,
                                labels=None):
@@ -314,12 +313,6 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
     >>> round(expected_calibration_error(y, p, n_bins=2), 4)
     0.0917
     """
-    n_bins = _check_n_bins(n_bins)
-    _check_option(strategy, "strategy", ("uniform", "quantile"))
-    _check_option(norm, "norm", ("l1", "l2", "max"))
-    _check_option(target, "target", ("binary", "top_label", "classwise"))
-    if not isinstance(debias, bool | np.bool_):
-        raise TypeError(f"`debias` must be a bool; got {debias!r}.")
     if debias and norm != "l2":
         raise ValueError(f"`debias=True` is defined for `norm='l2'` only (Kumar et al. 2019); got norm={norm!r}.")
     if target == "binary":
@@ -428,6 +421,8 @@ def balance_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=
 # --------------------------------------------------------------------------- #
 # multicalibration error
 # --------------------------------------------------------------------------- #
+@validate_args({"n_bins": N_BINS, "alpha": [Interval("real", 0, 1)],
+                "min_cell_size": [Interval("real", 0, None, closed="left")]})
 def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min_cell_size=0,
                            sample_weight=None, pos_label=None):
     """Calibration error over every (group, bin) cell of intersecting groups.
@@ -496,9 +491,6 @@ def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min
     >>> res.worst_cell, round(res.worst_cell_error, 2)
     (('group_1', 4), 0.3)
     """
-    n_bins = _check_n_bins(n_bins)
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not (0 <= alpha <= 1):
-        raise ValueError(f"`alpha` must be a float in [0, 1]; got {alpha!r}.")
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
     G, names = check_groups(groups, p.shape[0], allow_empty=True)
     st = _kernels.group_binned_stats(p, y, w, G.view(np.uint8), n_bins)
@@ -511,8 +503,6 @@ def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min
         raise ValueError("Every group in `groups` is empty (no member with positive weight).")
     group_ece = np.full(G.shape[1], np.nan)
     group_ece[valid] = np.nansum(cw[valid] * np.abs(np.nan_to_num(cell[valid])), axis=1) / gw[valid]
-    if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, numbers.Real) or min_cell_size < 0:
-        raise ValueError(f"`min_cell_size` must be a float >= 0; got {min_cell_size!r}.")
     counted = (cw > 0) & (cw >= (alpha / n_bins) * gw[:, None]) & (cw >= min_cell_size) & valid[:, None]
     if counted.any():
         absd = np.where(counted, np.abs(np.nan_to_num(cell)), -1.0)

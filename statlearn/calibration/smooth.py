@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from sklearn.utils import Bunch
 
-from statlearn._validation import check_confidence_level
+from statlearn._validation import Interval, Options, check_confidence_level, validate_args
 
 from . import _kernels
-from ._binning import _binary_inputs, _check_option, _check_random_state
+from ._binning import RANDOM_STATE, _binary_inputs, _check_random_state
 
 __all__ = ["smooth_calibration_curve", "smooth_ece"]
 
@@ -25,6 +23,7 @@ _SMECE_MIN_SIGMA = 1e-3
 # below it the grid outgrows memory (1e-9: 1e10 points) while the value has reached its limit,
 # the binned ECE with one bin per distinct prediction
 MIN_BANDWIDTH = 1e-4
+BANDWIDTH = [Options("auto"), Interval("real", MIN_BANDWIDTH, 1)]
 
 
 class _SmoothECE:
@@ -74,6 +73,7 @@ def _smooth_curve(y, p, w, sigma, t):
     return num / np.maximum(den, 1e-300)
 
 
+@validate_args({"bandwidth": BANDWIDTH, "return_bandwidth": ["boolean"]})
 def smooth_ece(y_true, y_prob, *, bandwidth="auto", sample_weight=None, pos_label=None, return_bandwidth=False):
     """Smooth expected calibration error (Blasiok & Nakkiran 2023).
 
@@ -128,7 +128,7 @@ def smooth_ece(y_true, y_prob, *, bandwidth="auto", sample_weight=None, pos_labe
     """
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
     sm = _SmoothECE(p, y, w)
-    sigma = _check_bandwidth(bandwidth)
+    sigma = _auto_or_fixed(bandwidth)
     if sigma is None:
         sigma = sm.auto_bandwidth()
     value = sm(sigma)
@@ -136,15 +136,9 @@ def smooth_ece(y_true, y_prob, *, bandwidth="auto", sample_weight=None, pos_labe
 
 
 
-def _check_bandwidth(bandwidth):
-    if isinstance(bandwidth, str):
-        _check_option(bandwidth, "bandwidth", ("auto",))
-        return None
-    if (isinstance(bandwidth, bool) or not isinstance(bandwidth, numbers.Real)
-            or not (MIN_BANDWIDTH <= bandwidth <= 1)):
-        raise ValueError(f"`bandwidth` must be 'auto' or a float in [{MIN_BANDWIDTH}, 1]; got {bandwidth!r} "
-                         "(the kernel grid needs about 10 / bandwidth points).")
-    return float(bandwidth)
+def _auto_or_fixed(bandwidth):
+    """``None`` for "auto" (already validated), else the float bandwidth."""
+    return None if isinstance(bandwidth, str) else float(bandwidth)
 
 
 def _support_mask(p, w, t):
@@ -154,6 +148,8 @@ def _support_mask(p, w, t):
     return np.concatenate([support, support[-1:]])
 
 
+@validate_args({"bandwidth": BANDWIDTH, "n_bootstrap": [Interval("integral", 0, None)],
+                "n_points": [Interval("integral", 2, None)], "random_state": RANDOM_STATE})
 def smooth_calibration_curve(y_true, y_prob, *, bandwidth="auto", n_bootstrap=100, confidence_level=0.9,
                              n_points=201, sample_weight=None, pos_label=None, random_state=None):
     """Kernel-smoothed reliability curve ``E[y | p]`` with a bootstrap band.
@@ -212,11 +208,7 @@ def smooth_calibration_curve(y_true, y_prob, *, bandwidth="auto", n_bootstrap=10
     True
     """
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
-    sigma = _check_bandwidth(bandwidth)
-    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, numbers.Integral) or n_bootstrap < 0:
-        raise ValueError(f"`n_bootstrap` must be an int >= 0; got {n_bootstrap!r}.")
-    if isinstance(n_points, bool) or not isinstance(n_points, numbers.Integral) or n_points < 2:
-        raise ValueError(f"`n_points` must be an int >= 2; got {n_points!r}.")
+    sigma = _auto_or_fixed(bandwidth)
     level = check_confidence_level(confidence_level)
     rng = _check_random_state(random_state)
     if sigma is None:

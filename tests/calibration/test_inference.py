@@ -220,7 +220,7 @@ def test_bootstrap_bad_options(miscal):
         bootstrap_ci(y, p, metric="auc")
     with pytest.raises(ValueError, match=r"`metric_params` has \['bandwidth'\]"):
         bootstrap_ci(y, p, metric="ece", metric_params={"bandwidth": 0.1})
-    with pytest.raises(ValueError, match="`n_bootstrap` must be an int >= 1"):
+    with pytest.raises(ValueError, match=r"`n_bootstrap` must be an int in \[1, inf\)"):
         bootstrap_ci(y, p, n_bootstrap=0)
     with pytest.raises(ValueError, match="`method` must be one of"):
         bootstrap_ci(y, p, method="bca")

@@ -188,3 +188,12 @@ def test_multicalibration_error_groups_by_name():
         assert r1.group_ece[r1.group_names.index(name)] == r2.group_ece[r2.group_names.index(name)]
         assert r1.group_ece_by_name[name] == r2.group_ece_by_name[name]
     assert r1.worst_group == r2.worst_group and r1.worst_cell_error == r2.worst_cell_error
+    # a categorical column expands to one group per level, named column=value
+    region = pd.DataFrame({"region": rng.choice(["north", "south"], 900)})
+    r3 = multicalibration_error(y, p, region)
+    assert sorted(r3.group_names) == ["region=north", "region=south"]
+    m = region["region"].to_numpy() == "north"
+    assert r3.group_ece_by_name["region=north"] == pytest.approx(
+        expected_calibration_error(y[m], p[m], n_bins=10), abs=1e-12)
+    with pytest.raises(ValueError, match="groups"):
+        multicalibration_error(y, p, pd.DataFrame({"region": [None] + ["x"] * 899}))
