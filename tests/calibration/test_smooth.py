@@ -10,7 +10,8 @@ from statlearn.datasets import make_miscalibrated_predictions
 @pytest.mark.parametrize("bandwidth", [1e-9, 1e-6, 5e-5])
 def test_tiny_bandwidth_raises_clearly(bandwidth):
     y, p, _ = make_miscalibrated_predictions(200, random_state=0)
-    with pytest.raises(ValueError, match=r"smooth_ece: `bandwidth` must be one of \{'auto'\} or a float in \[0.0001, 1\]"):
+    msg = r"smooth_ece: `bandwidth` must be one of \{'auto'\} or a float in \[0.0001, 1\]"
+    with pytest.raises(ValueError, match=msg):
         smooth_ece(y, p, bandwidth=bandwidth)
 
 
