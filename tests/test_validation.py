@@ -427,6 +427,8 @@ class TestGroupsExpansion:
         assert names == ["team=a", "team=b"]
         np.testing.assert_array_equal(G[:, 0], [True, False, True])
         assert check_groups(pd.Series(["a", "b"]))[1] == ["groups=a", "groups=b"]
+        assert check_groups(pd.Series([True, False]))[1] == ["group_0"]  # as a 1-D array
+        assert check_groups(pd.Series([True, False], name="young"))[1] == ["young"]
 
     @pytest.mark.parametrize(
         "col",

@@ -23,9 +23,15 @@ def _is_series(groups) -> bool:
 
 
 def _as_frame(groups, name: str):
-    """A DataFrame view of a DataFrame or Series (an unnamed Series is named after the argument)."""
+    """A DataFrame view of a DataFrame or Series.
+
+    An unnamed indicator Series is the group ``group_0`` (as a 1-D array is); an
+    unnamed text or categorical Series is named after the argument (``groups=a``).
+    """
     if _is_series(groups):
-        return groups.to_frame(name=groups.name if groups.name is not None else name)
+        if groups.name is not None:
+            return groups.to_frame()
+        return groups.to_frame(name="group_0" if _is_indicator_column(groups) else name)
     return groups
 
 

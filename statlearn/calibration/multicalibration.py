@@ -178,7 +178,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ #
     def _base_proba(self, X, *, reset):
-        if self.estimator is None:
+        if self.estimator_ is None:  # fitted state (set before this is called in fit)
             X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_2d=True)
             if X.shape[1] != 1:
                 raise ValueError(
@@ -299,6 +299,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         self.updates_ = updates
         # converged when the last pass made no update
         self.converged_ = bool(n_iter < self.max_iter or self._last_pass_clean(p, y01, w, G))
+        self._apply_args_ = (int(self.n_bins), *self._bounds())  # what prediction needs, fixed at fit
         return self
 
     def _last_pass_clean(self, p, y, w, G):
@@ -329,7 +330,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         p = self._base_proba(X, reset=False)
         G = self._groups(groups, p.shape[0])
         indptr, indices = _csr_groups(G)
-        _kernels.hkrr_apply(p, indptr, indices, self.updates_, int(self.n_bins), *self._bounds())
+        _kernels.hkrr_apply(p, indptr, indices, self.updates_, *self._apply_args_)
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X, groups=None):

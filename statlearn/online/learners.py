@@ -104,7 +104,8 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
         if not math.isfinite(self.alpha):
             raise ValueError(f"`alpha` must be a finite float > 0; got {self.alpha!r}.")
-        d = n_features + int(self.fit_intercept)
+        self._fit_intercept = bool(self.fit_intercept)  # fitted state: set_params cannot shift predictions
+        d = n_features + int(self._fit_intercept)
         self._P = np.eye(d) / float(self.alpha)
         self._theta = np.zeros(d)
         self._chunks = []
@@ -124,7 +125,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         theta = self.__dict__.get("_theta")
         if theta is None:
             raise AttributeError("'OnlineRidge' object has no attribute 'intercept_' (not fitted yet).")
-        return float(theta[-1]) if self.fit_intercept else 0.0
+        return float(theta[-1]) if self._fit_intercept else 0.0
 
     @property
     def prequential_predictions_(self):
@@ -172,7 +173,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         X, y = validate_data(self, X, y, reset=first, y_numeric=True, dtype=np.float64)
         if first:
             self._reset(X.shape[1])
-        Xa = _augment(X, self.fit_intercept)
+        Xa = _augment(X, self._fit_intercept)
         preds = np.empty(X.shape[0])
         _kernels.rls_run(self._P, self._theta, Xa, np.ascontiguousarray(y, dtype=np.float64), preds)
         self._chunks.append(preds)
@@ -276,7 +277,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
             y = float(y)
         except (TypeError, ValueError):
             raise ValueError(f"`y` must be a finite real number; got {y!r}.") from None
-        pred = _kernels.rls_learn_one(self._P, theta, row, y, self.fit_intercept)
+        pred = _kernels.rls_learn_one(self._P, theta, row, y, self._fit_intercept)
         if pred != pred:
             if not math.isfinite(y):
                 raise ValueError(f"`y` must be a finite real number; got {y!r}.")
@@ -306,4 +307,4 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         if row.shape[0] != n_features:
             raise ValueError(f"`x` must have {n_features} features; got {row.shape[0]}.")
         out = float(row @ theta[:n_features])
-        return out + float(theta[-1]) if self.fit_intercept else out
+        return out + float(theta[-1]) if self._fit_intercept else out

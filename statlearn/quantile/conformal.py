@@ -241,6 +241,7 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         self.conformity_scores_ = E
         self.n_calibration_ = n_cal
         self.quantiles_ = q
+        self._fitted_method, self._fitted_score = self.method, self.conformity_score  # prediction reads these
         return self
 
     def _split_shifts(self, E, q, n):
@@ -266,12 +267,12 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         K = q.size
         Pi = P[self.fold_of_]  # (n_cal, n_rows, K): prediction of the model that left out row i
         out = P.mean(axis=0)
-        if self.conformity_score == "per-level":
+        if self._fitted_score == "per-level":
             for k in range(K):
                 out[:, k] = _kth(Pi[:, :, k] + E[:, k][:, None], _upper_rank(q[k], n), axis=0)
             return out
         for j, (a, b) in enumerate(_pairs(K)):
-            if self.conformity_score == "cqr":
+            if self._fitted_score == "cqr":
                 alpha = 1.0 - (q[b] - q[a])
                 lo_v = Pi[:, :, a] - E[:, j][:, None]
                 hi_v = Pi[:, :, b] + E[:, j][:, None]
@@ -302,7 +303,7 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
         q = self.quantiles_
-        if self.method == "split":
+        if self._fitted_method == "split":
             Q = np.sort(_predict_levels(self.estimator_, X, q), axis=1) + self.shifts_
         else:
             chunks = []

@@ -265,6 +265,7 @@ class NonCrossingQuantileRegressor(RegressorMixin, BaseEstimator):
             est.fit(X, y)
         self.estimator_ = est
         self.quantiles_ = np.asarray(est.quantiles_, dtype=np.float64)
+        self._fitted_method = self.method  # prediction reads this, not the constructor parameter
         return self
 
     def predict_quantiles(self, X):
@@ -283,7 +284,7 @@ class NonCrossingQuantileRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
         Q = _predict_levels(self.estimator_, X, self.quantiles_)
-        return repair_quantiles(Q, self.quantiles_, self.method)
+        return repair_quantiles(Q, self.quantiles_, self._fitted_method)
 
     def predict(self, X):
         """Predict the level closest to 0.5.

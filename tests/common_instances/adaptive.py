@@ -1,8 +1,10 @@
 """Common-check configurations of statlearn.adaptive."""
 
+import numpy as np
+from scipy import stats
 from sklearn.linear_model import LogisticRegression
 
-from statlearn.adaptive import ReusableHoldoutSearch
+from statlearn.adaptive import MultipleExpectationEstimator, ReusableHoldoutSearch, Thresholdout
 
 INSTANCES = {
     "ReusableHoldoutSearch": [
@@ -12,3 +14,25 @@ INSTANCES = {
 }
 
 EXPECTED_FAILED = {}
+
+# number of public estimators in the area's __all__ (asserted by tests/test_common.py; update it)
+N_ESTIMATORS = 1
+
+
+def _thresholdout(thr):
+    rng = np.random.default_rng(0)
+    train = rng.uniform(size=(200, 4))
+    holdout = train.copy()
+    holdout[:, 1] = 0.0  # the second query overfits: its answer is noisy
+    return thr.query_many(train, holdout)
+
+
+def _montecarlo(est):
+    law = stats.multivariate_normal(np.zeros(2), np.eye(2))
+    return est.fit(lambda X: np.c_[X[:, 0] ** 2, X[:, 0] + X[:, 1]], law).estimates_
+
+
+OBJECT_INSTANCES = [
+    (Thresholdout(threshold=0.04, sigma=0.01, budget=50, random_state=0), _thresholdout),
+    (MultipleExpectationEstimator(n_max=2000, random_state=0), _montecarlo),
+]

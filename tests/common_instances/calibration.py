@@ -10,7 +10,15 @@ from sklearn.linear_model import LogisticRegression
 from statlearn.calibration import MultiCalibrator
 
 INSTANCES = {
-    "MultiCalibrator": [MultiCalibrator(estimator=LogisticRegression(), random_state=0)],
+    "MultiCalibrator": [
+        MultiCalibrator(estimator=LogisticRegression(), random_state=0),
+        # a miscalibrated base model, so that the fit makes updates and the fitted-state check
+        # of tests/test_common.py exercises n_bins / eps at predict time
+        MultiCalibrator(estimator=LogisticRegression(C=0.01), random_state=0),
+    ],
 }
 
 EXPECTED_FAILED = {}
+
+# number of public estimators in the area's __all__ (asserted by tests/test_common.py; update it)
+N_ESTIMATORS = 1

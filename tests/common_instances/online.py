@@ -8,3 +8,6 @@ INSTANCES = {
     "GroupwiseClassifier": [GroupwiseClassifier(), GroupwiseClassifier(loss="log", method="hedge")],
 }
 EXPECTED_FAILED = {}
+
+# number of public estimators in the area's __all__ (asserted by tests/test_common.py; update it)
+N_ESTIMATORS = 3

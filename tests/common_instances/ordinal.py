@@ -9,3 +9,6 @@ INSTANCES = {
 }
 
 EXPECTED_FAILED = {}
+
+# number of public estimators in the area's __all__ (asserted by tests/test_common.py; update it)
+N_ESTIMATORS = 3

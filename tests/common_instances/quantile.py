@@ -40,3 +40,6 @@ def _build():
 
 INSTANCES = _build()
 EXPECTED_FAILED = {}
+
+# number of public estimators in the area's __all__ (asserted by tests/test_common.py; update it)
+N_ESTIMATORS = 5
