@@ -1,0 +1,97 @@
+"""Fuzz specs of statlearn.quantile (owner: quantile)."""
+
+import numpy as np
+
+from statlearn import quantile as q
+
+from . import data
+from .core import Arg, estimator_specs, func_spec, weight_arg
+
+NOT_FUZZABLE = {}
+LEVELS = (0.1, 0.5, 0.9)
+
+
+def _levels(value=LEVELS):
+    """A quantile-levels Arg: must be sorted, in (0, 1)."""
+    v = np.asarray(value, dtype=float)
+    return Arg(v, "levels", rows=False, extra={"unsorted": (v[::-1], "invalid"),
+                                               "outside_0_1": (np.array([0.1, 0.5, 1.5]), "invalid")})
+
+
+def _metric_specs():
+    y, Q, lv = data.quantile_predictions()
+    w = weight_arg(len(y))
+    Y, Yq = Arg(y), Arg(Q)
+    return [
+        func_spec(q.pinball_loss, y_true=Y, y_quantiles=Yq, quantiles=_levels(), sample_weight=w),
+        func_spec(q.coverage, y_true=Y, y_quantiles=Yq, sample_weight=w),
+        func_spec(q.crossing_rate, y_quantiles=Yq),
+        func_spec(q.interval_width, y_quantiles=Yq, sample_weight=w),
+        func_spec(q.interval_score, y_true=Y, lower=Arg(Q[:, 0]), upper=Arg(Q[:, 2]),
+                  sample_weight=w, fixed={"confidence_level": 0.8}),
+        func_spec(q.weighted_interval_score, y_true=Y, y_quantiles=Yq, quantiles=_levels(), sample_weight=w),
+        func_spec(q.quantile_calibration_error, y_true=Y, y_quantiles=Yq, quantiles=_levels(), sample_weight=w),
+    ]
+
+
+def _repair_specs():
+    _, Q, _ = data.quantile_predictions()
+    Qc = Q.copy()
+    Qc[::4] = Qc[::4, ::-1]  # every fourth row crosses
+    Yc = Arg(Qc)
+    return [
+        func_spec(q.sort_quantiles, y_quantiles=Yc),
+        func_spec(q.isotonic_quantiles, y_quantiles=Yc, sample_weight=Arg(np.array([1.0, 2.0, 1.0]), "weight",
+                                                                          rows=False)),
+        func_spec(q.minmax_quantiles, y_quantiles=Yc, quantiles=_levels()),
+        func_spec(q.repair_quantiles, y_quantiles=Yc, quantiles=_levels(), fixed={"method": "isotonic"}),
+    ]
+
+
+def _aggregation_specs():
+    X, y = data.regression()
+    base = q.LinearQuantileRegressor(quantiles=LEVELS).fit(X, y).predict_quantiles(X)
+    B = np.stack([base, base + np.random.default_rng(8).normal(scale=0.3, size=base.shape)], axis=1)
+    return [func_spec(q.aggregation_weights, base_predictions=Arg(B), y=Arg(y), quantiles=_levels(),
+                      sample_weight=weight_arg(len(y)))]
+
+
+def _scorer_specs():
+    X, y = data.regression()
+    est = q.LinearQuantileRegressor(quantiles=LEVELS).fit(X, y)
+    return [func_spec(s, X=Arg(X), y=Arg(y), fixed={"estimator": est})
+            for s in (q.pinball_scorer, q.weighted_interval_scorer)]
+
+
+def _estimator_specs():
+    X, y = data.regression()
+    L = q.LinearQuantileRegressor
+    makers = {
+        "LinearQuantileRegressor": lambda: L(quantiles=LEVELS),
+        "MultiQuantileRegressor": lambda: q.MultiQuantileRegressor(L(quantiles=(0.5,)), quantiles=LEVELS),
+        "NonCrossingQuantileRegressor": lambda: q.NonCrossingQuantileRegressor(L(quantiles=LEVELS),
+                                                                               method="isotonic"),
+        "ConformalQuantileRegressor": lambda: q.ConformalQuantileRegressor(L(), quantiles=LEVELS, random_state=0),
+        "QuantileAggregator": lambda: q.QuantileAggregator([L(), L(fit_intercept=False)], quantiles=LEVELS,
+                                                           cv=3, random_state=0),
+    }
+    weighted = {"LinearQuantileRegressor", "MultiQuantileRegressor", "QuantileAggregator"}
+    specs = []
+    for name, make in makers.items():
+        fit = {"X": Arg(X), "y": Arg(y)}
+        if name in weighted:
+            fit["sample_weight"] = weight_arg(len(y))
+        methods = {"predict": {"X": Arg(X)}, "predict_quantiles": {"X": Arg(X)},
+                   "score": {"X": Arg(X), "y": Arg(y)}}
+        if name == "ConformalQuantileRegressor":
+            methods["predict_interval"] = {"X": Arg(X)}
+        specs += estimator_specs(name, make, fit, methods)
+    cvplus = lambda: q.ConformalQuantileRegressor(L(), quantiles=LEVELS, method="cv+", cv=3,  # noqa: E731
+                                                  random_state=0)
+    specs += estimator_specs("ConformalQuantileRegressor", cvplus, {"X": Arg(X), "y": Arg(y)},
+                             {"predict_quantiles": {"X": Arg(X)}}, tag="[cv+]")
+    return specs
+
+
+def build_specs():
+    return _metric_specs() + _repair_specs() + _aggregation_specs() + _scorer_specs() + _estimator_specs()
