@@ -9,5 +9,7 @@
 
 Fuzz one area or one name from the repository root::
 
-    .venv/bin/python -m tests.fuzz --area calibration [--name brier_score] [--all]
+    .venv/bin/python -m tests.fuzz --area calibration [--name brier_score] [--all] [--prune]
+
+Full how-to for area helpers: /work/coord/fuzz/HOWTO.md.
 """

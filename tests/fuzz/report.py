@@ -35,11 +35,19 @@ def write_findings(directory, area, outcomes):
     path.write_text("\n".join(lines) + "\n")
 
 
+_HEADER = """\
+# Fuzz allow-list of statlearn.{area}: `case-id-glob  # reason`, one a line (fnmatch globs).
+# `pending: <area> (issue 11)` lines are known failures to fix: delete the line with the fix.
+# A stale line (matches no failing case) fails tests/test_fuzz.py; `python -m tests.fuzz
+# --area {area} --prune` deletes stale lines. Any other entry needs a reviewed reason.
+"""
+
+
 def append_pending(area, outcomes):
     """Append one allow-list line per outcome, marked pending for the area helper."""
     path = HERE / "allowlist" / f"{area}.txt"
     path.parent.mkdir(exist_ok=True)
-    text = path.read_text() if path.exists() else ""
+    text = path.read_text() if path.exists() else _HEADER.format(area=area)
     width = max(len(o.id) for o in outcomes)
     new = [f"{o.id:{width}s}  # pending: {area} (issue 11) {o.kind}" for o in outcomes]
     path.write_text(text + ("" if not text or text.endswith("\n") else "\n") + "\n".join(new) + "\n")

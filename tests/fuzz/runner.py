@@ -42,12 +42,17 @@ class Outcome:
         return self.kind in FAILING
 
 
+def matches(case_id, pattern):
+    """fnmatch with only ``*`` and ``?`` as wildcards (spec ids hold literal brackets)."""
+    return fnmatch.fnmatchcase(case_id, pattern.replace("[", "[[]"))
+
+
 def load_specs(area, name=None):
     """The specs of one area, optionally only those whose public name or id matches ``name``."""
     mod = importlib.import_module(f"tests.fuzz.specs_{area}")
     specs = mod.build_specs()
     if name:
-        specs = [s for s in specs if s.name == name or fnmatch.fnmatchcase(s.id, name)]
+        specs = [s for s in specs if s.name == name or matches(s.id, name)]
     return specs
 
 
@@ -250,11 +255,11 @@ def triage(outcomes, entries, complete=True):
     used = set()
     bad = []
     for o in failing:
-        hits = [e for e in entries if fnmatch.fnmatchcase(o.id, e[0])]
+        hits = [e for e in entries if matches(o.id, e[0])]
         used.update(e[0] for e in hits)
         if not hits:
             bad.append(o)
     ran = [o.id for o in outcomes]
     stale = [e for e in entries if e[0] not in used
-             and (complete or any(fnmatch.fnmatchcase(i, e[0]) for i in ran))]
+             and (complete or any(matches(i, e[0]) for i in ran))]
     return bad, stale

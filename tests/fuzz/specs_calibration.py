@@ -43,6 +43,8 @@ def _metric_specs(y, p, w):
                   fixed={"n_bins": 5}),
         func_spec(cal.calibration_curve, y_true=yb, y_prob=pb, sample_weight=w, fixed={"n_bins": 5}),
         func_spec(cal.brier_decomposition, y_true=yb, y_prob=pb, fixed={"n_bins": 5}),
+        func_spec(cal.smooth_calibration_curve, y_true=yb, y_prob=pb, sample_weight=w,
+                  fixed={"n_bootstrap": 5, "n_points": 21, "random_state": 0}),
     ]
 
 
