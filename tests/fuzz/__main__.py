@@ -22,6 +22,7 @@ def _parse(argv):
                     help="append the failures not yet allowed to allowlist/<area>.txt as pending")
     ap.add_argument("--prune", action="store_true", help="remove stale allow-list entries")
     ap.add_argument("--timeout", type=float, default=None, help="per-case time limit in seconds")
+    ap.add_argument("--slow", type=int, default=0, metavar="N", help="print the N slowest specs")
     return ap.parse_args(argv)
 
 
@@ -49,6 +50,8 @@ def main(argv=None):
             print(f"{o.kind:16s} {o.id}{tag}\n{'':17s}{o.message[:300]}")
         for glob, _, n in stale:
             print(f"{'stale':16s} allowlist/{area}.txt:{n}: {glob}")
+        if args.slow:
+            print(report.slowest(outcomes, args.slow))
         if args.findings:
             report.write_findings(args.findings, area, outcomes)
         if args.pending and bad:

@@ -81,3 +81,14 @@ def _row(label, counts, seconds, cpu):
     fail = sum(counts.get(k, 0) for k in FAILING)
     return (f"| {label} | {n} | " + " | ".join(str(counts.get(k, 0)) for k in KINDS)
             + f" | {fail} | {seconds:.1f} | {cpu:.1f} |")
+
+
+def slowest(outcomes, n):
+    """The n specs that took longest (cases, seconds), one a line."""
+    by = collections.defaultdict(lambda: [0, 0.0])
+    for o in outcomes:
+        entry = by[_split(o.id)[1]]
+        entry[0] += 1
+        entry[1] += o.seconds
+    top = sorted(by.items(), key=lambda kv: -kv[1][1])[:n]
+    return "\n".join(f"{s:7.2f}s {k:4d} cases  {name}" for name, (k, s) in top)
