@@ -219,10 +219,38 @@ def _estimator_alternatives(outer, current):
     return [DummyClassifier() if is_classifier(current) else DummyRegressor()]
 
 
+def _type_alternatives(cls, current):
+    """A value of a type constraint: a number for numeric types, a default instance for classes."""
+    if cls in (numbers.Integral, int):
+        return [current + 1 if isinstance(current, numbers.Integral) else 1]
+    if cls in (numbers.Real, float):
+        return [current * 2 if isinstance(current, numbers.Real) and current else 1.0]
+    if hasattr(cls, "get_params") and current is None:
+        try:
+            return [cls()]
+        except TypeError:  # needs arguments
+            return []
+    return []
+
+
+def _value_alternatives(current):
+    """For a parameter no constraint declares: another value of the same simple type."""
+    if isinstance(current, bool | np.bool_):
+        return [not current]
+    if isinstance(current, numbers.Integral):
+        return [current + 1]
+    if isinstance(current, numbers.Real) and np.isfinite(current):
+        return [current * 2 if current else 1.0]
+    return []
+
+
 def _alternatives(estimator, param, current):
     """Values other than ``current`` that the declared constraints of ``param`` allow."""
+    constraints = getattr(estimator, "_parameter_constraints", {})
+    if param not in constraints:
+        return _value_alternatives(current)
     out = []
-    for c in getattr(estimator, "_parameter_constraints", {}).get(param, []):
+    for c in constraints[param]:
         if c is None:
             out += [] if current is None else [None]
         elif isinstance(c, Interval):
@@ -237,6 +265,8 @@ def _alternatives(estimator, param, current):
             out.append(current + 1 if isinstance(current, numbers.Integral) else 3)
         elif c == "estimator":
             out += _estimator_alternatives(estimator, current)
+        elif isinstance(c, type):
+            out += _type_alternatives(c, current)
     unique = []
     for v in out:
         if not any(v is u or (type(v) is type(u) and not hasattr(v, "fit") and v == u) for u in unique):
@@ -291,16 +321,17 @@ def test_set_params_without_refit_changes_no_prediction(estimator):
     assert baseline, "no prediction method could be called with X alone"
     overrides = HOOKS.fitted_state_values.get(name, {})
     skip = HOOKS.fitted_state_skip.get(name, {})
-    problems, tried = [], 0
+    problems, uncovered = [], []
     for param, current in fitted.get_params(deep=False).items():
         if param in skip:
             continue
         values = overrides.get(param, None)
         values = _alternatives(fitted, param, current) if values is None else values
+        uncovered += [] if values else [param]
         for value in values:
-            tried += 1
             problems += _compare_after_set_params(fitted, X, y, param, value, baseline)
-    assert tried, f"{name}: no alternative parameter value derived; add FITTED_STATE_VALUES"
+    assert not uncovered, (f"{name}: no alternative value for {uncovered}; give some in FITTED_STATE_VALUES "
+                           "(or a reason in FITTED_STATE_SKIP) in tests/common_instances/<area>.py")
     assert not problems, f"{name} reads constructor parameters at predict time:\n" + "\n".join(problems)
 
 
@@ -320,6 +351,11 @@ def test_alternatives_are_derived_from_constraints():
     assert _alternatives(p, "seed", None) == [0] and _alternatives(p, "seed", 3) == [4]
     assert _alternatives(p, "cv", 5) == [6]
     assert _alternatives(p, "jobs", None) == [1, 2] and _alternatives(p, "jobs", 1)[0] is None
+    assert _alternatives(p, "undeclared", 3) == [4] and _alternatives(p, "undeclared", True) == [False]
+    assert _alternatives(p, "undeclared", None) == []
+    Probe._parameter_constraints = {"n": [None, numbers.Integral], "base": [None, StandardScaler]}
+    assert _alternatives(p, "n", None) == [1] and _alternatives(p, "n", 2) == [None, 3]
+    assert [type(v) for v in _alternatives(p, "base", None)] == [StandardScaler]
 
 
 # --------------------------------------------------------------------------- #

@@ -36,3 +36,11 @@ OBJECT_INSTANCES = [
     (Thresholdout(threshold=0.04, sigma=0.01, budget=50, random_state=0), _thresholdout),
     (MultipleExpectationEstimator(n_max=2000, random_state=0), _montecarlo),
 ]
+
+
+def _accuracy(y_true, y_pred):
+    return (np.asarray(y_true) == np.asarray(y_pred)).astype(float)
+
+
+# values the fitted-state check of tests/test_common.py tries for parameters no constraint describes
+FITTED_STATE_VALUES = {"ReusableHoldoutSearch": {"per_sample_score": [_accuracy]}}

@@ -11,3 +11,6 @@ EXPECTED_FAILED = {}
 
 # number of public estimators in the area's __all__ (asserted by tests/test_common.py; update it)
 N_ESTIMATORS = 3
+
+# values the fitted-state check of tests/test_common.py tries for parameters no constraint describes
+FITTED_STATE_VALUES = {"GroupwiseRegressor": {"clip": [(-1.0, 1.0)]}}
