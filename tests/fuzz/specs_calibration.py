@@ -121,11 +121,26 @@ def _multicalibrator_specs():
     return specs
 
 
+def _inference_specs(y, p, w, G):
+    yb, pb = _binary_y(y), Arg(p, "prob")
+    return [
+        func_spec(cal.spiegelhalter_test, y_true=yb, y_prob=pb, sample_weight=w),
+        func_spec(cal.hosmer_lemeshow_test, y_true=yb, y_prob=pb, sample_weight=w, fixed={"n_groups": 5}),
+        func_spec(cal.cumulative_calibration_test, y_true=yb, y_prob=pb, sample_weight=w),
+        func_spec(cal.bootstrap_ci, y_true=yb, y_prob=pb, fixed={"n_bootstrap": 20, "random_state": 0}),
+        func_spec(cal.ece_noise_floor, y_prob=pb, groups=Arg(G, "bool"),
+                  fixed={"n_bins": 5, "n_simulations": 20, "random_state": 0}),
+        func_spec(cal.calibration_report, y_true=yb, y_prob=pb, groups=Arg(G, "bool"),
+                  fixed={"n_bins": 5, "n_bootstrap": 10, "n_simulations": 20, "random_state": 0}),
+    ]
+
+
 def build_specs():
     y, p = data.binary()
     w = weight_arg(len(y))
     G = data.groups()
     specs = _metric_specs(y, p, w) + _multiclass_specs() + _stats_specs(y, p) + _display_specs(y, p, G)
+    specs += _inference_specs(y, p, w, G)
     specs.append(func_spec(cal.multicalibration_error, y_true=_binary_y(y), y_prob=Arg(p, "prob"),
                            groups=Arg(G, "bool"), fixed={"n_bins": 5}))
     specs.append(func_spec(cal.multicalibration_error, id="multicalibration_error[frame]",
