@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks._harness import default_report, discover, markdown_table
+from benchmarks._harness import default_report, discover, markdown_table, summary_table
 
 
 def _progress(iterable, total, desc):
@@ -93,16 +93,25 @@ def main(argv=None) -> int:
             recs = [r for r in records if r.get("area") == m.AREA]
             records.extend(dict(r, area=m.AREA, cell="(area)") for r in m.headlines(recs))
 
-    sections = []
+    sections, advice = [], []
     for m in modules:
         recs = [r for r in records if r.get("area") == m.AREA]
         recs.sort(key=lambda r: (r.get("cell", ""), r.get("kind", "")))
         body = m.report(recs, out) if hasattr(m, "report") else default_report(recs)
         sections.append(f"## {m.AREA}\n\n{body}")
+        if hasattr(m, "summary"):
+            try:
+                text = m.summary(recs).strip()
+            except Exception as exc:  # a broken summary must not hide the rest of the report
+                text = f"(summary failed: {type(exc).__name__}: {exc})"
+            advice.append(f"### {m.AREA}\n\n{text}\n")
+        else:
+            advice.append(f"### {m.AREA}\n\n(no summary yet: `benchmarks/bench_{m.AREA}.py` has no "
+                          "`summary(records)`)\n")
     heads = [r for r in records if r["kind"] == "headline"]
     heads.sort(key=lambda r: (r["area"], r["claim"]))
     errors = [r for r in records if r["kind"] == "error"]
-    summary = markdown_table(heads, ["area", "claim", "value", "target", "passed"])
+    summary = summary_table(heads)
 
     meta = {"mode": mode_name, "wall_seconds": wall, "n_cells": len(cells),
             "python": platform.python_version(), "machine": platform.machine(),
@@ -110,8 +119,11 @@ def main(argv=None) -> int:
     (out / "results.json").write_text(json.dumps({"meta": meta, "records": records}, indent=1,
                                                  default=str))
     report = [f"# statlearn benchmarks ({mode_name})\n",
-              f"{len(cells)} cells in {wall:.1f} s, Python {meta['python']}.\n",
-              "## Summary\n", summary, ""]
+              f"{len(cells)} cells in {wall:.1f} s, Python {meta['python']}.\n"]
+    if advice:
+        report += ["## What to use when\n", *advice]
+    report += ["## Summary\n",
+               "Every headline claim with its unit; a claim marked NO says why.\n", summary, ""]
     if errors:
         report += ["## Errors\n", markdown_table(errors, ["area", "cell", "error"]), ""]
     report += sections

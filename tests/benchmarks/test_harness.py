@@ -1,34 +1,77 @@
 """The benchmark harness: timing, records, the runner, and the Dask scale-out path."""
 
 import json
-import time
 
 import pytest
 
 from benchmarks import __main__ as runner
 from benchmarks import bench_datasets
-from benchmarks._harness import Cell, compare_speed, discover, headline, markdown_table, record, time_call
+from benchmarks._harness import (
+    MISSING_REASON,
+    Cell,
+    compare_speed,
+    discover,
+    format_value,
+    headline,
+    markdown_table,
+    record,
+    summary_table,
+    time_call,
+)
 
 
-def _sleep(seconds):
-    time.sleep(seconds)
+class FakeClock:
+    """A deterministic ``time`` stand-in: calls advance it, nothing reads the wall clock."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        return self.now
+
+    def work(self, seconds):
+        return lambda: setattr(self, "now", self.now + seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    import benchmarks._harness as harness
+
+    fake = FakeClock()
+    monkeypatch.setattr(harness, "time", fake)
+    return fake
 
 
 def _boom():
     raise RuntimeError("cell failed on purpose")
 
 
-def test_time_call_measures_median():
-    t = time_call(lambda: _sleep(0.01), repeats=3, warmup=0)
-    assert 0.009 < t < 0.1
+def test_time_call_measures_median(clock):
+    durations = iter([5.0, 1.0, 2.0, 3.0])  # warm-up, then three timed runs
+    assert time_call(lambda: clock.work(next(durations))(), repeats=3, warmup=1) == 2.0
 
 
-def test_compare_speed_ratio_direction():
-    recs = compare_speed("sleep", lambda: _sleep(0.002), {"slow": lambda: _sleep(0.02), "absent": None},
-                         repeats=3, warmup=0)
+def test_time_call_min_time_reports_time_per_call(clock):
+    assert time_call(clock.work(0.25), repeats=3, warmup=0, min_time=1.0) == 0.25
+
+
+def test_compare_speed_ratio_direction(clock):
+    recs = compare_speed("work", clock.work(2.0), {"slow": clock.work(20.0), "absent": None}, repeats=3, warmup=0)
     by = {r["method"]: r for r in recs}
-    assert by["slow"]["ratio"] > 3  # peer 10x slower -> ratio well above 1
+    assert by["statlearn"]["seconds"] == 2.0
+    assert by["slow"]["ratio"] == 10.0  # peer 10x slower -> ratio 10
     assert by["absent"]["ratio"] is None and "not installed" in by["absent"]["note"]
+
+
+def test_headline_units_and_reasons():
+    ok = headline("speed vs peer", 12.5, ">= 2", True, unit="x")
+    assert ok["unit"] == "x" and ok["reason"] is None
+    assert headline("miss", 1.0, ">= 2", False)["reason"] == MISSING_REASON
+    no = headline("cold start", 4.2, "< 3 s", False, unit="s", reason="PRESTO compiles 6 solver kernels")
+    table = summary_table([dict(ok, area="a"), dict(no, area="a")])
+    assert "| 12.5x |" in table and "| 4.2 s |" in table
+    assert "| NO | PRESTO compiles 6 solver kernels |" in table
+    assert format_value(None, "s") == "-" and format_value(3, "%") == "3 %"
 
 
 def test_cell_turns_exceptions_into_error_records():
@@ -62,6 +105,9 @@ def test_runner_end_to_end(tmp_path):
     assert heads and all(h["passed"] for h in heads)
     report = (tmp_path / "report.md").read_text()
     assert "## Summary" in report and "## datasets" in report
+    # The report opens with the per-area advice, before the summary table.
+    assert report.index("## What to use when") < report.index("### datasets") < report.index("## Summary")
+    assert "data sets load offline" in report.split("## Summary")[0]
 
 
 @pytest.mark.slow
