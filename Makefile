@@ -56,8 +56,9 @@ bench: install-bench
 lint: install-dev
 	$(BIN)/ruff check .
 
+# --doctest-modules: every docstring example in statlearn/ runs (and the test modules' none).
 pytest: install-dev
-	SCIPY_ARRAY_API=1 MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --durations=15 tests
+	SCIPY_ARRAY_API=1 MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --durations=15 --doctest-modules tests statlearn
 
 notebooks: install-dev
 	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --nbmake notebooks

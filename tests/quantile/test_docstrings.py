@@ -1,23 +1,12 @@
-"""Run the doctest examples and numpydoc validation of every public quantile name."""
-
-import doctest
-import importlib
+"""numpydoc validation of every public quantile name (doctests: `make pytest` runs --doctest-modules statlearn)."""
 
 import pytest
 from numpydoc.validate import validate
 
 import statlearn.quantile as quantile
 
-MODULES = ["metrics", "noncrossing", "models", "aggregation", "conformal"]
 # checks that do not fit this code base's style (summary wording, See Also everywhere, ...)
 IGNORED = {"GL08", "SA01", "ES01", "RT02", "SS05", "GL02", "SS03", "PR09", "RT01", "SS06", "GL01", "YD01"}
-
-
-@pytest.mark.parametrize("module", MODULES)
-def test_doctests(module):
-    mod = importlib.import_module(f"statlearn.quantile.{module}")
-    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def _names():
