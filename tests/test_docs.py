@@ -3,8 +3,10 @@
 import importlib
 import inspect
 import re
+import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import statlearn
@@ -21,6 +23,25 @@ def test_readme_has_the_two_commands_and_a_runnable_quickstart():
     quick = blocks[0]
     assert len(quick.strip().splitlines()) <= 15
     exec(compile(quick, "README quickstart", "exec"), {})
+
+
+def test_docs_quickstart_fits_a_model():
+    """Every Python block of docs/quickstart.rst runs, in order, and the first fits a model."""
+    text = (ROOT / "docs" / "quickstart.rst").read_text()
+    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", text)
+    assert len(blocks) >= 2 and ".fit(" in blocks[0]
+    env = {}
+    for block in blocks:
+        exec(compile(textwrap.dedent(block), "docs/quickstart.rst", "exec"), env)
+    assert env["lo_hi"].shape == (len(env["y_te"]), 2)
+    assert 0.8 <= float(np.ravel(env["coverage"](env["y_te"], env["Q"], per="pair"))[0]) <= 1.0
+
+
+def test_gallery_sections_nest_under_the_gallery_title():
+    """Each area's gallery README is a "-" subsection of docs/examples/README.rst's "=" title."""
+    for readme in sorted((ROOT / "docs" / "examples").glob("*/README.rst")):
+        title, underline = readme.read_text().splitlines()[:2]
+        assert set(underline) == {"-"} and len(underline) >= len(title), readme
 
 
 def _public_objects():
