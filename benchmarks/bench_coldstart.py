@@ -236,9 +236,9 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 from statlearn.quantile import ConformalQuantileRegressor
 rng = np.random.default_rng(0)
-X = rng.uniform(size=(3000, 5)); y = X[:, 0] + (0.2 + X[:, 1]) * rng.normal(size=3000)
+X = rng.uniform(size=(2000, 5)); y = X[:, 0] + (0.2 + X[:, 1]) * rng.normal(size=2000)
 def run(n_jobs):
-    ConformalQuantileRegressor(HistGradientBoostingRegressor(loss="quantile", max_iter=50),
+    ConformalQuantileRegressor(HistGradientBoostingRegressor(loss="quantile", max_iter=30),
                                quantiles=[0.05, 0.5, 0.95], method="cv+", cv=5, n_jobs=n_jobs,
                                random_state=0).fit(X, y)
 """,
@@ -270,7 +270,7 @@ def _threads():
     out = []
     for task, setup in _THREAD_TASKS.items():
         try:
-            res = _run(_THREAD_SCRIPT.format(setup=textwrap.dedent(setup)), env)
+            res = _run(_THREAD_SCRIPT.format(setup=textwrap.dedent(setup)), env, timeout=1200)
         except Exception as exc:
             out.append(record(kind="threads", task=task, error=f"{type(exc).__name__}: {exc}"))
             continue

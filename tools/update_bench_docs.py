@@ -60,8 +60,9 @@ def main(src="bench-results"):
               ".. list-table::", "   :header-rows: 1", "   :widths: 10 34 10 12 6 28", "",
               "   * - area", "     - claim", "     - value", "     - target", "     - passed", "     - reason"]
     for h in heads:
-        lines += [f"   * - {_cell(h['area'])}", f"     - {_cell(_rst_inline(h['claim']))}", f"     - {_cell(_value(h))}",
-                  f"     - {_cell(h.get('target'))}", f"     - {'yes' if h.get('passed') else 'NO'}",
+        lines += [f"   * - {_cell(h['area'])}", f"     - {_cell(_rst_inline(h['claim']))}",
+                  f"     - {_cell(_value(h))}", f"     - {_cell(h.get('target'))}",
+                  f"     - {'yes' if h.get('passed') else 'NO'}",
                   f"     - {_cell(_rst_inline(h.get('reason') or ''))}"]
     figs = sorted(src.glob("*.png"))
     if figs:
