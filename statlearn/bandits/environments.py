@@ -1,4 +1,4 @@
-"""Bandit environments on losses: weighted tallying (memory-dependent) and stochastic Bernoulli.
+"""Bandit environments on losses: weighted tallying (memory-dependent), Bernoulli, linear contextual.
 
 Tally convention (stated because it changes simulated losses): when arm ``a`` is played at
 round ``t``, its weighted tally is
@@ -7,45 +7,52 @@ round ``t``, its weighted tally is
 
 so the current play counts with weight ``w_1`` and the play ``i - 1`` rounds ago with
 ``w_i``. After ``m`` consecutive plays of ``a`` the tally is saturated at ``W = sum_i w_i``.
+Mean losses must stay in [0, 1] on every reachable tally: nothing is clipped.
 """
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
 
-from . import _kernels as K
-from ._base import _check_float, _check_int, _check_random_state, _ParamsMixin, _Stream
+from statlearn._validation import Interval, Options, check_finite_array
 
-__all__ = ["LinearLoss", "StepLoss", "ExponentialLoss", "TallyingEnvironment", "BernoulliEnvironment"]
+from ._compat import RANDOM_STATE, BaseObject, check_generator
+from ._kernels import environments as K
+from ._kernels.random import new_state
+
+__all__ = ["LinearLoss", "StepLoss", "ExponentialLoss", "TallyingEnvironment", "BernoulliEnvironment",
+           "LinearContextualEnvironment"]
 
 _NOISE = {"none": K.NOISE_NONE, "bernoulli": K.NOISE_BERNOULLI, "gaussian": K.NOISE_GAUSSIAN}
+_REAL = [Interval("real", None, None, closed="neither")]
 
 
-class _LossFunction(_ParamsMixin):
+def _loss_values(kind, params, y):
+    """Numpy twin of the kernel's ``loss_value`` over an array of tallies (no compile needed)."""
+    p0, p1, p2 = params
+    if kind == K.LINEAR_LOSS:
+        return p0 + p1 * y
+    if kind == K.STEP_LOSS:
+        return np.where(y < p2, p0, p1)
+    return p1 + (p0 - p1) * np.exp(-p2 * y)
+
+
+class _LossFunction(BaseObject):
     _kind = -1
+    _parameter_constraints: dict = {}
 
     def _params3(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def reset(self):
-        """Validate the parameters (loss functions hold no state).
-
-        Returns
-        -------
-        self : object
-            This loss function.
-        """
-        for name in self._param_names():
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-                raise ValueError(f"{type(self).__name__}: `{name}` must be a finite real number; got {value!r}.")
-        return self
+    def _range(self, lo, hi):
+        """Smallest and largest value on tallies in [lo, hi] (monotone families: the endpoints)."""
+        a, b = self(lo), self(hi)
+        return min(a, b), max(a, b)
 
     def __call__(self, tally):
-        """Mean loss at the given tally (clipped to [0, 1]).
+        """Mean loss at the given tally (no clipping).
 
         Parameters
         ----------
@@ -57,10 +64,10 @@ class _LossFunction(_ParamsMixin):
         loss : float or ndarray
             ``f(tally)``, same shape as ``tally``.
         """
-        p0, p1, p2 = self._params3()
-        y = np.asarray(tally, dtype=float)
-        out = np.vectorize(lambda v: K.loss_value(self._kind, p0, p1, p2, float(v)), otypes=[float])(y)
-        return float(out) if out.ndim == 0 else out
+        self._validate_params()
+        y = check_finite_array(np.atleast_1d(np.asarray(tally, dtype=object)), name="tally", ndim=1)
+        out = _loss_values(self._kind, self._params3(), y)
+        return float(out[0]) if np.ndim(tally) == 0 else out.reshape(np.shape(tally))
 
     def __eq__(self, other):
         return type(self) is type(other) and self.get_params() == other.get_params()
@@ -70,10 +77,11 @@ class _LossFunction(_ParamsMixin):
 
 
 class LinearLoss(_LossFunction):
-    """Loss linear in the tally: ``f(y) = clip(intercept + slope * y, 0, 1)``.
+    """Loss linear in the tally: ``f(y) = intercept + slope * y``.
 
     ``slope < 0`` models habituation (repetition lowers the loss), ``slope > 0``
-    satiation, ``slope = 0`` a constant loss.
+    satiation, ``slope = 0`` a constant loss. An environment checks that the
+    values stay in [0, 1] on its reachable tallies.
 
     Parameters
     ----------
@@ -85,16 +93,16 @@ class LinearLoss(_LossFunction):
     Examples
     --------
     >>> from statlearn.bandits import LinearLoss
-    >>> LinearLoss(0.9, -0.2)([0.0, 1.0, 10.0]).tolist()
-    [0.9, 0.7, 0.0]
+    >>> LinearLoss(0.9, -0.2)([0.0, 1.0, 2.0]).round(3).tolist()
+    [0.9, 0.7, 0.5]
     """
 
     _kind = K.LINEAR_LOSS
+    _parameter_constraints = {"intercept": _REAL, "slope": _REAL}
 
     def __init__(self, intercept, slope=0.0):
         self.intercept = intercept
         self.slope = slope
-        self.reset()
 
     def _params3(self):
         return float(self.intercept), float(self.slope), 0.0
@@ -104,7 +112,7 @@ class StepLoss(_LossFunction):
     """Step-like exposure effect: ``f(y) = before if y < threshold else after``.
 
     Partial exposure is uninformative: the arm only pays off once its tally
-    reaches ``threshold`` (values are clipped to [0, 1]).
+    reaches ``threshold``.
 
     Parameters
     ----------
@@ -123,12 +131,16 @@ class StepLoss(_LossFunction):
     """
 
     _kind = K.STEP_LOSS
+    _parameter_constraints = {"before": _REAL, "after": _REAL, "threshold": _REAL}
 
     def __init__(self, before, after, threshold):
         self.before = before
         self.after = after
         self.threshold = threshold
-        self.reset()
+
+    def _range(self, lo, hi):
+        values = ([self.before] if lo < self.threshold else []) + ([self.after] if hi >= self.threshold else [])
+        return float(min(values)), float(max(values))
 
     def _params3(self):
         return float(self.before), float(self.after), float(self.threshold)
@@ -154,50 +166,55 @@ class ExponentialLoss(_LossFunction):
     """
 
     _kind = K.EXPONENTIAL_LOSS
+    _parameter_constraints = {"start": _REAL, "end": _REAL, "rate": _REAL}
 
     def __init__(self, start, end, rate):
         self.start = start
         self.end = end
         self.rate = rate
-        self.reset()
 
     def _params3(self):
         return float(self.start), float(self.end), float(self.rate)
 
 
-class _BaseEnvironment(_ParamsMixin):
-    """Shared machinery: kernel arrays, history ring buffer, noise stream."""
+class _BaseEnvironment(BaseObject):
+    """Shared machinery: lazy build, history, random stream."""
+
+    _built = False
+    contextual = False
 
     def reset(self):
-        """Clear the play history and restart the noise stream from ``random_state``.
+        """Clear the play history and restart the random stream from ``random_state``.
 
         Returns
         -------
         self : object
             The reset environment.
         """
-        self._validate()
+        self._validate_params()
         self._build()
-        self._history_init()
-        seed = _check_random_state(self.random_state, owner=type(self).__name__)
-        self._stream = None if self._noise_kind() == "none" else _Stream(
-            np.random.default_rng(seed), "normal" if self._noise_kind() == "gaussian" else "uniform")
+        self._rng = new_state(check_generator(self.random_state))
+        self._history = np.full(self._weights.size - 1, -1, dtype=np.int64)
         self.t_ = 0
+        self._built = True
         return self
 
-    def _history_init(self):
-        m = int(self._eip[1])
-        self._hist = np.full(max(m, 1), -1, dtype=np.int64)
-        self._hist[0] = 0
+    def _after_set_params(self):
+        self._built = False
+
+    def _ensure(self):
+        if not self._built:
+            self.reset()
 
     @property
     def n_arms(self):
         """int: number of arms."""
-        return int(self._eip[0])
+        self._ensure()
+        return int(self._kinds.size)
 
     def _check_arm(self, arm):
         k = self.n_arms
-        if isinstance(arm, bool) or not isinstance(arm, numbers.Integral) or not 0 <= arm < k:
+        if isinstance(arm, bool | np.bool_) or not isinstance(arm, numbers.Integral) or not 0 <= arm < k:
             raise ValueError(f"`arm` must be an int in [0, {k}); got {arm!r}.")
         return int(arm)
 
@@ -214,12 +231,11 @@ class _BaseEnvironment(_ParamsMixin):
         loss : float
             The observed (noisy) loss.
         """
-        mean, loss = self._step(self._check_arm(arm))
-        return loss
+        return self._step(self._check_arm(arm))[1]
 
     def _step(self, arm):
-        noise = 0.0 if self._stream is None else self._stream.next()
-        mean, loss = K.env_step(self._eip, self._efp, self._hist, arm, noise)
+        mean, loss = K.tallying_step(self._weights, self._kinds, self._params, self._noise_code, self._noise_scale,
+                                     self._history, self._rng, arm)
         self.t_ += 1
         self.last_expected_loss_ = mean
         return mean, loss
@@ -237,7 +253,8 @@ class _BaseEnvironment(_ParamsMixin):
         loss : float
             ``f_arm(tally)`` with the tally this play would have.
         """
-        return float(K.env_mean(self._eip, self._efp, self._hist, self._check_arm(arm)))
+        a = self._check_arm(arm)
+        return float(K.expected_loss(self._weights, self._kinds, self._params, self._history, a))
 
     def tally(self, arm):
         """Weighted tally ``arm`` would have if it were played now (current play included).
@@ -252,7 +269,8 @@ class _BaseEnvironment(_ParamsMixin):
         tally : float
             ``w_1 + sum_{i>=2} w_i * 1[arm was played i - 1 rounds ago]``.
         """
-        return float(K.env_tally(self._eip, self._efp, self._hist, self._check_arm(arm)))
+        a = self._check_arm(arm)
+        return float(K.tally(self._weights, self._history, a))
 
     def repeated_play_losses(self, horizon):
         """Expected loss per round when one arm is played at every round from an empty history.
@@ -260,26 +278,22 @@ class _BaseEnvironment(_ParamsMixin):
         Parameters
         ----------
         horizon : int
-            Number of rounds T.
+            Number of rounds T >= 1.
 
         Returns
         -------
         losses : ndarray of shape (n_arms, horizon)
             Row ``a`` is the loss sequence of "always play ``a``".
         """
-        horizon = _check_int(horizon, "horizon", 1, type(self).__name__)
-        k = self.n_arms
-        out = np.empty((k, horizon))
-        saved = self._hist.copy()
+        if isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral) or horizon < 1:
+            raise ValueError(f"`horizon` must be an int >= 1; got {horizon!r}.")
+        k, m = self.n_arms, self._weights.size
+        n_warm = min(int(horizon), m)
+        tallies = np.cumsum(self._weights)[:n_warm]  # tally of the t-th consecutive play
+        out = np.empty((k, int(horizon)))
         for a in range(k):
-            self._history_init()
-            m = int(self._eip[1])
-            n_warm = min(horizon, m)
-            for t in range(n_warm):
-                out[a, t], _ = K.env_step(self._eip, self._efp, self._hist, a, 0.0)
-            if horizon > n_warm:
-                out[a, n_warm:] = out[a, n_warm - 1]
-        self._hist = saved
+            out[a, :n_warm] = _loss_values(self._kinds[a], self._params[a], tallies)
+            out[a, n_warm:] = out[a, n_warm - 1]
         return out
 
     def best_repeated_arm(self, horizon):
@@ -308,10 +322,13 @@ class _BaseEnvironment(_ParamsMixin):
         losses : ndarray of shape (n_arms,)
             ``f_a(W)`` for every arm.
         """
-        return self.repeated_play_losses(max(int(self._eip[1]), 1))[:, -1]
+        return self.repeated_play_losses(self._weights.size)[:, -1]
 
-    def _kernel_arrays(self):
-        return self._eip.copy(), self._efp.copy(), self._hist.copy()
+    def _kernel_env(self):
+        """The environment as the tuple the simulators take (a fresh, empty history)."""
+        self._ensure()
+        return (self._weights, self._kinds, self._params, self._noise_code, self._noise_scale,
+                np.full(self._weights.size - 1, -1, dtype=np.int64))
 
 
 class TallyingEnvironment(_BaseEnvironment):
@@ -324,7 +341,8 @@ class TallyingEnvironment(_BaseEnvironment):
     Parameters
     ----------
     loss_functions : list of LinearLoss, StepLoss or ExponentialLoss
-        One mean-loss function per arm (values in [0, 1]).
+        One mean-loss function per arm. Their values on the reachable tallies
+        ``[w_1, sum(weights)]`` must lie in [0, 1] (checked; never clipped).
     weights : array-like of shape (memory,) or None, default=None
         Weights ``w_1..w_m`` in [0, 1] (``w_1`` for the current play); ``None``
         means all ones (the unweighted tallying bandit).
@@ -334,7 +352,7 @@ class TallyingEnvironment(_BaseEnvironment):
         Observed loss ~ Bernoulli(f), f + N(0, noise_scale**2), or f exactly.
     noise_scale : float, default=0.1
         Standard deviation of Gaussian noise.
-    random_state : None, int, numpy Generator or SeedSequence, default=None
+    random_state : None, int, Generator, RandomState or SeedSequence, default=None
         Seed of the noise stream.
 
     Attributes
@@ -357,6 +375,11 @@ class TallyingEnvironment(_BaseEnvironment):
     [0.6, 0.45, 0.5, 0.6]
     """
 
+    _parameter_constraints = {
+        "loss_functions": ["array-like"], "weights": [None, "array-like"],
+        "memory": [None, Interval("integral", 1, None, closed="left")], "noise": [Options(*_NOISE)],
+        "noise_scale": [Interval("real", 0, None, closed="left")], "random_state": RANDOM_STATE}
+
     def __init__(self, loss_functions, weights=None, memory=None, *, noise="bernoulli",
                  noise_scale=0.1, random_state=None):
         self.loss_functions = loss_functions
@@ -365,62 +388,48 @@ class TallyingEnvironment(_BaseEnvironment):
         self.noise = noise
         self.noise_scale = noise_scale
         self.random_state = random_state
-        self.reset()
 
-    def _noise_kind(self):
-        return self.noise
-
-    def _validate(self):
+    def _build(self):
         name = "TallyingEnvironment"
-        lf = self.loss_functions
-        if isinstance(lf, _LossFunction) or not hasattr(lf, "__len__") or len(lf) < 1:
-            raise TypeError(f"{name}: `loss_functions` must be a non-empty list of loss functions; got {lf!r}.")
+        lf = list(self.loss_functions)
+        if not lf:
+            raise ValueError(f"{name}: `loss_functions` must be a non-empty list of loss functions.")
         for i, f in enumerate(lf):
             if not isinstance(f, _LossFunction):
-                raise TypeError(
-                    f"{name}: `loss_functions[{i}]` must be a LinearLoss, StepLoss or ExponentialLoss; got {f!r}."
-                )
-        if self.memory is not None:
-            _check_int(self.memory, "memory", 1, name)
+                raise TypeError(f"{name}: `loss_functions[{i}]` must be a LinearLoss, StepLoss or "
+                                f"ExponentialLoss; got {f!r}.")
+            f._validate_params()
+        w = self._check_weights(name)
+        lo, hi = float(w[0]), float(w.sum())
+        for i, f in enumerate(lf):
+            a, b = f._range(lo, hi)
+            if a < 0.0 or b > 1.0:
+                raise ValueError(
+                    f"{name}: `loss_functions[{i}]` = {f!r} takes values in [{a:.4g}, {b:.4g}] on the reachable "
+                    f"tallies [{lo:.4g}, {hi:.4g}]; mean losses must lie in [0, 1] (they are not clipped).")
+        self._weights = w
+        self._kinds = np.array([f._kind for f in lf], dtype=np.int64)
+        self._params = np.array([f._params3() for f in lf], dtype=np.float64).reshape(len(lf), 3)
+        self._noise_code = _NOISE[self.noise]
+        self._noise_scale = float(self.noise_scale)
+
+    def _check_weights(self, name):
         if self.weights is None:
             if self.memory is None:
                 raise ValueError(f"{name}: give `weights` or `memory`; got both None.")
-            w = np.ones(int(self.memory))
-        else:
-            try:
-                w = np.asarray(self.weights, dtype=float)
-            except (TypeError, ValueError):
-                raise TypeError(f"{name}: `weights` must be an array of floats; got {self.weights!r}.") from None
-            if w.ndim != 1 or w.size < 1:
-                raise ValueError(f"{name}: `weights` must be a non-empty 1-D array; got shape {w.shape}.")
-            if not np.all(np.isfinite(w)) or np.any(w < 0) or np.any(w > 1):
-                raise ValueError(f"{name}: `weights` must lie in [0, 1]; got {w.tolist()}.")
-            if self.memory is not None and int(self.memory) != w.size:
-                raise ValueError(
-                    f"{name}: `memory` must equal len(weights) ({w.size}); got {self.memory}."
-                )
-        if self.noise not in _NOISE:
-            raise ValueError(f"{name}: `noise` must be one of {sorted(_NOISE)}; got {self.noise!r}.")
-        _check_float(self.noise_scale, "noise_scale", 0.0, name)
-        self._w = w
-
-    def _build(self):
-        k = len(self.loss_functions)
-        m = self._w.size
-        eip = np.zeros(3 + k, dtype=np.int64)
-        eip[0], eip[1], eip[2] = k, m, _NOISE[self.noise]
-        efp = np.zeros(1 + m + 3 * k)
-        efp[0] = float(self.noise_scale)
-        efp[1:1 + m] = self._w
-        for a, f in enumerate(self.loss_functions):
-            eip[3 + a] = f._kind
-            efp[1 + m + 3 * a:1 + m + 3 * a + 3] = f._params3()
-        self._eip, self._efp = eip, efp
+            return np.ones(int(self.memory))
+        w = check_finite_array(self.weights, name="weights", ndim=1)
+        if np.any(w < 0) or np.any(w > 1):
+            raise ValueError(f"{name}: `weights` must lie in [0, 1]; got {w.tolist()}.")
+        if self.memory is not None and int(self.memory) != w.size:
+            raise ValueError(f"{name}: `memory` must equal len(weights) ({w.size}); got {self.memory}.")
+        return np.ascontiguousarray(w, dtype=np.float64)
 
     @property
     def total_weight(self):
         """float: the saturated tally ``W = sum(weights)``."""
-        return float(self._w.sum())
+        self._ensure()
+        return float(self._weights.sum())
 
 
 class BernoulliEnvironment(_BaseEnvironment):
@@ -430,7 +439,7 @@ class BernoulliEnvironment(_BaseEnvironment):
     ----------
     means : array-like of shape (n_arms,)
         Loss probabilities in [0, 1].
-    random_state : None, int, numpy Generator or SeedSequence, default=None
+    random_state : None, int, Generator, RandomState or SeedSequence, default=None
         Seed of the loss stream.
 
     Attributes
@@ -446,34 +455,143 @@ class BernoulliEnvironment(_BaseEnvironment):
     (0.0, 1.0)
     """
 
+    _parameter_constraints = {"means": ["array-like"], "random_state": RANDOM_STATE}
+
     def __init__(self, means, *, random_state=None):
         self.means = means
         self.random_state = random_state
-        self.reset()
-
-    def _noise_kind(self):
-        return "bernoulli"
-
-    def _validate(self):
-        try:
-            p = np.asarray(self.means, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"BernoulliEnvironment: `means` must be an array of floats; got {self.means!r}.") from None
-        if p.ndim != 1 or p.size < 1:
-            raise ValueError(f"BernoulliEnvironment: `means` must be a non-empty 1-D array; got shape {p.shape}.")
-        if not np.all(np.isfinite(p)) or np.any(p < 0) or np.any(p > 1):
-            raise ValueError(f"BernoulliEnvironment: `means` must lie in [0, 1]; got {p.tolist()}.")
-        self._p = p
 
     def _build(self):
-        k = self._p.size
-        eip = np.zeros(3 + k, dtype=np.int64)
-        eip[0], eip[1], eip[2] = k, 1, K.NOISE_BERNOULLI
-        eip[3:] = K.LINEAR_LOSS
-        efp = np.zeros(1 + 1 + 3 * k)
-        efp[1] = 0.0  # weight of the current play: the loss does not depend on the tally
-        efp[2::3] = self._p
-        self._eip, self._efp = eip, efp
+        p = check_finite_array(self.means, name="means", ndim=1)
+        if np.any(p < 0) or np.any(p > 1):
+            raise ValueError(f"BernoulliEnvironment: `means` must lie in [0, 1]; got {p.tolist()}.")
+        self._weights = np.zeros(1)  # the loss does not depend on the tally
+        self._kinds = np.full(p.size, K.LINEAR_LOSS, dtype=np.int64)
+        self._params = np.zeros((p.size, 3))
+        self._params[:, 0] = p
+        self._noise_code = K.NOISE_BERNOULLI
+        self._noise_scale = 0.0
 
 
-BUILTIN_ENVIRONMENTS = (TallyingEnvironment, BernoulliEnvironment)
+class LinearContextualEnvironment(BaseObject):
+    """Linear contextual bandit on losses: ``E[loss | x, a] = coef[a] @ x`` with Gaussian noise.
+
+    Each round draws a context ``x ~ N(0, I_d)`` (:meth:`observe`); playing arm
+    ``a`` (:meth:`step`) returns ``coef[a] @ x + noise_scale * N(0, 1)``. Regret
+    is measured against the best arm of each round's context.
+
+    Parameters
+    ----------
+    coef : array-like of shape (n_arms, n_features)
+        Loss coefficients per arm.
+    noise_scale : float, default=0.1
+        Standard deviation of the loss noise.
+    random_state : None, int, Generator, RandomState or SeedSequence, default=None
+        Seed of the context and noise stream.
+
+    Attributes
+    ----------
+    t_ : int
+        Rounds played since the last reset.
+
+    Examples
+    --------
+    >>> from statlearn.bandits import LinearContextualEnvironment
+    >>> env = LinearContextualEnvironment([[1.0, 0.0], [0.0, 1.0]], random_state=0)
+    >>> x = env.observe()
+    >>> x.shape, isinstance(env.step(0), float)
+    ((2,), True)
+    """
+
+    contextual = True
+    _built = False
+    _parameter_constraints = {"coef": ["array-like"], "noise_scale": [Interval("real", 0, None, closed="left")],
+                              "random_state": RANDOM_STATE}
+
+    def __init__(self, coef, *, noise_scale=0.1, random_state=None):
+        self.coef = coef
+        self.noise_scale = noise_scale
+        self.random_state = random_state
+
+    def reset(self):
+        """Restart the context and noise stream from ``random_state``.
+
+        Returns
+        -------
+        self : object
+            The reset environment.
+        """
+        self._validate_params()
+        self._coef = np.ascontiguousarray(check_finite_array(self.coef, name="coef", ndim=2), dtype=np.float64)
+        self._rng = new_state(check_generator(self.random_state))
+        self._x = np.empty(self._coef.shape[1])
+        self._means = np.empty(self._coef.shape[0])
+        self._fresh = False
+        self.t_ = 0
+        self._built = True
+        return self
+
+    def _after_set_params(self):
+        self._built = False
+
+    def _ensure(self):
+        if not self._built:
+            self.reset()
+
+    @property
+    def n_arms(self):
+        """int: number of arms."""
+        self._ensure()
+        return int(self._coef.shape[0])
+
+    @property
+    def n_features(self):
+        """int: context dimension."""
+        self._ensure()
+        return int(self._coef.shape[1])
+
+    def observe(self):
+        """The context of the current round (drawn once per round).
+
+        Returns
+        -------
+        context : ndarray of shape (n_features,)
+            A copy of this round's features.
+        """
+        self._ensure()
+        if not self._fresh:
+            K.draw_context(self._rng, self._x)
+            self._best = K.linear_means(self._coef, self._x, self._means)
+            self._fresh = True
+        return self._x.copy()
+
+    def step(self, arm):
+        """Play ``arm`` at the current context and return its observed loss.
+
+        Parameters
+        ----------
+        arm : int
+            Arm in ``[0, n_arms)``.
+
+        Returns
+        -------
+        loss : float
+            The observed loss.
+        """
+        k = self.n_arms
+        if isinstance(arm, bool | np.bool_) or not isinstance(arm, numbers.Integral) or not 0 <= arm < k:
+            raise ValueError(f"`arm` must be an int in [0, {k}); got {arm!r}.")
+        return self._step(int(arm))[1]
+
+    def _step(self, arm):
+        self.observe()
+        loss = K.linear_observe(self._means, float(self.noise_scale), self._rng, arm)
+        self._fresh = False
+        self.t_ += 1
+        self.last_expected_loss_ = float(self._means[arm])
+        self.last_best_loss_ = float(self._best)
+        return self.last_expected_loss_, float(loss)
+
+    def _kernel_env(self):
+        self._ensure()
+        return self._coef, float(self.noise_scale)
