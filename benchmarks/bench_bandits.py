@@ -11,10 +11,12 @@ River (``pull`` + ``update``); ``simulate`` of 100k rounds x 5 arms against a Ri
 from __future__ import annotations
 
 import os
+import statistics
+import time
 
 import numpy as np
 
-from benchmarks._harness import Cell, compare_speed, headline, markdown_table, optional_import, record
+from benchmarks._harness import Cell, headline, markdown_table, optional_import, record
 
 AREA = "bandits"
 
@@ -23,38 +25,53 @@ P_BERNOULLI = [0.1, 0.2, 0.3, 0.4, 0.5]  # loss probabilities (rewards 1 - p for
 
 
 def _policies(horizon, memory_bound):
-    from statlearn.bandits import EXP3, UCB1, BlockedPolicy, SuccessiveElimination, WeightedTallyingSE
+    from statlearn.bandits import (
+        EXP3,
+        KLUCB,
+        UCB1,
+        BernoulliThompsonSampling,
+        BlockedPolicy,
+        SuccessiveElimination,
+        WeightedTallyingSE,
+    )
 
     m = memory_bound
     return {
         f"WTB-SE (M={m})": WeightedTallyingSE(5, horizon, m),
         "UCB1": UCB1(5),
+        "KL-UCB": KLUCB(5),
+        "Thompson (Beta)": BernoulliThompsonSampling(5, random_state=0),
         "SE, no blocks": SuccessiveElimination(5, horizon),
-        "EXP3": EXP3(5, horizon),
-        f"mini-batched EXP3 (blocks of {m})": BlockedPolicy(EXP3(5, horizon), block_size=m),
+        "EXP3": EXP3(5, horizon, random_state=0),
+        f"mini-batched EXP3 (blocks of {m})": BlockedPolicy(EXP3(5, horizon, random_state=0), block_size=m),
         f"UCB1 in blocks of {m}, last loss": BlockedPolicy(UCB1(5), block_size=m, burn_in=m - 1),
     }
 
 
-def _runs(policy, env, horizon, n_seeds, seed, n_points=60, label=None):
-    """Final CPR and pseudo-regret per seed, and thinned CPR curves (one seed at a time: bounded memory)."""
+def _runs(policy, env, horizon, n_seeds, seed, label=None):
+    """Final CPR and pseudo-regret per run and the summary curves: all runs in one compiled call."""
     from statlearn.bandits import simulate
 
-    every = max(1, horizon // n_points)
-    finals, pseudo, curves = [], [], []
-    for s in range(n_seeds):
-        df = simulate(policy, env, horizon, random_state=seed + s, record_every=every, label=label)
-        finals.append(df["policy_regret"].iloc[-1])
-        pseudo.append(df["pseudo_regret"].iloc[-1])
-        curves.append(df["policy_regret"].to_numpy())
-    return np.array(finals), np.array(pseudo), df["round"].to_numpy(), np.array(curves)
+    every = max(1, horizon // 60)
+    runs = simulate(policy, env, horizon, n_runs=n_seeds, random_state=seed, record_every=every, label=label,
+                    per_run=True)
+    last = runs.groupby("run")[["policy_regret", "pseudo_regret"]].last()
+    wide = runs.pivot(index="round", columns="run", values="policy_regret")
+    return last["policy_regret"].to_numpy(), last["pseudo_regret"].to_numpy(), wide.index.to_numpy(), wide.to_numpy().T
+
+
+def _environment(family):
+    from statlearn.bandits import BernoulliEnvironment
+    from statlearn.datasets import make_tallying_environment
+
+    if family == "bernoulli":
+        return BernoulliEnvironment(P_BERNOULLI)
+    return make_tallying_environment(family)
 
 
 def cell_quality(family, horizon, n_seeds, memory_bound=20):
-    """CPR of every policy on one instance family: final mean/std over seeds and mean curves."""
-    from statlearn.datasets import make_tallying_environment
-
-    env = make_tallying_environment(family)
+    """CPR of every policy on one instance family: final mean/std over runs and mean curves."""
+    env = _environment(family)
     out = []
     for name, policy in _policies(horizon, memory_bound).items():
         final, pseudo, rounds, curves = _runs(policy, env, horizon, n_seeds, 2023, label=name)
@@ -67,12 +84,28 @@ def cell_quality(family, horizon, n_seeds, memory_bound=20):
     return out
 
 
+def cell_contextual(horizon, n_seeds):
+    """LinUCB and linear Thompson sampling on a linear contextual instance (K = 5, d = 8), regret vs UCB1."""
+    from statlearn.bandits import UCB1, LinearContextualEnvironment, LinearThompsonSampling, LinUCB
+
+    coef = np.random.default_rng(0).normal(size=(5, 8)) / np.sqrt(8)
+    env = LinearContextualEnvironment(coef, noise_scale=0.5)
+    out = []
+    for name, pol in [("LinUCB", LinUCB(5)), ("linear Thompson", LinearThompsonSampling(5, scale=0.5,
+                                                                                        random_state=0))]:
+        final = _runs(pol, env, horizon, n_seeds, 3, label=name)[0]
+        out.append(record(family="linear contextual (K=5, d=8)", policy=name, horizon=horizon, n_seeds=n_seeds,
+                          cpr_mean=final.mean(), cpr_std=final.std(ddof=1), cpr_min=final.min(), cpr_max=final.max()))
+    # a context-blind baseline: UCB1 on the same rounds loses the per-context best arm every round
+    out.append(record(kind="note", text=f"context-blind UCB1 is not run here: {UCB1.__name__} cannot see x"))
+    return out
+
+
 def cell_memory_bound(family, horizon, n_seeds, bounds=(10, 20, 40, 80, 160)):
     """CPR of WTB-SE as the memory bound M grows (true memory m = 10)."""
     from statlearn.bandits import WeightedTallyingSE
-    from statlearn.datasets import make_tallying_environment
 
-    env = make_tallying_environment(family)
+    env = _environment(family)
     out = []
     for m in bounds:
         final = _runs(WeightedTallyingSE(5, horizon, m), env, horizon, n_seeds, 7)[0]
@@ -84,9 +117,8 @@ def cell_memory_bound(family, horizon, n_seeds, bounds=(10, 20, 40, 80, 160)):
 def cell_horizon(family, horizons, n_seeds, memory_bound=20):
     """CPR of WTB-SE and UCB1 against the horizon T (the bound predicts sqrt(KT) growth for WTB)."""
     from statlearn.bandits import UCB1, WeightedTallyingSE
-    from statlearn.datasets import make_tallying_environment
 
-    env = make_tallying_environment(family)
+    env = _environment(family)
     out = []
     for T in horizons:
         for name, pol in [("WTB-SE", WeightedTallyingSE(5, T, memory_bound)), ("UCB1", UCB1(5))]:
@@ -101,33 +133,85 @@ def _bernoulli_table(n, seed=0):
     return (rng.random((n, 5)) < np.array(P_BERNOULLI)).astype(float).tolist()
 
 
-def cell_speed_per_call(n_rounds=1000):
-    """Per-round select + update: statlearn UCB1 vs MABWiser predict + partial_fit vs River pull + update."""
+def _time_interleaved(fns, repeats):
+    """Per-call time of each function, repeats interleaved (shared noise): ``{name: (median, best)}``."""
+    times = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, (fn, n) in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - t0) / n)
+    return {name: (statistics.median(v), min(v)) for name, v in times.items()}
+
+
+def _speed_rows(task, times, ours, goals):
+    rows = []
+    for name, (med, best) in times.items():
+        r = record("speed", task=task, method=name, us_per_round_median=med * 1e6, us_per_round_best=best * 1e6)
+        if name != ours:
+            r["ratio_median"] = med / times[ours][0]
+            r["ratio_best"] = best / times[ours][1]
+        rows.append(r)
+    for peer, need in goals.items():
+        if peer in times:
+            ratio = times[peer][0] / times[ours][0]
+            best = times[peer][1] / times[ours][1]
+            rows.append(headline(f"{task}: statlearn vs {peer} (median; best {best:.0f}x)", ratio, f">= {need}x",
+                                 ratio >= need))
+    return rows
+
+
+def cell_speed_per_call(n_rounds=20_000, repeats=7):
+    """Per round select + update: statlearn UCB1 vs MABWiser predict + partial_fit vs River pull + update,
+    with the breakdown of our call into the kernel, numba's dispatch and our Python wrapper."""
+    from numba import njit
+
     from statlearn.bandits import UCB1
+    from statlearn.bandits._kernels import index as kernels
 
     table = _bernoulli_table(n_rounds)
-    ours_policy = UCB1(5)
+    pol = UCB1(5)
+    fns = {}
 
     def ours():
-        pol = ours_policy
         for row in table:
             a = pol.select()
             pol.update(a, row[a])
 
-    peers = {}
+    fns["statlearn UCB1 select+update"] = (ours, n_rounds)
+    stats = np.zeros((4, 5))
+    pol.update(pol.select(), 0.5)  # binds the compiled entry the policy calls
+    step = pol._update_entry
+
+    def entry_only():  # the compiled kernel called straight from Python, as update() calls it
+        a = 0
+        for row in table:
+            a = step(stats, 1.0, a, row[a])
+
+    fns["(breakdown) compiled kernel called from Python"] = (entry_only, n_rounds)
+    arr = np.array(table)
+
+    @njit
+    def kernel_loop(stats, arr):  # the kernel alone: the same calls from compiled code
+        a = 0
+        for i in range(arr.shape[0]):
+            a = kernels.ucb1_update_select(stats, 1.0, a, arr[i, a])
+        return a
+
+    kernel_loop(stats.copy(), arr)
+    fns["(breakdown) kernel alone"] = ((lambda: kernel_loop(np.zeros((4, 5)), arr)), n_rounds)
     mab_mod = optional_import("mabwiser.mab")
     if mab_mod is not None:
         mab = mab_mod.MAB(arms=list(range(5)), learning_policy=mab_mod.LearningPolicy.UCB1(alpha=1.0), seed=0)
         mab.fit(decisions=list(range(5)), rewards=[0.5] * 5)
+        short = table[:1000]  # 0.4 ms per round: fewer rounds, the same per-round time
 
         def mabwiser():
-            for row in table:
+            for row in short:
                 a = mab.predict()
                 mab.partial_fit([a], [1.0 - row[a]])
 
-        peers["MABWiser UCB1 predict+partial_fit"] = mabwiser
-    else:
-        peers["MABWiser UCB1 predict+partial_fit"] = None
+        fns["MABWiser UCB1 predict+partial_fit"] = (mabwiser, len(short))
     river_bandit = optional_import("river.bandit")
     if river_bandit is not None:
         rv = river_bandit.UCB(delta=1.0, seed=0)
@@ -138,35 +222,38 @@ def cell_speed_per_call(n_rounds=1000):
                 a = rv.pull(arms)
                 rv.update(a, 1.0 - row[a])
 
-        peers["River bandit.UCB pull+update"] = river
-    else:
-        peers["River bandit.UCB pull+update"] = None
-    recs = compare_speed("select+update, 1000 rounds, 5 arms", ours, peers, repeats=3, warmup=1, min_time=0.2)
-    for r in recs:
-        if r.get("seconds") is not None:
-            r["us_per_round"] = r["seconds"] / n_rounds * 1e6
-    by = {r["method"]: r for r in recs}
-    for peer, target, need in [("MABWiser UCB1 predict+partial_fit", ">= 100x", 100.0),
-                               ("River bandit.UCB pull+update", "> 1x", 1.0)]:
-        ratio = by.get(peer, {}).get("ratio")
-        recs.append(headline(f"per-call select+update vs {peer.split(' ')[0]}", ratio, target,
-                             ratio is not None and ratio >= need))
-    return recs
+        fns["River bandit.UCB pull+update"] = (river, n_rounds)
+    for fn, _ in fns.values():  # warm up every call (JIT, caches)
+        fn()
+    times = _time_interleaved(fns, repeats)
+    rows = _speed_rows("per call, 5 arms", times, "statlearn UCB1 select+update",
+                       {"MABWiser UCB1 predict+partial_fit": 100, "River bandit.UCB pull+update": 10})
+    for stat, idx in (("median", 0), ("best", 1)):
+        full, disp, kern = (times[k][idx] for k in ("statlearn UCB1 select+update",
+                                                    "(breakdown) compiled kernel called from Python",
+                                                    "(breakdown) kernel alone"))
+        rows.append(record("breakdown", task=f"per call ({stat} of repeats)", kernel_us=kern * 1e6,
+                           numba_call_us=(disp - kern) * 1e6, wrapper_us=(full - disp) * 1e6,
+                           python_around_kernel_us=(full - kern) * 1e6))
+    python_overhead = (times["statlearn UCB1 select+update"][0] - times["(breakdown) kernel alone"][0]) * 1e6
+    rows.append(headline("per call: Python around the kernel (dispatch + wrapper), us per round", python_overhead,
+                         "< 1.5 us", python_overhead < 1.5))
+    return rows
 
 
-def cell_speed_simulate(horizon=100_000):
-    """simulate() of UCB1 on a 5-arm Bernoulli instance (whole-loop numba) vs a River loop."""
+def cell_speed_simulate(horizon=100_000, n_runs=10, repeats=5):
+    """simulate() of UCB1 on a 5-arm Bernoulli instance, n_runs in one compiled call, vs a River loop per
+    round; and one call with n_runs against n_runs separate calls."""
     from statlearn.bandits import UCB1, BernoulliEnvironment, simulate
 
     env = BernoulliEnvironment(P_BERNOULLI)
-    simulate(UCB1(5), env, 1000)  # compile
-    u = np.random.default_rng(1).random(horizon).tolist()
+    simulate(UCB1(5), env, 1000, n_runs=2)  # compile
     p = P_BERNOULLI
-
-    def ours():
-        simulate(UCB1(5), env, horizon, random_state=0)
-
-    peers = {}
+    u = np.random.default_rng(1).random(horizon // 10).tolist()
+    fns = {"statlearn simulate (n_runs in one call)": (lambda: simulate(UCB1(5), env, horizon, n_runs=n_runs,
+                                                                        random_state=0), horizon * n_runs),
+           "statlearn simulate, one call per run": (lambda: [simulate(UCB1(5), env, horizon, random_state=r)
+                                                             for r in range(n_runs)], horizon * n_runs)}
     river_bandit = optional_import("river.bandit")
     if river_bandit is not None:
         arms = list(range(5))
@@ -174,28 +261,89 @@ def cell_speed_simulate(horizon=100_000):
         def river():
             rv = river_bandit.UCB(delta=1.0, seed=0)
             regret = 0.0
-            for t in range(horizon):
+            for t in range(len(u)):
                 a = rv.pull(arms)
                 rv.update(a, 0.0 if u[t] < p[a] else 1.0)
                 regret += p[a] - p[0]
 
-        peers["River loop (pull+update)"] = river
-    else:
-        peers["River loop (pull+update)"] = None
+        fns["River loop (pull+update)"] = (river, len(u))
+    for fn, _ in fns.values():
+        fn()
+    times = _time_interleaved(fns, repeats)
+    rows = _speed_rows(f"simulate per round ({n_runs} x {horizon:,} rounds, 5 arms)", times,
+                       "statlearn simulate (n_runs in one call)", {"River loop (pull+update)": 150})
+    df = simulate(UCB1(5), env, horizon, n_runs=n_runs, random_state=0)
+    rows.append(record(kind="quality", task="UCB1 Bernoulli pseudo-regret (mean over runs)", horizon=horizon,
+                       pseudo_regret=float(df["pseudo_regret_mean"].iloc[-1])))
+    return rows
 
-    def python_path():
-        simulate(UCB1(5), env, horizon, random_state=0, engine="python")
 
-    peers["statlearn engine='python'"] = python_path
-    recs = compare_speed(f"simulate {horizon:,} rounds x 5 arms", ours, peers, repeats=3, warmup=1)
-    by = {r["method"]: r for r in recs}
-    ratio = by.get("River loop (pull+update)", {}).get("ratio")
-    recs.append(headline("simulate 100k x 5 vs River loop", ratio, ">= 150x", ratio is not None and ratio >= 150))
-    # the same pseudo-regret as MABWiser-style UCB1 is checked in the tests; record ours here
-    df = simulate(UCB1(5), env, horizon, random_state=0)
-    recs.append(record(kind="quality", task="UCB1 Bernoulli pseudo-regret", horizon=horizon,
-                       pseudo_regret=df["pseudo_regret"].iloc[-1]))
-    return recs
+_MEMORY_SCRIPT = """
+import resource, sys, time
+from statlearn.bandits import UCB1, BernoulliEnvironment, simulate
+horizon, n_runs = int(sys.argv[1]), int(sys.argv[2])
+t0 = time.perf_counter()
+df = simulate(UCB1(5), BernoulliEnvironment([0.1, 0.2, 0.3, 0.4, 0.5]), horizon, n_runs=n_runs, random_state=0)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.perf_counter() - t0, len(df))
+"""
+
+
+def cell_memory(sizes=((1_000_000, 10), (1_000_000, 100))):
+    """Peak RSS of a fresh process running simulate() for 1e7 and 1e8 total rounds."""
+    import subprocess
+    import sys
+
+    rows = []
+    for horizon, n_runs in sizes:
+        out = subprocess.run([sys.executable, "-c", _MEMORY_SCRIPT, str(horizon), str(n_runs)], capture_output=True,
+                             text=True, check=True).stdout.split()
+        rss, secs, n_rows = float(out[0]), float(out[1]), int(out[2])
+        total = horizon * n_runs
+        rows.append(record("memory", task="simulate UCB1, 5 arms", total_rounds=total, horizon=horizon,
+                           n_runs=n_runs, peak_rss_mb=rss, seconds=secs, ns_per_round=secs / total * 1e9,
+                           rows=n_rows))
+        if total >= 10**8:
+            rows.append(headline(f"simulate {total:.0e} rounds: peak RSS (MB)", rss, "< 4096 MB", rss < 4096))
+    return rows
+
+
+_COLD_SCRIPT = """
+import time
+t0 = time.perf_counter()
+from statlearn.bandits import {policy}, {env}, simulate
+t1 = time.perf_counter()
+simulate({make}, {env_make}, 1000, n_runs=2, random_state=0)
+t2 = time.perf_counter()
+simulate({make}, {env_make}, 1000, n_runs=2, random_state=0)
+print(t1 - t0, t2 - t1, time.perf_counter() - t2)
+"""
+
+_COLD = {"UCB1": ("UCB1", "UCB1(5)"), "BernoulliThompsonSampling": ("BernoulliThompsonSampling",
+                                                                      "BernoulliThompsonSampling(5)"),
+         "WeightedTallyingSE": ("WeightedTallyingSE", "WeightedTallyingSE(5, 1000, 10)")}
+
+
+def cell_cold_start():
+    """First simulate() call in a fresh process with an empty numba cache, then with the cache warm."""
+    import subprocess
+    import sys
+    import tempfile
+
+    rows = []
+    for name, (cls, make) in _COLD.items():
+        script = _COLD_SCRIPT.format(policy=cls, env="BernoulliEnvironment", make=make,
+                                     env_make="BernoulliEnvironment([0.1, 0.2, 0.3, 0.4, 0.5])")
+        with tempfile.TemporaryDirectory() as cache:
+            env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+            cold = [float(v) for v in subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                                                     text=True, check=True).stdout.split()]
+            warm = [float(v) for v in subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                                                     text=True, check=True).stdout.split()]
+        rows.append(record("coldstart", task=f"simulate({name})", import_s=cold[0], first_call_empty_cache_s=cold[1],
+                           first_call_warm_cache_s=warm[1], second_call_s=cold[2]))
+        if name == "UCB1":
+            rows.append(headline("simulate(UCB1) first call, empty numba cache (s)", cold[1], "< 3 s", cold[1] < 3))
+    return rows
 
 
 def cell_headlines(horizon, n_seeds):
@@ -221,7 +369,12 @@ def cells(mode):
     horizon = 1_000_000 if full else 100_000
     n_seeds = 30 if full else 10
     out = [Cell(AREA, "speed per call", cell_speed_per_call),
-           Cell(AREA, "speed simulate", cell_speed_simulate)]
+           Cell(AREA, "speed simulate", cell_speed_simulate),
+           Cell(AREA, "memory", cell_memory),
+           Cell(AREA, "cold start", cell_cold_start),
+           Cell(AREA, "quality bernoulli", cell_quality, {"family": "bernoulli", "horizon": horizon,
+                                                          "n_seeds": n_seeds}),
+           Cell(AREA, "quality contextual", cell_contextual, {"horizon": horizon // 5, "n_seeds": n_seeds})]
     for fam in FAMILIES:
         out.append(Cell(AREA, f"quality {fam}", cell_quality, {"family": fam, "horizon": horizon,
                                                                 "n_seeds": n_seeds}))
@@ -240,8 +393,8 @@ def _plot_quality(records, outdir):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fams = [f for f in FAMILIES if any(r.get("family") == f and r["kind"] == "quality" and "curve_mean" in r
-                                       for r in records)]
+    fams = [f for f in ("bernoulli", *FAMILIES)
+            if any(r.get("family") == f and r["kind"] == "quality" and "curve_mean" in r for r in records)]
     if not fams:
         return None
     fig, axes = plt.subplots(1, len(fams), figsize=(5 * len(fams), 4), squeeze=False)
@@ -296,8 +449,20 @@ def report(records, outdir):
              "REO arm). CPR = complete policy regret against the best arm repeated from an empty history."]
     speed = [r for r in records if r["kind"] == "speed"]
     if speed:
-        parts.append("**Speed** (ratio = peer time / statlearn time, same process)\n\n"
-                     + markdown_table(speed, ["task", "method", "seconds", "us_per_round", "ratio"]))
+        parts.append("**Speed** (us per round; ratio = peer time / statlearn time, same process, repeats "
+                     "interleaved; median and best of the repeats)\n\n"
+                     + markdown_table(speed, ["task", "method", "us_per_round_median", "us_per_round_best",
+                                              "ratio_median", "ratio_best"]))
+    for kind, cols, title in [
+            ("breakdown", ["task", "kernel_us", "numba_call_us", "wrapper_us", "python_around_kernel_us"],
+             "**Per-call breakdown** (us per round, medians)"),
+            ("memory", ["task", "total_rounds", "horizon", "n_runs", "peak_rss_mb", "seconds", "ns_per_round", "rows"],
+             "**Memory** (fresh process, peak RSS)"),
+            ("coldstart", ["task", "import_s", "first_call_empty_cache_s", "first_call_warm_cache_s", "second_call_s"],
+             "**Cold start** (fresh process; empty vs warm numba cache)")]:
+        rows = [r for r in records if r["kind"] == kind]
+        if rows:
+            parts.append(title + "\n\n" + markdown_table(rows, cols))
     qual = [r for r in records if r["kind"] == "quality" and "policy" in r]
     if qual:
         parts.append("**Complete policy regret at T** (mean, std, min-max over seeds)\n\n"

@@ -201,6 +201,7 @@ class _BaseEnvironment(BaseObject):
 
     def _after_set_params(self):
         self._built = False
+        self.t_ = 0
 
     def _ensure(self):
         if not self._built:
@@ -533,6 +534,7 @@ class LinearContextualEnvironment(BaseObject):
 
     def _after_set_params(self):
         self._built = False
+        self.t_ = 0
 
     def _ensure(self):
         if not self._built:

@@ -17,6 +17,7 @@ from statlearn._validation import Interval, Options
 
 from ._compat import RANDOM_STATE, validate_args
 from ._kernels import KERNELS
+from ._kernels.environments import NOISE_GAUSSIAN as _GAUSSIAN
 from ._kernels.random import new_state
 from .environments import LinearContextualEnvironment, _BaseEnvironment
 from .policies import BasePolicy, BlockedPolicy
@@ -64,6 +65,9 @@ def _check_pair(policy, environment, horizon):
     if base.n_arms_ != environment.n_arms:
         raise ValueError(f"`policy` has {base.n_arms_} arms but `environment` has {environment.n_arms}; "
                          "they must match.")
+    if base._unit_losses and not environment.contextual and environment._noise_code == _GAUSSIAN:
+        raise ValueError(f"`policy` {type(base).__name__} needs losses in [0, 1], but `environment` adds "
+                         "Gaussian noise; use noise='bernoulli' or 'none', or a policy for unbounded losses.")
     rounds = -(-horizon // block)  # the base policy of a blocked policy sees one update per block
     if hasattr(base, "horizon") and base.horizon < rounds:
         what = "blocks" if block > 1 else "rounds"

@@ -6,11 +6,23 @@ import numbers
 
 import numpy as np
 
+from statlearn._validation import Interval, Options
+
+try:  # the shared decorator once the contract layer lands; the bandits shim until then
+    from statlearn._validation import validate_args
+except ImportError:  # pragma: no cover
+    from statlearn.bandits._compat import validate_args
+
 __all__ = ["make_tallying_environment"]
 
 _FAMILIES = ("habituation", "satiation", "step")
 
 
+@validate_args({"family": [Options(*_FAMILIES)], "n_arms": [Interval("integral", 2, None, closed="left")],
+                "memory": [Interval("integral", 1, None, closed="left")],
+                "decay": [Interval("real", 0, 1, closed="right")], "noise": [Options("bernoulli", "gaussian", "none")],
+                "random_state": [None, numbers.Integral, np.random.Generator, np.random.RandomState,
+                                 np.random.SeedSequence]}, owner="make_tallying_environment")
 def make_tallying_environment(family="step", *, n_arms=5, memory=10, decay=0.8, noise="bernoulli",
                               random_state=None):
     """A weighted tallying bandit instance of one of three exposure-effect families.
@@ -44,7 +56,7 @@ def make_tallying_environment(family="step", *, n_arms=5, memory=10, decay=0.8, 
         Geometric weight decay in (0, 1].
     noise : {"bernoulli", "gaussian", "none"}, default="bernoulli"
         Observation noise of the environment.
-    random_state : None, int, numpy Generator or SeedSequence, default=None
+    random_state : None, int, Generator, RandomState or SeedSequence, default=None
         Seed of the environment's noise stream.
 
     Returns
@@ -67,14 +79,6 @@ def make_tallying_environment(family="step", *, n_arms=5, memory=10, decay=0.8, 
     """
     from statlearn.bandits import LinearLoss, StepLoss, TallyingEnvironment
 
-    if family not in _FAMILIES:
-        raise ValueError(f"`family` must be one of {list(_FAMILIES)}; got {family!r}.")
-    if isinstance(n_arms, bool) or not isinstance(n_arms, numbers.Integral) or n_arms < 2:
-        raise ValueError(f"`n_arms` must be an int >= 2; got {n_arms!r}.")
-    if isinstance(memory, bool) or not isinstance(memory, numbers.Integral) or memory < 1:
-        raise ValueError(f"`memory` must be an int >= 1; got {memory!r}.")
-    if isinstance(decay, bool) or not isinstance(decay, numbers.Real) or not 0 < decay <= 1:
-        raise ValueError(f"`decay` must be a float in (0, 1]; got {decay!r}.")
     weights = float(decay) ** np.arange(int(memory))
     total = float(weights.sum())
     others = n_arms - 1

@@ -18,24 +18,19 @@ the best arm played at every round from an empty history.
 """
 
 import matplotlib.pyplot as plt
-import pandas as pd
 
-from statlearn.bandits import UCB1, WeightedTallyingSE, plot_regret, simulate
+from statlearn.bandits import UCB1, BernoulliThompsonSampling, RegretDisplay, WeightedTallyingSE
 from statlearn.datasets import make_tallying_environment
 
 T = 30_000
-fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 for ax, family in zip(axes, ["step", "habituation"], strict=True):
     env = make_tallying_environment(family)
-    runs = pd.concat([
-        simulate(WeightedTallyingSE(5, T, memory_bound=20), env, T, n_runs=8, random_state=0,
-                 label="WTB-SE (M = 20)"),
-        simulate(UCB1(5), env, T, n_runs=8, random_state=0, label="UCB1"),
-    ])
-    plot_regret(runs, ax=ax)
-    ax.set_title(f"{family} instance")
-    final = runs.groupby(["policy", "run"], observed=True)["policy_regret"].last()
-    print(family, final.groupby("policy", observed=True).mean().round(0).to_dict())
+    policies = {"WTB-SE (M = 20)": WeightedTallyingSE(5, T, memory_bound=20), "UCB1": UCB1(5),
+                "Thompson (Beta)": BernoulliThompsonSampling(5, random_state=0)}
+    disp = RegretDisplay.from_policies(policies, env, T, n_runs=8, random_state=0, ax=ax)
+    ax.set_title(f"{family} instance: CPR, mean and 80% band over 8 runs", fontsize=9)
+    print(family, {name: round(float(c[1][-1])) for name, c in disp.curves.items()})
 fig.tight_layout()
 plt.show()
 

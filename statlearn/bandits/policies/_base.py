@@ -7,12 +7,27 @@ import numbers
 
 import numpy as np
 
+from .._checks import check_arms
 from .._compat import RANDOM_STATE, BaseObject, check_generator
 from .._kernels import KERNELS
 from .._kernels.common import HORIZON_REACHED, LOSS_OUT_OF_RANGE
-from .._checks import check_arms
 
 ARMS = [numbers.Integral, "array-like"]
+
+
+def _entry_point(dispatcher, args):
+    """The compiled entry of ``dispatcher`` for ``args``' types, skipping numba's per-call type dispatch.
+
+    The fast path of ``update`` only ever passes the same types (the policy's own arrays, a Python
+    int and a Python float), so the compiled function for those types can be called directly: this
+    saves about a third of the call. Falls back to the dispatcher if numba does not expose it.
+    """
+    try:
+        from numba import typeof
+
+        return dispatcher.overloads[tuple(typeof(a) for a in args)].entry_point
+    except Exception:  # pragma: no cover - numba internals moved
+        return dispatcher
 
 
 class BasePolicy(BaseObject):
@@ -65,7 +80,7 @@ class BasePolicy(BaseObject):
         self._state = self._initial_state(k, generator)
         self._hyper_values = self._hyper()
         self._args = self._state + self._hyper_values
-        self._k = k if labels is None else 0  # 0 sends every arm through the label lookup
+        self._k = 0  # opened by the first update (which binds the compiled entry); stays 0 for named arms
         self._next = -1
         self._bind_kernels()
         return self
@@ -79,6 +94,8 @@ class BasePolicy(BaseObject):
         kernels = KERNELS[self._kernel]
         self._select_kernel = kernels["select"]
         self._update_kernel = kernels.get("update_select") or kernels.get("update")
+        self.__dict__.pop("_update_entry", None)  # bound by the first update
+        self._k = 0
 
     def _ensure(self):
         if self._args is None:
@@ -86,8 +103,8 @@ class BasePolicy(BaseObject):
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        state.pop("_select_kernel", None)
-        state.pop("_update_kernel", None)
+        for name in ("_select_kernel", "_update_kernel", "_update_entry"):
+            state.pop(name, None)
         return state
 
     def __setstate__(self, state):
@@ -115,7 +132,7 @@ class BasePolicy(BaseObject):
         arm = self._next
         if arm < 0 or context is not None:
             arm = self._select_slow(context)
-        return arm if self._k else self._labels_out(arm)
+        return arm if self._labels is None else self._labels[arm]
 
     def update(self, arm, loss, context=None):
         """Feed back the loss observed after playing ``arm``.
@@ -135,10 +152,12 @@ class BasePolicy(BaseObject):
         self : object
             The updated policy.
         """
-        if (self._next < 0 or arm.__class__ is not int or loss.__class__ is not float or context is not None
-                or not 0 <= arm < self._k or loss - loss != 0.0 or (self._schedules and arm != self._next)):
+        # fast path: plain int arm in range (``_k`` is 0 before the first build and for named arms),
+        # finite float loss, no context; everything else goes through the checks of ``_update_slow``
+        if (arm.__class__ is not int or loss.__class__ is not float or not 0 <= arm < self._k
+                or loss - loss != 0.0 or context is not None or (self._schedules and arm != self._next)):
             return self._update_slow(arm, loss, context)
-        nxt = self._update_kernel(*self._args, arm, loss)
+        nxt = self._update_entry(*self._args, arm, loss)
         if nxt < 0:
             self._raise_code(nxt, loss)
         self._next = nxt
@@ -175,6 +194,9 @@ class BasePolicy(BaseObject):
         if nxt < 0:
             self._raise_code(nxt, loss)
         self._next = int(nxt)
+        if self._k == 0 and self._labels is None:
+            self._update_entry = _entry_point(self._update_kernel, (*self._args, a, loss))
+            self._k = self._n_arms
         return self
 
     def _arm_index(self, arm):

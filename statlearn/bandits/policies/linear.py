@@ -36,15 +36,21 @@ class _LinearPolicy(BasePolicy):
         return self
 
     def _initial_state(self, k, generator):
-        self._generator = generator
+        self._extra = self._extra_state(generator)  # the stream exists before the dimension is known
         return ()
+
+    def _named(self, name):
+        self._ensure()
+        if name == "rng":
+            return self._extra[0]
+        return super()._named(name)
 
     def _allocate(self, d):
         k = self._n_arms
         a_inv = np.zeros((k, d, d))
         a_inv[:] = np.eye(d) / float(self.alpha)
         self._d = d
-        self._state = (a_inv, np.zeros((k, d)), np.zeros((k, d))) + self._extra_state(self._generator)
+        self._state = (a_inv, np.zeros((k, d)), np.zeros((k, d))) + self._extra
         self._args = self._state + self._hyper_values
 
     def _extra_state(self, generator):
