@@ -182,7 +182,9 @@ def _frame(name, rounds, cum_loss, arms, pseudo, cpr, band, per_run, labels):
 def _run_parallel(runner, policy, environment, seeds, record_at, n_jobs):
     if n_jobs is None or n_jobs == 1 or len(seeds) == 1:
         return runner(policy, environment, seeds, record_at)
-    from joblib import Parallel, delayed, effective_n_jobs
+    from joblib import effective_n_jobs
+
+    from statlearn._parallel import Parallel, delayed
 
     n_chunks = min(len(seeds), effective_n_jobs(n_jobs))
     chunks = [c for c in np.array_split(np.arange(len(seeds)), n_chunks) if c.size]
