@@ -9,7 +9,7 @@ from statlearn.bandits._kernels import random as R
 from tests.bandits import _oracles as O
 
 
-@njit
+@njit(cache=True)
 def _draw(kind, state, n, a, b):
     out = np.empty(n)
     for i in range(n):
@@ -38,7 +38,7 @@ def test_xoshiro_first_output_by_hand_and_twin():
 def test_transforms_follow_their_laws_and_the_twin(kind, a, b, law):
     state = R.new_state(np.random.default_rng(kind))
     twin = O.Stream(state.copy())
-    draws = _draw(kind, state, 20_000, a, b)
+    draws = _draw(kind, state, 20_000, float(a), float(b))  # one signature: one compile
     assert stats.kstest(draws, law.cdf).pvalue > 1e-3
     method = [twin.uniform, twin.normal, lambda: twin.gamma(a), lambda: twin.beta(a, b)][kind]
     np.testing.assert_allclose(draws[:300], [method() for _ in range(300)], rtol=1e-12, atol=1e-15)

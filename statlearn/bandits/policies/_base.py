@@ -306,13 +306,17 @@ class BasePolicy(BaseObject):
         return self._state[self._state_names.index(name)]
 
 
-class CountsMixin:
-    """``counts_`` and ``mean_losses_`` for policies whose first two state arrays are counts and sums."""
+class CountsOnlyMixin:
+    """``counts_`` for policies with a ``counts`` state array."""
 
     @property
     def counts_(self):
         """ndarray of shape (n_arms,): number of losses each arm's estimate is built from."""
         return self._named("counts").astype(np.int64)
+
+
+class CountsMixin(CountsOnlyMixin):
+    """``counts_`` and ``mean_losses_`` for policies whose state has counts and sums."""
 
     @property
     def mean_losses_(self):

@@ -9,13 +9,13 @@ import numpy as np
 from statlearn._validation import Interval
 
 from .._kernels.random import new_state
-from ._base import BasePolicy
+from ._base import BasePolicy, CountsOnlyMixin
 from ._horizon import HORIZON, check_horizon
 
 __all__ = ["EXP3"]
 
 
-class EXP3(BasePolicy):
+class EXP3(CountsOnlyMixin, BasePolicy):
     """EXP3 on losses in [0, 1] (exponential weights, importance-weighted estimates).
 
     Round ``t`` samples arm ``a`` with probability ``p_a ∝ exp(-learning_rate * L_a)``
@@ -79,11 +79,6 @@ class EXP3(BasePolicy):
         if lr is None:
             lr = math.sqrt(2.0 * math.log(max(k, 2)) / (k * t))
         return float(lr), t
-
-    @property
-    def counts_(self):
-        """ndarray of shape (n_arms,): number of losses seen per arm."""
-        return self._named("counts").astype(np.int64)
 
     @property
     def probabilities_(self):

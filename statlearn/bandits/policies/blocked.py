@@ -37,6 +37,8 @@ class BlockedPolicy(BaseObject):
     ----------
     policy_ : policy object
         The copy of ``policy`` that learns from the block means.
+    counts_, mean_losses_ : ndarray of shape (n_arms,)
+        The base policy's per-arm number of blocks and mean block losses.
 
     References
     ----------
@@ -142,14 +144,9 @@ class BlockedPolicy(BaseObject):
             self._pos, self._sum = 0, 0.0
         return self
 
-    @property
-    def counts_(self):
-        """ndarray of shape (n_arms,): the base policy's per-arm number of blocks."""
-        self._ensure()
-        return self.policy_.counts_
-
-    @property
-    def mean_losses_(self):
-        """ndarray of shape (n_arms,): the base policy's mean block losses."""
-        self._ensure()
-        return self.policy_.mean_losses_
+    def __getattr__(self, name):
+        # ``counts_`` / ``mean_losses_``: the base policy's per-arm number of blocks and mean block losses
+        if name in ("counts_", "mean_losses_"):
+            self._ensure()
+            return getattr(self.policy_, name)
+        raise AttributeError(name)
