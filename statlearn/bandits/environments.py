@@ -16,9 +16,9 @@ import numbers
 
 import numpy as np
 
+from statlearn._base import BaseObject, check_generator
 from statlearn._validation import Interval, Options, check_finite_array
 
-from ._compat import RANDOM_STATE, BaseObject, check_generator
 from ._kernels import environments as K
 from ._kernels.random import new_state
 
@@ -379,7 +379,7 @@ class TallyingEnvironment(_BaseEnvironment):
     _parameter_constraints = {
         "loss_functions": ["array-like"], "weights": [None, "array-like"],
         "memory": [None, Interval("integral", 1, None, closed="left")], "noise": [Options(*_NOISE)],
-        "noise_scale": [Interval("real", 0, None, closed="left")], "random_state": RANDOM_STATE}
+        "noise_scale": [Interval("real", 0, None, closed="left")], "random_state": ["random_state"]}
 
     def __init__(self, loss_functions, weights=None, memory=None, *, noise="bernoulli",
                  noise_scale=0.1, random_state=None):
@@ -456,7 +456,7 @@ class BernoulliEnvironment(_BaseEnvironment):
     (0.0, 1.0)
     """
 
-    _parameter_constraints = {"means": ["array-like"], "random_state": RANDOM_STATE}
+    _parameter_constraints = {"means": ["array-like"], "random_state": ["random_state"]}
 
     def __init__(self, means, *, random_state=None):
         self.means = means
@@ -507,7 +507,7 @@ class LinearContextualEnvironment(BaseObject):
     contextual = True
     _built = False
     _parameter_constraints = {"coef": ["array-like"], "noise_scale": [Interval("real", 0, None, closed="left")],
-                              "random_state": RANDOM_STATE}
+                              "random_state": ["random_state"]}
 
     def __init__(self, coef, *, noise_scale=0.1, random_state=None):
         self.coef = coef

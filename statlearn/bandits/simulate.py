@@ -13,9 +13,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from statlearn._validation import Interval, Options
+from statlearn._validation import Interval, Options, validate_args
 
-from ._compat import RANDOM_STATE, validate_args
 from ._kernels import KERNELS
 from ._kernels.environments import NOISE_GAUSSIAN as _GAUSSIAN
 from ._kernels.random import new_state
@@ -197,7 +196,7 @@ def _run_parallel(runner, policy, environment, seeds, record_at, n_jobs):
     "environment": [_BaseEnvironment, LinearContextualEnvironment],
     "horizon": [Interval("integral", 1, None, closed="left")],
     "n_runs": [Interval("integral", 1, None, closed="left")],
-    "random_state": RANDOM_STATE, "n_jobs": [None, numbers.Integral],
+    "random_state": ["random_state"], "n_jobs": [None, numbers.Integral],
     "engine": [Options("auto", "numba", "python")], "label": [None, str],
     "record_every": [None, Interval("integral", 1, None, closed="left")],
     "band": [Interval("real", 0, 1, closed="left")], "per_run": ["boolean"]}, owner="simulate")

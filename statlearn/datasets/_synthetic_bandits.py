@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from statlearn._validation import Interval, Options
-
-try:  # the shared decorator once the contract layer lands; the bandits shim until then
-    from statlearn._validation import validate_args
-except ImportError:  # pragma: no cover
-    from statlearn.bandits._compat import validate_args
+from statlearn._validation import Interval, Options, validate_args
 
 __all__ = ["make_tallying_environment"]
 
@@ -21,8 +14,7 @@ _FAMILIES = ("habituation", "satiation", "step")
 @validate_args({"family": [Options(*_FAMILIES)], "n_arms": [Interval("integral", 2, None, closed="left")],
                 "memory": [Interval("integral", 1, None, closed="left")],
                 "decay": [Interval("real", 0, 1, closed="right")], "noise": [Options("bernoulli", "gaussian", "none")],
-                "random_state": [None, numbers.Integral, np.random.Generator, np.random.RandomState,
-                                 np.random.SeedSequence]}, owner="make_tallying_environment")
+                "random_state": ["random_state"]}, owner="make_tallying_environment")
 def make_tallying_environment(family="step", *, n_arms=5, memory=10, decay=0.8, noise="bernoulli",
                               random_state=None):
     """A weighted tallying bandit instance of one of three exposure-effect families.

@@ -7,8 +7,9 @@ import numbers
 
 import numpy as np
 
+from statlearn._base import BaseObject, check_generator
+
 from .._checks import check_arms
-from .._compat import RANDOM_STATE, BaseObject, check_generator
 from .._kernels import KERNELS
 from .._kernels.common import HORIZON_REACHED, LOSS_OUT_OF_RANGE
 
@@ -44,7 +45,7 @@ class BasePolicy(BaseObject):
     _schedules = False  # plays are scheduled: update(arm) must be the selected arm
     _contextual = False
     _unit_losses = False  # losses must lie in [0, 1]
-    _parameter_constraints = {"arms": ARMS, "random_state": RANDOM_STATE}
+    _parameter_constraints = {"arms": ARMS, "random_state": ["random_state"]}
 
     # class-level defaults so that the fast paths fall through to the slow ones before the first build
     _next = -1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 
+from statlearn._base import BaseObject
 from statlearn._validation import Interval
 
-from .._compat import BaseObject
 from ._base import BasePolicy
 
 __all__ = ["BlockedPolicy"]
