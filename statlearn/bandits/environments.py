@@ -65,7 +65,7 @@ class _LossFunction(BaseObject):
             ``f(tally)``, same shape as ``tally``.
         """
         self._validate_params()
-        y = check_finite_array(np.atleast_1d(np.asarray(tally, dtype=object)), name="tally", ndim=1)
+        y = check_finite_array(np.asarray(tally, dtype=object).reshape(-1), name="tally", ndim=1)
         out = _loss_values(self._kind, self._params3(), y)
         return float(out[0]) if np.ndim(tally) == 0 else out.reshape(np.shape(tally))
 

@@ -240,13 +240,19 @@ def test_memory_bound_larger_than_horizon_raises():
         WeightedTallyingSE(5, horizon=100, memory_bound=100).select()
 
 
-@pytest.mark.parametrize("make", [lambda: KLUCB(2), lambda: BernoulliThompsonSampling(2), lambda: EXP3(2, 10)])
-def test_bounded_policies_reject_losses_outside_unit_interval(make):
+@pytest.mark.parametrize("make", [lambda: UCB1(2), lambda: KLUCB(2), lambda: BernoulliThompsonSampling(2),
+                                  lambda: EXP3(2, 10), lambda: SuccessiveElimination(2, 10),
+                                  lambda: WeightedTallyingSE(2, 100, 3), lambda: BlockedPolicy(UCB1(2), 2)])
+@pytest.mark.parametrize("bad", [1.5, -0.5, 1e300])
+def test_bounded_policies_reject_losses_outside_unit_interval(make, bad):
     pol = make()
-    with pytest.raises(ValueError, match=r"lie in \[0, 1\]"):
-        pol.update(pol.select(), 1.5)
-    with pytest.raises(ValueError, match=r"lie in \[0, 1\]"):
-        make().fit([0], [-0.5]) if not isinstance(pol, EXP3) else make().update(0, -0.5)
+    for _ in range(2):  # the first update goes through the checks, the second through the fast path
+        with pytest.raises(ValueError, match=r"lie in \[0, 1\]"):
+            pol.update(pol.select(), bad)
+        pol.update(pol.select(), 0.5)
+    if hasattr(pol, "partial_fit") and pol._kernel in ("ucb1", "klucb", "bernoulli_ts"):
+        with pytest.raises(ValueError, match=r"lie in \[0, 1\]"):
+            make().fit([0], [bad])
 
 
 def test_same_seed_same_plays_and_reset():

@@ -10,7 +10,7 @@ import math
 
 from numba import njit
 
-from .common import HORIZON_REACHED, block_feedback, record
+from .common import HORIZON_REACHED, LOSS_OUT_OF_RANGE, block_feedback, record
 from .environments import tallying_step
 
 PHASE, CURRENT, POSITION, N_ACTIVE, ROUNDS = 0, 1, 2, 3, 4
@@ -77,6 +77,8 @@ def elimination_update(counts, sums, active, schedule, exploration, horizon, bur
 
 @njit(cache=True, inline="always")
 def elimination_update_select(counts, sums, active, schedule, exploration, horizon, burn_in, doubling, arm, loss):
+    if not 0.0 <= loss <= 1.0:
+        return LOSS_OUT_OF_RANGE
     if schedule[ROUNDS] >= horizon:
         return HORIZON_REACHED
     elimination_update(counts, sums, active, schedule, exploration, horizon, burn_in, doubling, arm, loss)

@@ -49,7 +49,9 @@ def ucb1_update(stats, arm, loss):
 
 @njit(cache=True, inline="always")
 def ucb1_update_select(stats, exploration, arm, loss):
-    """``ucb1_update`` then ``ucb1_select``: one compiled call per round from Python."""
+    """``ucb1_update`` then ``ucb1_select``: one compiled call per round from Python (losses in [0, 1])."""
+    if not 0.0 <= loss <= 1.0:
+        return LOSS_OUT_OF_RANGE
     ucb1_update(stats, arm, loss)
     return ucb1_select(stats, exploration)
 

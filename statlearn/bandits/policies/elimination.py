@@ -19,6 +19,7 @@ class _Elimination(CountsMixin, BasePolicy):
     _kernel = "elimination"
     _state_names = ("counts", "sums", "active", "schedule")
     _schedules = True
+    _unit_losses = True  # the radius sqrt(2 ln T / n) is calibrated for losses in [0, 1]
     _burn_in = 0
     _doubling = 0
 

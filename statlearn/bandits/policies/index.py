@@ -23,7 +23,9 @@ class UCB1(CountsMixin, BasePolicy):
 
     Each arm is played once (in order); afterwards round ``t + 1`` plays
     ``argmin_a  mean_a - exploration * sqrt(2 ln t / n_a)`` with ties broken by
-    the smallest index, where ``t`` counts the updates so far.
+    the smallest index, where ``t`` counts the updates so far. Losses must lie
+    in [0, 1], the range the radius is calibrated for (rescale other bounded
+    losses; for Gaussian losses use :class:`GaussianThompsonSampling`).
 
     Parameters
     ----------
@@ -65,6 +67,7 @@ class UCB1(CountsMixin, BasePolicy):
     """
 
     _kernel = "ucb1"
+    _unit_losses = True
     _parameter_constraints = {**BasePolicy._parameter_constraints,
                               "exploration": [Interval("real", 0, None, closed="left")]}
 
