@@ -36,7 +36,10 @@ def check_logged(arms, losses, labels, n_arms, *, unit, owner):
     """Logged ``(arms, losses)`` as (int64 indices, float64 losses) of equal length."""
     if isinstance(arms, str) or not hasattr(arms, "__len__"):
         raise TypeError(f"{owner}: `arms` must be an array-like of played arms; got {type(arms).__name__}.")
-    values = check_finite_array(losses, name="losses", ndim=1, min_samples=0)
+    if np.ndim(losses) != 1:
+        raise ValueError(f"{owner}: `losses` must be 1-D (one loss per logged decision); got {np.ndim(losses)} "
+                         "dimension(s).")
+    values = check_finite_array(losses, name="losses", ndim=1)
     raw = list(arms.tolist() if hasattr(arms, "tolist") else arms)
     if len(raw) != values.shape[0]:
         raise ValueError(f"{owner}: `arms` and `losses` must have the same length; got {len(raw)} and "
@@ -66,9 +69,19 @@ def _hashable_in(a, lookup):
         return False
 
 
+_MAX_FEATURE = 1e150  # x x^T of larger values overflows float64 (the ridge state would turn inf / nan)
+
+
+def _check_magnitude(x, name, owner):
+    if x.size and np.abs(x).max() > _MAX_FEATURE:
+        raise ValueError(f"{owner}: `{name}` has values of magnitude {np.abs(x).max():.3g}; above {_MAX_FEATURE:g} "
+                         "the ridge statistics x x^T overflow. Rescale the features.")
+    return x
+
+
 def check_context(context, n_features, *, owner, name="context"):
     """One context as a contiguous float64 vector of length ``n_features`` (None: infer)."""
-    x = check_finite_array(context, name=name, ndim=1)
+    x = _check_magnitude(check_finite_array(context, name=name, ndim=1), name, owner)
     if n_features is not None and x.shape[0] != n_features:
         raise ValueError(f"{owner}: `{name}` must have {n_features} features; got {x.shape[0]}.")
     return np.ascontiguousarray(x, dtype=np.float64)
@@ -78,7 +91,7 @@ def check_contexts(contexts, n_samples, n_features, *, owner):
     """Logged contexts as a contiguous float64 (n_samples, n_features) array."""
     if contexts is None:
         raise ValueError(f"{owner}: `contexts` is required for a contextual policy.")
-    x = check_finite_array(contexts, name="contexts", ndim=2)
+    x = _check_magnitude(check_finite_array(contexts, name="contexts", ndim=2), "contexts", owner)
     if x.shape[0] != n_samples:
         raise ValueError(f"{owner}: `contexts` must have one row per logged decision ({n_samples}); "
                          f"got {x.shape[0]}.")
