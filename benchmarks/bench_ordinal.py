@@ -43,9 +43,16 @@ def _speed_data(seed=0, n=5000, p=20, return_proba=False):
 
 
 def _cvxpy_fit(X, y, lam):
-    from statlearn.ordinal import PrestoClassifier
+    """The peer: the PRESTO objective written in cvxpy and solved by Clarabel (default settings).
 
-    return PrestoClassifier(lam=lam, solver="cvxpy").fit(X, y)
+    The formulation is the tests' oracle (one copy), on the original scale.
+    """
+    from sklearn.utils import Bunch
+
+    from tests.ordinal._oracles import presto_cvxpy
+
+    a, B, obj = presto_cvxpy(X, y, lam, solver_opts={})
+    return Bunch(intercept_=a, coef_=B, objective_=obj)
 
 
 # --------------------------------------------------------------------------- #

@@ -2,11 +2,14 @@
 
 :class:`PrestoClassifier` fits a cumulative-logit model with one weight vector
 per decision boundary and an L1 penalty on the differences of adjacent
-boundaries (Faletto & Bien, ICML 2023); :class:`PrestoCV` chooses its penalty
-by cross-validation; :class:`ProportionalOddsClassifier` is the unpenalized
-parallel model, PRESTO's limit.
+boundaries (Faletto & Bien, ICML 2023); :func:`presto_path` computes it over a
+grid of penalties; :class:`PrestoCV` chooses its penalty by cross-validation;
+:class:`ProportionalOddsClassifier` is the unpenalized parallel model, PRESTO's
+limit.
 """
 
-from .presto import PrestoClassifier, PrestoCV, ProportionalOddsClassifier
+from .cv import PrestoCV
+from .presto import PrestoClassifier, presto_path
+from .proportional_odds import ProportionalOddsClassifier
 
-__all__ = ["PrestoCV", "PrestoClassifier", "ProportionalOddsClassifier"]
+__all__ = ["PrestoCV", "PrestoClassifier", "ProportionalOddsClassifier", "presto_path"]

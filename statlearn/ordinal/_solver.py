@@ -1,543 +1,333 @@
-"""Numba kernels of the PRESTO solver (cumulative logit, difference parametrization).
+"""Solvers of the PRESTO objective (cumulative link, difference parametrization).
 
 Notation (all arrays are plain float64 / int64):
 
 - ``X`` (n, p): the (centred, possibly scaled) design;
 - ``y`` (n,): class codes ``0 .. K-1``; ``w`` (n,): weights summing to one;
 - ``alpha`` (K-1,): intercepts; ``psi`` (p, K-1): differences, ``beta_k = psi_1 + ... + psi_k``;
-- ``eta[i, k] = alpha[k] + x_i . beta_k`` and ``P(y <= k | x) = sigmoid(eta[i, k])``.
+- ``eta[i, k] = alpha[k] + x_i . beta_k`` and ``P(y <= k | x) = F(eta[i, k])``.
 
-The loss is ``-sum_i w_i log p_{y_i}(x_i)``; it is ``+inf`` when a middle-class
-training point has ``eta_c <= eta_{c-1}``. The penalty on ``psi[j, k]`` is
-``pen[j, k] * (l1_ratio * |psi| + (1 - l1_ratio) / 2 * psi**2)``. Blocks
-``k >= n_free`` are frozen at zero (``n_free = 1`` gives proportional odds).
+The objective is ``loss(alpha, psi) + sum pen[j, k] * (l1_ratio |psi| + (1 - l1_ratio) / 2 psi**2)``;
+blocks ``k >= n_free`` are frozen at zero (``n_free = 1`` gives proportional odds).
 
-The solver is accelerated proximal gradient (FISTA) with backtracking (which also
-keeps every iterate inside the domain of the likelihood), a step that may grow
-again after each accepted step, function-value restart of the momentum, and a
-KKT stopping rule.
+Two solvers, both keeping every iterate inside the likelihood's domain and both
+stopping on the KKT violation:
+
+- :func:`prox_newton`: a dense Hessian of the ``(K-1)(p+1)`` parameters, an inner
+  coordinate descent (numba), Armijo backtracking; for small problems;
+- :func:`fista`: accelerated proximal gradient with backtracking, a step that
+  may grow after each accepted step and function-value restart of the momentum.
+
+The outer loops are Python (they run tens to hundreds of iterations); the
+per-sample loops are numba kernels in :mod:`._kernels`, compiled for the link
+in use only.
 """
 
-import math
-
 import numpy as np
-from numba import njit
+
+from . import _kernels
+from ._data import null_intercepts
+from ._links import DLOGF
+
+# proximal Newton (dense Hessian of (K-1)(p+1) parameters) up to this size, FISTA beyond
+NEWTON_MAX_PARAMS = 400
 
 
-@njit(cache=True)
-def cumulative_coef(psi):
-    """``beta[:, k] = psi[:, 0] + ... + psi[:, k]``."""
-    p, k1 = psi.shape
-    beta = np.empty((p, k1))
-    for j in range(p):
-        acc = 0.0
-        for k in range(k1):
-            acc += psi[j, k]
-            beta[j, k] = acc
-    return beta
+class Problem:
+    """The data, penalty and link of one fit (plain arrays; kernels chosen by link name)."""
+
+    def __init__(self, X, y, w, pen, l1_ratio, n_free, link="logit"):
+        self.X, self.y, self.w, self.pen = X, y, w, pen
+        self.l1_ratio, self.n_free = float(l1_ratio), int(n_free)
+        self.link, self.nll = link, _kernels.NLL[link]
+        self.G = np.empty((X.shape[0], pen.shape[1]))
+        k1 = pen.shape[1]
+        self.up = np.flatnonzero(y < k1)  # rows with an upper boundary y, and its index
+        self.lo = np.flatnonzero(y > 0)  # rows with a lower boundary y - 1
+        self.mid = np.flatnonzero((y > 0) & (y < k1))
+
+    def loss(self, eta, want_grad=True):
+        """Loss at ``eta``; with ``want_grad``, ``self.G`` holds ``d loss / d eta``."""
+        if want_grad:
+            self.G.fill(0.0)
+        return self.nll(eta, self.y, self.w, self.G, want_grad)
+
+    def hess_rows(self, eta):
+        """Per-row Hessian in ``eta`` at a feasible ``eta``: diagonal (n, K-1) and the
+        ``(k, k+1)`` entries (n, K-2), from ``G = -w r_a`` / ``w r_b`` (see ``_kernels``)."""
+        self.loss(eta)
+        y, w, G, dlogf = self.y, self.w, self.G, DLOGF[self.link]
+        n, k1 = eta.shape
+        Dg, Eo = np.zeros((n, k1)), np.zeros((n, max(k1 - 1, 0)))
+        up, lo, mid = self.up, self.lo, self.mid
+        ra = -G[up, y[up]] / w[up]  # d^2/da^2 (-log D) = r_a (r_a - f'/f(a))
+        Dg[up, y[up]] = w[up] * ra * (ra - dlogf(eta[up, y[up]]))
+        rb = G[lo, y[lo] - 1] / w[lo]  # d^2/db^2 (-log D) = r_b (r_b + f'/f(b))
+        Dg[lo, y[lo] - 1] = w[lo] * rb * (rb + dlogf(eta[lo, y[lo] - 1]))
+        Eo[mid, y[mid] - 1] = G[mid, y[mid]] * G[mid, y[mid] - 1] / w[mid]  # -w r_a r_b
+        return Dg, Eo
 
 
-@njit(cache=True)
+class Point:
+    """Parameters with their linear predictor, loss and gradients."""
+
+    __slots__ = ("alpha", "psi", "eta", "f", "ga", "gp")
+
+    def __init__(self, alpha, psi, eta, f, ga=None, gp=None):
+        self.alpha, self.psi, self.eta, self.f, self.ga, self.gp = alpha, psi, eta, f, ga, gp
+
+
 def linear_predictor(X, alpha, psi):
-    """``eta = alpha + X @ beta`` of shape (n, K-1)."""
-    beta = cumulative_coef(psi)
-    eta = np.dot(X, beta)
-    n, k1 = eta.shape
-    for i in range(n):
-        for k in range(k1):
-            eta[i, k] += alpha[k]
-    return eta
+    """``eta = alpha + X @ beta`` of shape (n, K-1), C-contiguous."""
+    return np.ascontiguousarray(X @ np.cumsum(psi, axis=1) + alpha)
 
 
-@njit(cache=True)
-def _softplus_sigmoid(z):
-    """``(log(1 + exp(z)), sigmoid(z))`` from one exponential."""
-    if z > 0.0:
-        e = math.exp(-z)
-        return z + math.log1p(e), 1.0 / (1.0 + e)
-    e = math.exp(z)
-    return math.log1p(e), e / (1.0 + e)
-
-
-@njit(cache=True)
-def loss_and_deta(eta, y, w, G, want_grad):
-    """Weighted negative log-likelihood and, if ``want_grad``, ``G = d loss / d eta``.
-
-    Returns ``inf`` (and leaves ``G`` partly filled) outside the domain.
-    """
-    n, k1 = eta.shape
-    total = 0.0
-    if want_grad:
-        for i in range(n):
-            for k in range(k1):
-                G[i, k] = 0.0
-    for i in range(n):
-        c = y[i]
-        wi = w[i]
-        if c == 0:
-            # -log sigmoid(a) = softplus(-a); derivative sigmoid(a) - 1 = -sigmoid(-a)
-            sp, sg = _softplus_sigmoid(-eta[i, 0])
-            total += wi * sp
-            if want_grad:
-                G[i, 0] = -wi * sg
-        elif c == k1:
-            sp, sg = _softplus_sigmoid(eta[i, k1 - 1])
-            total += wi * sp
-            if want_grad:
-                G[i, k1 - 1] = wi * sg
-        else:
-            a = eta[i, c]
-            b = eta[i, c - 1]
-            d = a - b
-            if not d > 0.0:
-                return np.inf
-            em = math.expm1(-d)  # exp(-d) - 1 in (-1, 0)
-            if em == 0.0:
-                return np.inf
-            sp_a, sg_na = _softplus_sigmoid(-a)  # softplus(-a), 1 - sigmoid(a)
-            sp_b, sg_b = _softplus_sigmoid(b)
-            # log(sigmoid(a) - sigmoid(b)) = -softplus(-a) - softplus(b) + log(1 - exp(-d))
-            total += wi * (sp_a + sp_b - math.log(-em))
-            if want_grad:
-                r = (1.0 + em) / (-em)  # 1 / expm1(d)
-                G[i, c] = wi * (-sg_na - r)
-                G[i, c - 1] = wi * (sg_b + r)
-    return total
-
-
-@njit(cache=True)
 def gradient(X, G, n_free):
-    """Gradients of the loss in ``alpha`` (K-1,) and ``psi`` (p, K-1) from ``G``."""
-    n, k1 = G.shape
-    p = X.shape[1]
-    galpha = np.zeros(k1)
-    for i in range(n):
-        for k in range(k1):
-            galpha[k] += G[i, k]
-    gbeta = np.dot(X.T, G)
-    gpsi = np.zeros((p, k1))
-    for j in range(p):
-        acc = 0.0
-        for k in range(k1 - 1, -1, -1):
-            acc += gbeta[j, k]
-            if k < n_free:
-                gpsi[j, k] = acc
-    return galpha, gpsi
+    """Gradients of the loss in ``alpha`` (K-1,) and ``psi`` (p, K-1) from ``G = d loss / d eta``."""
+    gbeta = X.T @ G
+    gpsi = np.cumsum(gbeta[:, ::-1], axis=1)[:, ::-1].copy()
+    gpsi[:, n_free:] = 0.0
+    return G.sum(axis=0), gpsi
 
 
-@njit(cache=True)
 def penalty_value(psi, pen, l1_ratio):
-    p, k1 = psi.shape
-    out = 0.0
-    for j in range(p):
-        for k in range(k1):
-            v = psi[j, k]
-            if v != 0.0:
-                out += pen[j, k] * (l1_ratio * abs(v) + 0.5 * (1.0 - l1_ratio) * v * v)
-    return out
+    with np.errstate(invalid="ignore"):
+        v = pen * (l1_ratio * np.abs(psi) + 0.5 * (1.0 - l1_ratio) * psi * psi)
+    return float(np.sum(np.where(psi != 0.0, v, 0.0)))
 
 
-@njit(cache=True)
-def kkt_violation(galpha, gpsi, psi, pen, l1_ratio, n_free):
+def kkt_violation(ga, gp, psi, pen, l1_ratio, n_free):
     """Largest distance of ``-grad`` to the subdifferential of the penalty."""
-    viol = 0.0
-    for k in range(galpha.shape[0]):
-        viol = max(viol, abs(galpha[k]))
-    p = psi.shape[0]
-    for j in range(p):
-        for k in range(n_free):
-            h = gpsi[j, k] + (1.0 - l1_ratio) * pen[j, k] * psi[j, k]
-            t = l1_ratio * pen[j, k]
-            v = psi[j, k]
-            if v > 0.0:
-                r = abs(h + t)
-            elif v < 0.0:
-                r = abs(h - t)
-            else:
-                r = max(abs(h) - t, 0.0)
-            viol = max(viol, r)
-    return viol
+    viol = float(np.max(np.abs(ga), initial=0.0))
+    psi, pen, gp = psi[:, :n_free], pen[:, :n_free], gp[:, :n_free]
+    if psi.size == 0:
+        return viol
+    h = gp + (1.0 - l1_ratio) * pen * psi
+    t = l1_ratio * pen
+    r = np.where(psi > 0, np.abs(h + t), np.where(psi < 0, np.abs(h - t), np.maximum(np.abs(h) - t, 0.0)))
+    return max(viol, float(r.max()))
 
 
-@njit(cache=True)
-def _prox_step(alpha_y, psi_y, galpha, gpsi, step, pen, l1_ratio, n_free, alpha_z, psi_z):
-    k1 = alpha_y.shape[0]
-    for k in range(k1):
-        alpha_z[k] = alpha_y[k] - step * galpha[k]
-    p = psi_y.shape[0]
-    for j in range(p):
-        for k in range(k1):
-            if k >= n_free:
-                psi_z[j, k] = 0.0
-                continue
-            v = psi_y[j, k] - step * gpsi[j, k]
-            t = step * l1_ratio * pen[j, k]
-            if v > t:
-                v = v - t
-            elif v < -t:
-                v = v + t
-            else:
-                v = 0.0
-            psi_z[j, k] = v / (1.0 + step * (1.0 - l1_ratio) * pen[j, k])
+def evaluate(prob, alpha, psi, eta=None):
+    """The point at ``(alpha, psi)``: loss and (when finite) gradients."""
+    if eta is None:
+        eta = linear_predictor(prob.X, alpha, psi)
+    f = prob.loss(eta)
+    pt = Point(alpha, psi, eta, f)
+    if np.isfinite(f):
+        pt.ga, pt.gp = gradient(prob.X, prob.G, prob.n_free)
+    return pt
 
 
-@njit(cache=True)
-def fista(X, y, w, alpha0, psi0, pen, l1_ratio, n_free, tol, max_iter, step0):
-    """Minimize ``loss(alpha, psi) + penalty(psi)`` from a feasible start.
+def loss_at(data, alpha, psi, link="logit"):
+    """``(loss, eta)`` of prepared data at ``(alpha, psi)`` (no gradient)."""
+    eta = linear_predictor(data.X, alpha, psi)
+    return float(_kernels.NLL[link](eta, data.y, data.w, np.empty_like(eta), False)), eta
 
-    Returns ``alpha, psi, objective, n_iter, kkt, step`` where ``kkt`` is the
-    final KKT violation (``<= tol`` on convergence) and ``step`` the last step.
+
+def objective(prob, pt):
+    return pt.f + penalty_value(pt.psi, prob.pen, prob.l1_ratio)
+
+
+def kkt(prob, pt):
+    return kkt_violation(pt.ga, pt.gp, pt.psi, prob.pen, prob.l1_ratio, prob.n_free)
+
+
+def _start(prob, alpha0, psi0):
+    psi = np.array(psi0, dtype=np.float64)
+    psi[:, prob.n_free:] = 0.0
+    return evaluate(prob, np.array(alpha0, dtype=np.float64), psi)
+
+
+# --------------------------------------------------------------------------- #
+# FISTA
+# --------------------------------------------------------------------------- #
+def _prox(prob, yp, step):
+    """Proximal-gradient step from ``yp`` with step ``step``."""
+    alpha = yp.alpha - step * yp.ga
+    v = yp.psi - step * yp.gp
+    pen = prob.pen
+    t = step * prob.l1_ratio * pen
+    with np.errstate(invalid="ignore"):
+        psi = np.sign(v) * np.maximum(np.abs(v) - t, 0.0) / (1.0 + step * (1.0 - prob.l1_ratio) * pen)
+    psi[:, prob.n_free:] = 0.0
+    return alpha, psi
+
+
+def _backtrack(prob, yp, step):
+    """Accepted proximal step from the feasible point ``yp``: ``(point or None, step)``."""
+    for _ in range(80):
+        alpha, psi = _prox(prob, yp, step)
+        eta = linear_predictor(prob.X, alpha, psi)
+        f = prob.loss(eta)
+        if np.isfinite(f):
+            da, dp = alpha - yp.alpha, psi - yp.psi
+            lin = float(yp.ga @ da + np.sum(yp.gp * dp))
+            quad = float(da @ da + np.sum(dp * dp))
+            if f <= yp.f + lin + quad / (2.0 * step) + 1e-15 * abs(yp.f):
+                pt = Point(alpha, psi, eta, f)
+                pt.ga, pt.gp = gradient(prob.X, prob.G, prob.n_free)
+                return pt, step
+        step *= 0.5
+    return None, step
+
+
+def fista(prob, alpha0, psi0, tol, max_iter, step0=1.0):
+    """Minimize the objective from a feasible start by FISTA.
+
+    Returns ``alpha, psi, objective, n_iter, kkt, step``: ``kkt`` is the final
+    KKT violation (``<= tol`` on convergence), ``step`` the last step length.
     """
-    n, p = X.shape
-    k1 = alpha0.shape[0]
-    G = np.empty((n, k1))
-
-    alpha_x = alpha0.copy()
-    psi_x = psi0.copy()
-    for j in range(p):
-        for k in range(n_free, k1):
-            psi_x[j, k] = 0.0
-    eta_x = linear_predictor(X, alpha_x, psi_x)
-    f_x = loss_and_deta(eta_x, y, w, G, True)
-    if not np.isfinite(f_x):
-        return alpha_x, psi_x, np.inf, 0, np.inf, step0
-    ga_x, gp_x = gradient(X, G, n_free)
-    F_x = f_x + penalty_value(psi_x, pen, l1_ratio)
-    kkt = kkt_violation(ga_x, gp_x, psi_x, pen, l1_ratio, n_free)
-    if kkt <= tol:
-        return alpha_x, psi_x, F_x, 0, kkt, step0
-
-    alpha_y = alpha_x.copy()
-    psi_y = psi_x.copy()
-    eta_y = eta_x.copy()
-    f_y = f_x
-    ga_y = ga_x.copy()
-    gp_y = gp_x.copy()
-    alpha_z = np.empty(k1)
-    psi_z = np.empty((p, k1))
-    theta = 1.0
-    step = step0
-    n_iter = 0
+    x = _start(prob, alpha0, psi0)
+    if not np.isfinite(x.f):
+        return x.alpha, x.psi, np.inf, 0, np.inf, step0
+    F_x, viol = objective(prob, x), kkt(prob, x)
+    if viol <= tol:
+        return x.alpha, x.psi, F_x, 0, viol, step0
+    yp, theta, step, n_iter = x, 1.0, step0, 0
     for it in range(max_iter):
         n_iter = it + 1
-        # backtracking from the (feasible) extrapolated point y
-        step = step * 1.3
-        f_z = np.inf
-        eta_z = eta_y
-        for _ in range(80):
-            _prox_step(alpha_y, psi_y, ga_y, gp_y, step, pen, l1_ratio, n_free, alpha_z, psi_z)
-            eta_z = linear_predictor(X, alpha_z, psi_z)
-            f_z = loss_and_deta(eta_z, y, w, G, True)
-            if np.isfinite(f_z):
-                lin = 0.0
-                quad = 0.0
-                for k in range(k1):
-                    d = alpha_z[k] - alpha_y[k]
-                    lin += ga_y[k] * d
-                    quad += d * d
-                for j in range(p):
-                    for k in range(n_free):
-                        d = psi_z[j, k] - psi_y[j, k]
-                        lin += gp_y[j, k] * d
-                        quad += d * d
-                if f_z <= f_y + lin + quad / (2.0 * step) + 1e-15 * abs(f_y):
-                    break
-            step *= 0.5
-        if not np.isfinite(f_z):
+        z, step = _backtrack(prob, yp, step * 1.3)
+        if z is None:
             break  # cannot make progress (numerically stuck)
-        ga_z, gp_z = gradient(X, G, n_free)
-        F_z = f_z + penalty_value(psi_z, pen, l1_ratio)
-        kkt = kkt_violation(ga_z, gp_z, psi_z, pen, l1_ratio, n_free)
+        F_z = objective(prob, z)
         if F_z > F_x and theta > 1.0:
-            # function-value restart: drop the momentum, retry from x
-            theta = 1.0
-            alpha_y[:] = alpha_x
-            psi_y[:] = psi_x
-            eta_y = eta_x.copy()
-            f_y = f_x
-            ga_y[:] = ga_x
-            gp_y[:] = gp_x
+            theta, yp = 1.0, x  # function-value restart: drop the momentum, retry from x
             continue
-        theta_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * theta * theta))
+        theta_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * theta * theta))
         mom = (theta - 1.0) / theta_new
-        # extrapolate; eta is linear in the parameters
-        for k in range(k1):
-            alpha_y[k] = alpha_z[k] + mom * (alpha_z[k] - alpha_x[k])
-        for j in range(p):
-            for k in range(k1):
-                psi_y[j, k] = psi_z[j, k] + mom * (psi_z[j, k] - psi_x[j, k])
-        eta_y = eta_z + mom * (eta_z - eta_x)
-        alpha_x[:] = alpha_z
-        psi_x[:] = psi_z
-        eta_x = eta_z
-        f_x = f_z
-        F_x = F_z
-        ga_x[:] = ga_z
-        gp_x[:] = gp_z
-        theta = theta_new
-        if kkt <= tol:
+        x_prev, x, F_x, theta, viol = x, z, F_z, theta_new, kkt(prob, z)
+        if viol <= tol:
             break
+        yp = x
         if mom > 0.0:
-            f_y = loss_and_deta(eta_y, y, w, G, True)
-            if np.isfinite(f_y):
-                ga_y, gp_y = gradient(X, G, n_free)
+            # extrapolate; eta is linear in the parameters
+            ext = evaluate(prob, z.alpha + mom * (z.alpha - x_prev.alpha), z.psi + mom * (z.psi - x_prev.psi),
+                           eta=z.eta + mom * (z.eta - x_prev.eta))
+            if np.isfinite(ext.f):
+                yp = ext
             else:
-                # the extrapolated point left the domain: restart from x
-                theta = 1.0
-                alpha_y[:] = alpha_x
-                psi_y[:] = psi_x
-                eta_y = eta_x.copy()
-                f_y = f_x
-                ga_y[:] = ga_x
-                gp_y[:] = gp_x
-        else:
-            alpha_y[:] = alpha_x
-            psi_y[:] = psi_x
-            eta_y = eta_x.copy()
-            f_y = f_x
-            ga_y[:] = ga_x
-            gp_y[:] = gp_x
-    return alpha_x, psi_x, F_x, n_iter, kkt, step
+                theta = 1.0  # the extrapolated point left the domain: restart from x
+    return x.alpha, x.psi, F_x, n_iter, viol, step
 
 
-@njit(cache=True)
-def count_crossings(eta):
-    """Number of rows whose boundaries are not non-decreasing."""
+# --------------------------------------------------------------------------- #
+# proximal Newton
+# --------------------------------------------------------------------------- #
+def to_theta(alpha, psi):
+    """Boundary-major vector ``theta = (k, [alpha_k, psi_1k .. psi_pk])``."""
+    return np.column_stack([alpha, psi.T]).ravel()
+
+
+def from_theta(th, k1):
+    t = th.reshape(k1, -1)
+    return t[:, 0].copy(), np.ascontiguousarray(t[:, 1:].T)
+
+
+def _reverse_cumsum(a, axis):
+    return np.flip(np.cumsum(np.flip(a, axis), axis), axis)
+
+
+def hessian_theta(prob, eta):
+    """Hessian of the loss in ``theta`` (see :func:`to_theta`), dense ``(K-1)(p+1)`` square."""
     n, k1 = eta.shape
-    out = 0
-    for i in range(n):
-        for k in range(1, k1):
-            if eta[i, k] < eta[i, k - 1]:
-                out += 1
-                break
-    return out
-
-
-# --------------------------------------------------------------------------- #
-# proximal Newton with an inner coordinate descent (for small n_params)
-# --------------------------------------------------------------------------- #
-@njit(cache=True)
-def hessian_beta(X, eta, y, w):
-    """Hessian of the loss in the boundary-major parameters ``(k, [intercept, x_1 .. x_p])``.
-
-    Returns a dense ``(K-1)(p+1)`` square matrix (assumes a feasible ``eta``).
-    """
-    n, p = X.shape
-    k1 = eta.shape[1]
-    q = p + 1
-    H = np.zeros((k1 * q, k1 * q))
-    xt = np.empty(q)
-    for i in range(n):
-        c = y[i]
-        wi = w[i]
-        xt[0] = 1.0
-        for j in range(p):
-            xt[j + 1] = X[i, j]
-        if c == 0 or c == k1:
-            kk = 0 if c == 0 else k1 - 1
-            z = eta[i, kk]
-            s = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
-            h = wi * s * (1.0 - s)
-            base = kk * q
-            for u in range(q):
-                hu = h * xt[u]
-                for v in range(u, q):
-                    H[base + u, base + v] += hu * xt[v]
-        else:
-            a = eta[i, c]
-            b = eta[i, c - 1]
-            em = math.expm1(b - a)
-            qd = (1.0 + em) / (em * em)
-            sa = 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
-            sb = 1.0 / (1.0 + math.exp(-b)) if b >= 0 else math.exp(b) / (1.0 + math.exp(b))
-            haa = wi * (sa * (1.0 - sa) + qd)
-            hbb = wi * (sb * (1.0 - sb) + qd)
-            hab = -wi * qd
-            ba = c * q
-            bb = (c - 1) * q
-            for u in range(q):
-                xu = xt[u]
-                for v in range(u, q):
-                    xx = xu * xt[v]
-                    H[ba + u, ba + v] += haa * xx
-                    H[bb + u, bb + v] += hbb * xx
-                for v in range(q):
-                    H[bb + u, ba + v] += hab * xu * xt[v]
-    # symmetrize: diagonal blocks were filled in their upper triangle, the
-    # off-diagonal block (k-1, k) fully
-    d = k1 * q
+    Dg, Eo = prob.hess_rows(eta)
+    Xt = np.column_stack([np.ones(n), prob.X])
+    q = Xt.shape[1]
+    H = np.zeros((k1, q, k1, q))
     for k in range(k1):
-        base = k * q
-        for u in range(q):
-            for v in range(u + 1, q):
-                H[base + v, base + u] = H[base + u, base + v]
-    for u in range(d):
-        for v in range(u + 1, d):
-            if u // q != v // q:
-                H[v, u] = H[u, v]
-    return H
+        H[k, :, k, :] = Xt.T @ (Xt * Dg[:, k:k + 1])
+        if k + 1 < k1:
+            H[k, :, k + 1, :] = Xt.T @ (Xt * Eo[:, k:k + 1])
+            H[k + 1, :, k, :] = H[k, :, k + 1, :].T
+    # psi_l enters every boundary k >= l: sum the feature rows / columns over those
+    H[:, 1:] = _reverse_cumsum(H[:, 1:], 0)
+    H[:, :, :, 1:] = _reverse_cumsum(H[:, :, :, 1:], 2)
+    return H.reshape(k1 * q, k1 * q)
 
 
-@njit(cache=True)
-def hessian_theta(Hb, k1, q):
-    """Hessian in ``theta = (k, [alpha_k, psi_1k .. psi_pk])``: sums over boundaries ``>= k``."""
-    d = k1 * q
-    H1 = Hb.copy()
-    # rows: theta (l, j>=1) = sum over k >= l of beta (k, j)
-    for l in range(k1 - 2, -1, -1):
-        for j in range(1, q):
-            r = l * q + j
-            r2 = (l + 1) * q + j
-            for v in range(d):
-                H1[r, v] += H1[r2, v]
-    for l in range(k1 - 2, -1, -1):
-        for j in range(1, q):
-            cidx = l * q + j
-            c2 = (l + 1) * q + j
-            for u in range(d):
-                H1[u, cidx] += H1[u, c2]
-    return H1
-
-
-@njit(cache=True)
-def _theta_from(alpha, psi):
-    k1 = alpha.shape[0]
-    p = psi.shape[0]
+def _theta_penalty(prob, k1, p):
+    """Free flags and per-coordinate L1 / L2 weights in ``theta`` layout."""
     q = p + 1
-    th = np.empty(k1 * q)
-    for k in range(k1):
-        th[k * q] = alpha[k]
-        for j in range(p):
-            th[k * q + j + 1] = psi[j, k]
-    return th
+    free = np.zeros((k1, q), dtype=np.bool_)
+    pl1, pl2 = np.zeros((k1, q)), np.zeros((k1, q))
+    free[:, 0] = True
+    nf = prob.n_free
+    free[:nf, 1:] = True
+    pl1[:nf, 1:] = prob.l1_ratio * prob.pen[:, :nf].T
+    pl2[:nf, 1:] = (1.0 - prob.l1_ratio) * prob.pen[:, :nf].T
+    return free.ravel(), pl1.ravel(), pl2.ravel()
 
 
-@njit(cache=True)
-def _theta_to(th, alpha, psi):
-    k1 = alpha.shape[0]
-    p = psi.shape[0]
-    q = p + 1
-    for k in range(k1):
-        alpha[k] = th[k * q]
-        for j in range(p):
-            psi[j, k] = th[k * q + j + 1]
+def _newton_line_search(prob, x, F, th, D, dec, k1):
+    """Armijo backtracking along ``D``: ``(point, objective, t)`` or ``(None, F, t)``."""
+    t = 1.0
+    for _ in range(60):
+        a_new, p_new = from_theta(th + t * D, k1)
+        pt = evaluate(prob, a_new, p_new)
+        if np.isfinite(pt.f):
+            F_new = objective(prob, pt)
+            # at machine precision the objective cannot confirm a decrease:
+            # take the full (feasible) Newton step and let the KKT test decide
+            if F_new <= F + 1e-4 * t * dec or (t == 1.0 and -dec <= 1e-13 * abs(F)):
+                return pt, F_new, t
+        t *= 0.5
+    return None, F, t
 
 
-@njit(cache=True)
-def prox_newton(X, y, w, alpha0, psi0, pen, l1_ratio, n_free, tol, max_iter, max_sweeps):
+def prox_newton(prob, alpha0, psi0, tol, max_iter, max_sweeps=1000):
     """Proximal Newton: quadratic model by cyclic coordinate descent, Armijo backtracking.
 
-    Backtracking rejects steps outside the likelihood's domain. Same return
-    values as :func:`fista` (the last one is the last step length).
+    Same return values as :func:`fista` (the last one is the last step length).
     """
-    n, p = X.shape
-    k1 = alpha0.shape[0]
-    q = p + 1
-    d = k1 * q
-    G = np.empty((n, k1))
-    alpha = alpha0.copy()
-    psi = psi0.copy()
-    for j in range(p):
-        for k in range(n_free, k1):
-            psi[j, k] = 0.0
-    eta = linear_predictor(X, alpha, psi)
-    f = loss_and_deta(eta, y, w, G, True)
-    if not np.isfinite(f):
-        return alpha, psi, np.inf, 0, np.inf, 0.0
-    ga, gp = gradient(X, G, n_free)
-    F = f + penalty_value(psi, pen, l1_ratio)
-    kkt = kkt_violation(ga, gp, psi, pen, l1_ratio, n_free)
-    # per-coordinate penalty and free flags in theta layout
-    pl1 = np.zeros(d)
-    pl2 = np.zeros(d)
-    free = np.zeros(d, dtype=np.bool_)
-    for k in range(k1):
-        free[k * q] = True
-        for j in range(p):
-            if k < n_free:
-                free[k * q + j + 1] = True
-                pl1[k * q + j + 1] = l1_ratio * pen[j, k]
-                pl2[k * q + j + 1] = (1.0 - l1_ratio) * pen[j, k]
-    n_iter = 0
-    t = 1.0
-    a_new = np.empty(k1)
-    p_new = np.empty((p, k1))
+    x = _start(prob, alpha0, psi0)
+    if not np.isfinite(x.f):
+        return x.alpha, x.psi, np.inf, 0, np.inf, 0.0
+    k1 = x.alpha.shape[0]
+    free, pl1, pl2 = _theta_penalty(prob, k1, x.psi.shape[0])
+    F, viol, n_iter, t = objective(prob, x), kkt(prob, x), 0, 1.0
     for it in range(max_iter):
-        if kkt <= tol:
+        if viol <= tol:
             break
         n_iter = it + 1
-        Hb = hessian_beta(X, eta, y, w)
-        H = hessian_theta(Hb, k1, q)
-        th = _theta_from(alpha, psi)
-        g = np.empty(d)
-        for k in range(k1):
-            g[k * q] = ga[k]
-            for j in range(p):
-                g[k * q + j + 1] = gp[j, k]
-        # coordinate descent on g.D + D'HD/2 + pen(th + D)
-        D = np.zeros(d)
-        r = np.zeros(d)  # H @ D
-        inner_tol = max(min(0.1 * kkt, 1e-3), 1e-14)
-        for _sweep in range(max_sweeps):
-            biggest = 0.0
-            for u in range(d):
-                if not free[u]:
-                    continue
-                huu = H[u, u] + 1e-12
-                z = th[u] + D[u]
-                grad_u = g[u] + r[u]
-                if pl1[u] == 0.0 and pl2[u] == 0.0:
-                    z_new = z - grad_u / huu
-                else:
-                    v = huu * z - grad_u
-                    if v > pl1[u]:
-                        v -= pl1[u]
-                    elif v < -pl1[u]:
-                        v += pl1[u]
-                    else:
-                        v = 0.0
-                    z_new = v / (huu + pl2[u])
-                delta = z_new - z
-                if delta != 0.0:
-                    D[u] += delta
-                    for v2 in range(d):
-                        r[v2] += delta * H[v2, u]
-                    chg = abs(delta) * math.sqrt(huu)
-                    if chg > biggest:
-                        biggest = chg
-            if biggest <= inner_tol:
-                break
+        H = hessian_theta(prob, x.eta)
+        th, g = to_theta(x.alpha, x.psi), to_theta(x.ga, x.gp)
+        D = np.zeros_like(th)
+        _kernels.cd_quadratic(H, g, th, free, pl1, pl2, max_sweeps, max(min(0.1 * viol, 1e-3), 1e-14),
+                              D, np.zeros_like(th))
         # predicted decrease: g.D + pen(th + D) - pen(th)
-        dec = 0.0
-        for u in range(d):
-            dec += g[u] * D[u]
-            if pl1[u] != 0.0 or pl2[u] != 0.0:
-                z1 = th[u] + D[u]
-                z0 = th[u]
-                dec += pl1[u] * (abs(z1) - abs(z0)) + 0.5 * pl2[u] * (z1 * z1 - z0 * z0)
-        if dec > -1e-300 and dec >= 0.0:
+        z1 = th + D
+        dec = float(g @ D + pl1 @ (np.abs(z1) - np.abs(th)) + 0.5 * pl2 @ (z1 * z1 - th * th))
+        if dec >= 0.0:
             break  # no descent direction left at machine precision
-        t = 1.0
-        accepted = False
-        for _ in range(60):
-            _theta_to(th + t * D, a_new, p_new)
-            eta_new = linear_predictor(X, a_new, p_new)
-            f_new = loss_and_deta(eta_new, y, w, G, True)
-            if np.isfinite(f_new):
-                F_new = f_new + penalty_value(p_new, pen, l1_ratio)
-                # at machine precision the objective cannot confirm a decrease:
-                # take the full (feasible) Newton step and let the KKT test decide
-                if F_new <= F + 1e-4 * t * dec or (t == 1.0 and -dec <= 1e-13 * abs(F)):
-                    accepted = True
-                    break
-            t *= 0.5
-        if not accepted:
+        pt, F, t = _newton_line_search(prob, x, F, th, D, dec, k1)
+        if pt is None:
             break
-        alpha[:] = a_new
-        psi[:] = p_new
-        eta = eta_new
-        f = f_new
-        F = F_new
-        ga, gp = gradient(X, G, n_free)
-        kkt = kkt_violation(ga, gp, psi, pen, l1_ratio, n_free)
-    return alpha, psi, F, n_iter, kkt, t
+        x = pt
+        viol = kkt(prob, x)
+    return x.alpha, x.psi, F, n_iter, viol, t
+
+
+# --------------------------------------------------------------------------- #
+# dispatch
+# --------------------------------------------------------------------------- #
+def solve(data, pen, l1_ratio, n_free, tol, max_iter, init=None, link="logit"):
+    """Fit on prepared data (see ``_data.prepare_fit``); returns (alpha, psi, objective, n_iter, kkt).
+
+    Starts at ``init = (alpha, psi)`` when it is feasible, else at the null
+    intercepts; proximal Newton up to :data:`NEWTON_MAX_PARAMS` parameters, FISTA beyond.
+    """
+    k1 = data.n_classes - 1
+    p = data.X.shape[1]
+    prob = Problem(data.X, data.y, data.w, pen, l1_ratio, n_free, link)
+    alpha0, psi0 = null_intercepts(data.y, data.w, data.n_classes, link), np.zeros((p, k1))
+    if init is not None:
+        a_init, p_init = (np.array(v, dtype=np.float64) for v in init)
+        eta = linear_predictor(data.X, a_init, p_init)
+        if np.isfinite(prob.loss(eta, want_grad=False)):
+            alpha0, psi0 = a_init, p_init
+    if k1 * (p + 1) <= NEWTON_MAX_PARAMS:
+        alpha, psi, obj, n_iter, viol, _ = prox_newton(prob, alpha0, psi0, float(tol), int(max_iter))
+    else:
+        alpha, psi, obj, n_iter, viol, _ = fista(prob, alpha0, psi0, float(tol), int(max_iter))
+    return alpha, psi, obj, n_iter, viol

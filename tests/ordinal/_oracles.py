@@ -3,42 +3,59 @@
 - plain-numpy twins of the numba kernels (loss, gradient, KKT);
 - a cvxpy solution of the PRESTO objective written directly on the original
   scale, in the boundary weights ``B`` (not in the library's differences);
+- a cvxpy solution of the solver's own problem (differences, penalty matrix,
+  frozen blocks), moved here from the library;
 - the proportional odds log-likelihood of statsmodels parameters.
 """
 
+import warnings
+
 import numpy as np
-from scipy.special import expit, log_expit
+from scipy import stats
+from scipy.special import log_expit
+
+_DIST = {"logit": stats.logistic, "probit": stats.norm, "cloglog": stats.gumbel_l}
 
 
-def class_proba(eta):
-    """Class probabilities from boundary logits (no rearrangement)."""
-    cum = expit(eta)
+def _cdf_pdf(eta, link):
+    """F and f of a link, by their textbook formulas (scipy.stats)."""
+    return _DIST[link].cdf(eta), _DIST[link].pdf(eta)
+
+
+def class_proba(eta, link="logit"):
+    """Class probabilities from boundary predictors (no rearrangement); upper-tail differences
+    through the survival function so that the rare top class keeps its precision."""
     n = eta.shape[0]
-    return np.diff(np.hstack([np.zeros((n, 1)), cum, np.ones((n, 1))]), axis=1)
+    inf = np.full((n, 1), np.inf)
+    hi, lo = np.hstack([eta, inf]), np.hstack([-inf, eta])
+    d = _DIST[link]
+    return np.where(lo > 0, d.sf(lo) - d.sf(hi), d.cdf(hi) - d.cdf(lo))
 
 
-def loss_twin(eta, y, w):
-    """Weighted negative log-likelihood by the direct formula, in extended precision.
+def loss_twin(eta, y, w, link="logit"):
+    """Weighted negative log-likelihood by the direct formula (logit in extended precision).
 
     ``inf`` outside the domain.
     """
-    e = np.asarray(eta, dtype=np.longdouble)
-    cum = 1 / (1 + np.exp(-e))
-    n = e.shape[0]
-    full = np.hstack([np.zeros((n, 1), np.longdouble), cum, np.ones((n, 1), np.longdouble)])
-    p = np.diff(full, axis=1)[np.arange(y.size), y]
+    n = eta.shape[0]
+    if link == "logit":
+        e = np.asarray(eta, dtype=np.longdouble)
+        cum = 1 / (1 + np.exp(-e))
+        full = np.hstack([np.zeros((n, 1), np.longdouble), cum, np.ones((n, 1), np.longdouble)])
+        p = np.diff(full, axis=1)[np.arange(y.size), y]
+    else:
+        p = class_proba(eta, link)[np.arange(y.size), y]
     if (p <= 0).any():
         return np.inf
     return float(-(np.asarray(w, np.longdouble) * np.log(p)).sum())
 
 
-def deta_twin(eta, y, w):
-    """d loss / d eta by the chain rule on p_c = sigmoid(eta_c) - sigmoid(eta_{c-1})."""
+def deta_twin(eta, y, w, link="logit"):
+    """d loss / d eta by the chain rule on p_c = F(eta_c) - F(eta_{c-1})."""
     n, k1 = eta.shape
-    s = expit(eta)
-    ds = s * (1 - s)
+    ds = _cdf_pdf(eta, link)[1]
     G = np.zeros((n, k1))
-    p = class_proba(eta)[np.arange(n), y]
+    p = class_proba(eta, link)[np.arange(n), y]
     for i in range(n):
         c = y[i]
         if c < k1:
@@ -55,12 +72,17 @@ def gradient_twin(X, G):
     return G.sum(axis=0), gpsi
 
 
+_TIGHT = {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10}
+
+
 def presto_cvxpy(X, y, lam, *, l1_ratio=1.0, first_block_penalty=1.0, penalty_factor=None,
-                 standardize=True, sample_weight=None):
+                 standardize=True, sample_weight=None, solver_opts=None):
     """Solve PRESTO with cvxpy in (alpha, B) on the original scale; returns (alpha, B, objective).
 
     Standardization is written out: the penalty uses ``B * s`` (the weights of
-    the standardized features), the loss uses raw ``X``.
+    the standardized features), the loss uses raw ``X``. ``solver_opts``:
+    Clarabel's settings (default: tolerances 1e-10; ``{}`` for its defaults, as
+    the benchmark's peer).
     """
     import cvxpy as cp
 
@@ -103,11 +125,61 @@ def presto_cvxpy(X, y, lam, *, l1_ratio=1.0, first_block_penalty=1.0, penalty_fa
         if l1_ratio < 1:
             pen += 0.5 * (1 - l1_ratio) * cp.sum(cp.multiply(cm, cp.square(diffs)))
     prob = cp.Problem(cp.Minimize(cp.sum(cp.hstack(terms)) + lam * pen), cons)
-    prob.solve(solver=cp.CLARABEL, tol_gap_abs=1e-10, tol_gap_rel=1e-10, tol_feas=1e-10)
+    prob.solve(solver=cp.CLARABEL, **(_TIGHT if solver_opts is None else solver_opts))
     a, b = np.asarray(alpha.value), np.asarray(B.value)
     return a, b, presto_objective(X, y, a, b, lam, l1_ratio=l1_ratio,
                                   first_block_penalty=first_block_penalty, penalty_factor=c,
                                   scale=s, sample_weight=w)
+
+
+def presto_cvxpy_diff(X, y, w, pen, l1_ratio=1.0, n_free=None):
+    """The solver's own problem in cvxpy (Clarabel): differences ``psi``, weights ``w`` summing to one,
+    a (p, K-1) penalty matrix ``pen``, blocks ``>= n_free`` frozen at zero; returns (alpha, psi).
+
+    The DCP form of a middle class: ``log(sigmoid(a) - sigmoid(b)) = -logistic(-a) - logistic(b) + t``
+    with ``exp(t) + exp(b - a) <= 1``.
+    """
+    import cvxpy as cp
+
+    n, p = X.shape
+    k1 = pen.shape[1]
+    n_free = k1 if n_free is None else n_free
+    alpha = cp.Variable(k1)
+    psi = cp.Variable((p, n_free)) if n_free > 0 else None
+    if n_free < k1:
+        cols = [psi[:, k] for k in range(n_free)] + [np.zeros(p)] * (k1 - n_free)
+        psi_full = cp.hstack([cp.reshape(col, (p, 1), order="F") for col in cols])
+    else:
+        psi_full = psi
+    beta = psi_full @ np.triu(np.ones((k1, k1)))
+    eta = X @ beta + np.ones((n, 1)) @ cp.reshape(alpha, (1, k1), order="F")
+    terms = []
+    first, last = np.flatnonzero(y == 0), np.flatnonzero(y == k1)
+    if first.size:
+        terms.append(w[first] @ cp.logistic(-eta[first, 0]))
+    if last.size:
+        terms.append(w[last] @ cp.logistic(eta[last, k1 - 1]))
+    cons = []
+    for c in range(1, k1):
+        idx = np.flatnonzero(y == c)
+        if not idx.size:
+            continue
+        a, b = eta[idx, c], eta[idx, c - 1]
+        t = cp.Variable(idx.size)
+        cons.append(cp.exp(t) + cp.exp(b - a) <= 1)
+        terms.append(w[idx] @ (cp.logistic(-a) + cp.logistic(b) - t))
+    pen_free = pen[:, :n_free]
+    penalty = l1_ratio * cp.sum(cp.multiply(pen_free, cp.abs(psi)))
+    if l1_ratio < 1:
+        penalty = penalty + 0.5 * (1 - l1_ratio) * cp.sum(cp.multiply(pen_free, cp.square(psi)))
+    prob = cp.Problem(cp.Minimize(cp.sum(cp.hstack(terms)) + penalty), cons)
+    with warnings.catch_warnings():
+        # Clarabel may stop at "almost solved" at these tolerances; the tests compare objectives
+        warnings.filterwarnings("ignore", "Solution may be inaccurate", UserWarning)
+        prob.solve(solver=cp.CLARABEL, **_TIGHT)
+    psi_val = np.zeros((p, k1))
+    psi_val[:, :n_free] = psi.value
+    return np.asarray(alpha.value, dtype=np.float64), psi_val
 
 
 def presto_objective(X, y, alpha, B, lam, *, l1_ratio=1.0, first_block_penalty=1.0, penalty_factor=None,
@@ -145,7 +217,7 @@ def log_expit_sum(z):
     return float(log_expit(z).sum())
 
 
-def hessian_theta_fd(X, y, w, alpha, psi, n_free, h=1e-5):
+def hessian_theta_fd(X, y, w, alpha, psi, n_free, h=1e-5, link="logit"):
     """Hessian of the loss in theta = (k, [alpha_k, psi_1k, ..., psi_pk]) by central differences of the gradient."""
     p, k1 = psi.shape
     q = p + 1
@@ -154,7 +226,7 @@ def hessian_theta_fd(X, y, w, alpha, psi, n_free, h=1e-5):
         a = th.reshape(k1, q)[:, 0]
         s = th.reshape(k1, q)[:, 1:].T
         eta = X @ np.cumsum(s, axis=1) + a
-        G = deta_twin(eta, y, w)
+        G = deta_twin(eta, y, w, link)
         ga, gp = gradient_twin(X, G)
         return np.hstack([ga[:, None], gp.T]).ravel()
 

@@ -12,7 +12,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from statlearn.datasets import make_presto_data
-from statlearn.ordinal import PrestoClassifier, PrestoCV, ProportionalOddsClassifier
+from statlearn.ordinal import PrestoClassifier, PrestoCV, ProportionalOddsClassifier, _solver
+from statlearn.ordinal._data import prepare_fit
 from tests.ordinal import _oracles
 
 
@@ -54,12 +55,22 @@ def test_matches_cvxpy(K, design, kw):
     assert est.diff_coef_.shape == (X.shape[1], K - 1)
 
 
-def test_solver_cvxpy_option_agrees():
+@pytest.mark.parametrize("n_free, l1_ratio", [(3, 1.0), (2, 0.5), (1, 1.0)])
+def test_solver_matches_cvxpy_on_its_own_problem(n_free, l1_ratio):
+    # the internal problem (standardized differences, a penalty matrix, frozen blocks) in cvxpy
     X, y = _data(n=200, K=4, seed=3)
-    a = PrestoClassifier(lam=0.01, tol=1e-10, max_iter=50_000).fit(X, y)
-    b = PrestoClassifier(lam=0.01, solver="cvxpy").fit(X, y)
-    assert abs(a.objective_ - b.objective_) <= 1e-7 * abs(b.objective_)
-    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-3)
+    data = prepare_fit(X, y, None, True)
+    rng = np.random.default_rng(0)
+    pen = np.ascontiguousarray(0.01 * rng.uniform(0.5, 2.0, size=(X.shape[1], 3)))
+    a, psi, obj, _, kkt = _solver.solve(data, pen, l1_ratio, n_free, 1e-10, 50_000)
+    a_ref, psi_ref = _oracles.presto_cvxpy_diff(data.X, data.y, data.w, pen, l1_ratio, n_free)
+    prob = _solver.Problem(data.X, data.y, data.w, pen, l1_ratio, n_free)
+    obj_ref = _solver.objective(prob, _solver.evaluate(prob, a_ref, psi_ref))
+    assert kkt <= 1e-10
+    assert obj <= obj_ref * (1 + 1e-9)
+    assert abs(obj - obj_ref) <= 1e-8 * abs(obj_ref)
+    np.testing.assert_allclose(psi, psi_ref, atol=1e-4)
+    assert (psi[:, n_free:] == 0).all()
 
 
 def test_sparse_differences_are_exactly_zero():
@@ -151,12 +162,14 @@ def test_predict_proba_valid_and_crossings_rearranged(rng):
     np.testing.assert_allclose(P.sum(axis=1), 1.0, atol=1e-12)
     # the rare class uses the largest boundary after rearrangement
     np.testing.assert_allclose(P[:, -1], 1 - 1 / (1 + np.exp(-eta.max(axis=1))), atol=1e-12)
+    # `crossing` is fitted state: set_params without a refit changes nothing
+    np.testing.assert_array_equal(est.set_params(crossing="raise").predict_proba(Xnew), P)
     with pytest.raises(ValueError, match="cross"):
-        est.set_params(crossing="raise").predict_proba(Xnew)
+        est.fit(X, y).predict_proba(Xnew)
     ok = ~(np.diff(est.predict_cumulative_logits(X), axis=1) < 0).any(axis=1)
     assert est.n_crossings_ == int((~ok).sum())
     assert est.predict_proba(X[ok]).shape == (int(ok.sum()), 4)  # no crossing there: no error
-    assert est.set_params(crossing="rearrange").predict(Xnew).shape == (2000,)
+    assert est.set_params(crossing="rearrange").fit(X, y).predict(Xnew).shape == (2000,)
 
 
 def test_decision_function_and_predict_consistent():
@@ -363,11 +376,9 @@ def test_make_presto_data(design):
 
 
 def test_fista_path_for_large_problems_agrees(monkeypatch):
-    from statlearn.ordinal import presto
-
     X, y = _data(n=300, K=4, seed=15)
     newton = PrestoClassifier(lam=0.01, tol=1e-9).fit(X, y)
-    monkeypatch.setattr(presto, "_NEWTON_MAX_PARAMS", 0)
+    monkeypatch.setattr(_solver, "NEWTON_MAX_PARAMS", 0)
     fista = PrestoClassifier(lam=0.01, tol=1e-9, max_iter=100_000).fit(X, y)
     np.testing.assert_allclose(fista.objective_, newton.objective_, rtol=1e-11)
     np.testing.assert_allclose(fista.coef_, newton.coef_, atol=1e-6)
