@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import validate_data
 
+from statlearn._parallel import Parallel, delayed
 from statlearn._validation import Interval, Options, check_sample_weight, validate_params
 
 from ._cumulative import CumulativeLinkMixin
@@ -84,7 +85,8 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         The ``lam`` with the lowest mean loss, or the largest ``lam`` within one
         standard error of it.
     n_jobs : int, default=None
-        Folds run in parallel through joblib.
+        Folds run in parallel through joblib, each worker's BLAS threads
+        limited to its share of the cores.
     l1_ratio, first_block_penalty, penalty_factor, standardize, tol, max_iter, crossing
         As in :class:`PrestoClassifier`.
     random_state : int, RandomState instance or None, default=None
@@ -175,7 +177,6 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         self : PrestoCV
             The fitted estimator.
         """
-        from joblib import Parallel, delayed
         from sklearn.model_selection import StratifiedKFold, check_cv
 
         params = self.get_params(deep=False)
