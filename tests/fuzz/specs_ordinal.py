@@ -6,7 +6,7 @@ import pandas as pd
 from statlearn import ordinal as o
 
 from . import data
-from .core import INVALID, SAME, VALID, Arg, estimator_specs, weight_arg
+from .core import INVALID, SAME, VALID, Arg, estimator_specs, func_spec, weight_arg
 
 NOT_FUZZABLE = {}
 TEXT = {2: "low", 10: "mid", 30: "high"}
@@ -37,4 +37,6 @@ def build_specs():
         methods = {"predict_proba": {"X": Arg(X)}, "decision_function": {"X": Arg(X)},
                    "predict": {"X": Arg(X)}, "score": {"X": Arg(X), "y": Arg(y, "labels")}}
         specs += estimator_specs(name, make, fit, methods, fit_outputs=("predict_proba", "decision_function"))
+    specs.append(func_spec(o.presto_path, X=Arg(X), y=_ordinal_y(y), sample_weight=weight_arg(len(y)),
+                           fixed={"n_lambdas": 3}, out=lambda r: [r.coef, r.intercept, r.objective]))
     return specs
