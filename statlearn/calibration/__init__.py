@@ -26,13 +26,27 @@ from .metrics import (
 )
 from .multicalibration import MultiCalibrator
 from .plotting import ReliabilityDisplay
+from .recalibration import (
+    BetaCalibration,
+    HistogramBinning,
+    IsotonicCalibration,
+    PlattScaling,
+    TemperatureScaling,
+    VennAbersCalibrator,
+)
 from .smooth import smooth_calibration_curve
 
 __all__ = [
+    "BetaCalibration",
     "BrierDecomposition",
     "CalibrationStats",
+    "HistogramBinning",
+    "IsotonicCalibration",
     "MultiCalibrator",
+    "PlattScaling",
     "ReliabilityDisplay",
+    "TemperatureScaling",
+    "VennAbersCalibrator",
     "balance_score",
     "bootstrap_ci",
     "brier_decomposition",
