@@ -5,6 +5,7 @@ metrics share the bin rule ``[e_k, e_{k+1})`` with the last bin closed, and
 expose mergeable sufficient statistics (:class:`CalibrationStats`).
 """
 
+from .boosting import BoostingMultiCalibrator
 from .inference import (
     bootstrap_ci,
     calibration_report,
@@ -24,7 +25,7 @@ from .metrics import (
     multicalibration_error,
     smooth_ece,
 )
-from .multicalibration import MultiCalibrator
+from .multicalibration import MultiCalibrator, StandardErrorRule, ToleranceRule
 from .plotting import ReliabilityDisplay
 from .recalibration import (
     BetaCalibration,
@@ -38,6 +39,7 @@ from .smooth import smooth_calibration_curve
 
 __all__ = [
     "BetaCalibration",
+    "BoostingMultiCalibrator",
     "BrierDecomposition",
     "CalibrationStats",
     "HistogramBinning",
@@ -45,7 +47,9 @@ __all__ = [
     "MultiCalibrator",
     "PlattScaling",
     "ReliabilityDisplay",
+    "StandardErrorRule",
     "TemperatureScaling",
+    "ToleranceRule",
     "VennAbersCalibrator",
     "balance_score",
     "bootstrap_ci",

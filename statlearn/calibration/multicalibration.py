@@ -1,30 +1,34 @@
-"""Multicalibration post-processing (Hebert-Johnson, Kim, Reingold & Rothblum 2018)."""
+"""Multicalibration post-processing (Hebert-Johnson, Kim, Reingold & Rothblum 2018).
+
+The patching loop runs in a numba kernel (``_method_kernels.hkrr_fit``); when a
+cell is patched is decided by a small rule object (:class:`StandardErrorRule`,
+the default, or :class:`ToleranceRule`, plain HKRR).
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils import get_tags, metadata_routing
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import get_tags
+from sklearn.utils.metadata_routing import _routing_enabled, process_routing
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    check_is_fitted,
-    check_random_state,
-    column_or_1d,
-    has_fit_parameter,
-    validate_data,
+from sklearn.utils.validation import check_is_fitted, check_random_state, column_or_1d, validate_data
+
+from statlearn._validation import Interval, Options, check_sample_weight, validate_params
+
+from . import _method_kernels
+from ._mc_common import (
+    BaseObject,
+    GroupsEncoder,
+    check_X_2d,
+    fitted_base,
+    is_frozen,
+    proba_of,
+    raw_probabilities,
+    router_with_estimator,
 )
 
-from statlearn._validation import (
-    Interval,
-    check_groups,
-    check_probabilities,
-    check_sample_weight,
-    validate_params,
-)
-
-from . import _kernels
-
-__all__ = ["MultiCalibrator"]
+__all__ = ["MultiCalibrator", "StandardErrorRule", "ToleranceRule"]
 
 
 def _csr_groups(G):
@@ -37,65 +41,208 @@ def _csr_groups(G):
     return indptr, indices
 
 
+# --------------------------------------------------------------------------- #
+# patch rules (strategy objects)
+# --------------------------------------------------------------------------- #
+class ToleranceRule(BaseObject):
+    """Plain HKRR: patch a cell when ``|mean(y - p)| > alpha``.
+
+    Parameters
+    ----------
+    alpha : float, default=0.05
+        Tolerance on the cell's mean residual.
+
+    See Also
+    --------
+    StandardErrorRule : The default rule, which does not patch sampling noise.
+
+    Notes
+    -----
+    On finite samples the sampling error of a cell of ``n`` rows is about
+    ``sqrt(p (1 - p) / n)`` (0.05 to 0.11 for 20 to 100 rows), so a fixed
+    ``alpha`` of that size patches noise; kept for reproducing HKRR.
+
+    Examples
+    --------
+    >>> from statlearn.calibration import ToleranceRule
+    >>> ToleranceRule(alpha=0.1).thresholds(n_cells=50)
+    (0.1, 0.0)
+    """
+
+    _parameter_constraints = {"alpha": [Interval("real", 0, 1, closed="neither")]}
+
+    def __init__(self, alpha=0.05):
+        self.alpha = alpha
+
+    def thresholds(self, n_cells):
+        """Kernel thresholds ``(alpha, z)``: patch when ``|r| > max(alpha, z * se)``.
+
+        Parameters
+        ----------
+        n_cells : int
+            Number of cells checked in one pass (unused by this rule).
+
+        Returns
+        -------
+        alpha : float
+            The tolerance.
+        z : float
+            0.0 (no standard-error condition).
+        """
+        self._validate_params()
+        return float(self.alpha), 0.0
+
+
+class StandardErrorRule(BaseObject):
+    """Patch a cell only when its mean residual is significant: ``|r| > max(alpha, z * se)``.
+
+    ``se`` is the standard error of the cell's weighted mean residual if the
+    predictions were calibrated (``sqrt(sum w^2 p (1 - p)) / sum w``); ``z`` is
+    the Bonferroni quantile ``Phi^{-1}(1 - level / (2 m))`` for the ``m`` cells
+    checked in one pass, so on a perfectly calibrated model a pass patches any
+    cell with probability at most about ``level``.
+
+    Parameters
+    ----------
+    level : float, default=0.05
+        Error level: of one pass over the cells (``correction="bonferroni"``)
+        or of each cell (``correction="none"``, ``z = Phi^{-1}(1 - level / 2)``).
+    alpha : float, default=0.0
+        Additional tolerance (as in HKRR): residuals below it are never patched.
+    correction : {"bonferroni", "none"}, default="bonferroni"
+        Multiple-testing correction over the ``m`` cells of a pass.
+
+    See Also
+    --------
+    ToleranceRule : Plain HKRR.
+
+    Notes
+    -----
+    The rule replaces a tuned tolerance by a test: a large cell is patched for
+    a small, well-estimated residual, a 20-row cell only for a large one. The
+    defaults are the conventional 5% level and no extra tolerance; they were
+    not tuned on any data set.
+
+    Examples
+    --------
+    >>> from statlearn.calibration import StandardErrorRule
+    >>> alpha, z = StandardErrorRule().thresholds(n_cells=100)
+    >>> round(z, 2)
+    3.48
+    """
+
+    _parameter_constraints = {
+        "level": [Interval("real", 0, 1, closed="neither")],
+        "alpha": [Interval("real", 0, 1, closed="left")],
+        "correction": [Options("bonferroni", "none")],
+    }
+
+    def __init__(self, level=0.05, alpha=0.0, correction="bonferroni"):
+        self.level = level
+        self.alpha = alpha
+        self.correction = correction
+
+    def thresholds(self, n_cells):
+        """Kernel thresholds ``(alpha, z)`` for ``n_cells`` cells per pass.
+
+        Parameters
+        ----------
+        n_cells : int
+            Number of cells checked in one pass (groups x buckets x classes).
+
+        Returns
+        -------
+        alpha : float
+            The extra tolerance.
+        z : float
+            Bonferroni normal quantile.
+        """
+        from scipy.stats import norm
+
+        self._validate_params()
+        m = max(int(n_cells), 1) if self.correction == "bonferroni" else 1
+        return float(self.alpha), float(norm.isf(self.level / (2.0 * m)))
+
+
+_RULES = {"standard_error": StandardErrorRule, "tolerance": ToleranceRule}
+
+
+class _RuleType(type):
+    def __instancecheck__(cls, obj):
+        return hasattr(obj, "thresholds") and hasattr(obj, "get_params")
+
+
+class _PatchRule(metaclass=_RuleType):
+    """Anything with ``thresholds(n_cells) -> (alpha, z)`` and ``get_params``."""
+
+
+# --------------------------------------------------------------------------- #
 class MultiCalibrator(ClassifierMixin, BaseEstimator):
-    """Multicalibrate a binary classifier over given, possibly intersecting, groups.
+    """Multicalibrate a classifier over given, possibly intersecting, groups (HKRR with a significance rule).
 
     The iterative patching algorithm of Hebert-Johnson et al. (2018): the
     predictions are cut into ``n_bins`` equal-width buckets; for every group
-    ``S`` and bucket ``v`` whose cell ``S_v`` holds at least
-    ``alpha / n_bins`` of the group's weight (and at least
-    ``min_cell_size``), if the mean residual
-    ``mean(y - p | S_v)`` exceeds ``alpha`` in absolute value, every
-    prediction in the cell is shifted by that residual (and clipped to
-    ``[eps, 1 - eps]``). Passes over all groups repeat until one makes no update (or
-    ``max_iter`` passes). Prediction replays the recorded
-    ``(group, bucket, shift)`` updates in order, so rows that belong to no
-    group are never changed.
+    ``S`` and bucket ``v`` whose cell ``S_v`` holds at least ``min_cell_size``
+    weight (and, as in HKRR, at least ``alpha / n_bins`` of the group's weight
+    for the rule's tolerance ``alpha``), if the mean residual ``r = mean(y - p | S_v)`` passes the
+    ``patch_rule``, every prediction in the cell is shifted by
+    ``learning_rate * r`` (clipped to ``[eps, 1 - eps]``). Passes over the groups
+    repeat until one makes no update (or ``max_iter`` passes). Prediction
+    replays the recorded updates in order, so rows that belong to no group
+    are never changed.
+
+    The default rule patches a cell only when ``r`` is significant against the
+    cell's own standard error (:class:`StandardErrorRule`), which stops the
+    algorithm from fitting sampling noise in small cells; plain HKRR is
+    ``patch_rule="tolerance"`` (:class:`ToleranceRule`).
 
     Parameters
     ----------
     estimator : classifier or None, default=None
-        The base model. ``None``: ``X`` is a single column of predicted
-        probabilities of the positive class. A ``FrozenEstimator`` wraps a
-        prefit model (recommended: calibrate on data the model did not see);
-        any other classifier is cloned and fitted on ``(X, y)`` first.
-    alpha : float, default=0.05
-        Tolerance: a cell is patched when ``|mean(y - p)| > alpha``; also the
-        mass factor of HKRR (cells lighter than ``alpha / n_bins`` of their
-        group are not checked).
+        The base model. ``None``: ``X`` holds predicted probabilities (one
+        column per class, or one positive-class column for a binary problem).
+        A ``FrozenEstimator`` wraps a prefit model (recommended: calibrate on
+        rows the model did not see); any other classifier is cloned and fitted
+        on ``(X, y)`` first (with ``sample_weight``, which is never dropped
+        silently: a ``Pipeline`` receives it through metadata routing).
+    patch_rule : {"standard_error", "tolerance"} or rule object, default="standard_error"
+        When a cell is patched: a name (the rule with its defaults) or an
+        object such as ``StandardErrorRule(level=0.01)`` or
+        ``ToleranceRule(alpha=0.1)``.
     n_bins : int, default=10
         Number of equal-width buckets (``1 / lambda``).
     max_iter : int, default=100
         Maximal number of passes over the groups.
     min_cell_size : float, default=20
         Cells with less total sample weight (rows, with unit weights) are not
-        checked. HKRR's rule alone (``min_cell_size=0``) patches cells of one
-        or two rows on finite samples, which moves predictions to 0 or 1 and
-        fits noise.
+        checked.
     eps : float, default=0.01
         Patched predictions are projected onto ``[eps, 1 - eps]`` (HKRR:
-        ``eps=0``, the projection onto [0, 1]); keeps the log loss finite.
+        ``eps=0``); keeps the log loss finite.
     learning_rate : float, default=1.0
-        Fraction of the residual applied per patch (HKRR: 1). Values below
-        1 take smaller, more numerous steps; on the real-data benchmark 0.5
-        gave lower held-out Brier score and log loss than 1.
+        Fraction of the residual applied per patch (HKRR: 1).
     random_state : int, RandomState instance or None, default=None
         Seeds the (random) order in which groups are visited in each pass.
 
     Attributes
     ----------
-    classes_ : ndarray of shape (2,)
+    classes_ : ndarray of shape (n_classes,)
         Class labels.
     estimator_ : classifier or None
         The fitted base model (``None`` when ``estimator=None``).
+    rule_ : rule object
+        The patch rule used.
+    z_ : float
+        The standard-error multiplier used (0 for the tolerance rule).
     n_groups_ : int
         Number of groups seen in ``fit`` (1 when ``groups=None``).
     group_names_ : list of str
         Group names (DataFrame columns, or ``group_0``, ...).
     n_iter_ : int
         Number of passes run.
-    updates_ : ndarray of shape (n_updates, 3)
-        Recorded updates in order: group index, bucket index, shift.
+    updates_ : ndarray of shape (n_updates, 4)
+        Recorded updates in order: class column, group index, bucket index,
+        shift. Binary problems patch the positive class (column 1) only.
     converged_ : bool
         Whether the last pass made no update.
     n_features_in_ : int
@@ -104,14 +251,24 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
     See Also
     --------
     statlearn.calibration.multicalibration_error : The measure this repairs.
+    BoostingMultiCalibrator : Multicalibration without a fixed list of cells.
 
     Notes
     -----
-    Binary only. A multiclass version would patch the vector of class
-    probabilities per (group, bucket of the top-label or per-class
-    probability) cell and renormalise, with one set of updates per class.
-    The HKRR noisy statistical-query oracle is replaced by exact cell means
-    (as in the ``multicalibration`` package's ``use_oracle=False``).
+    Multiclass problems are patched class by class: the cells of class ``k``
+    are the buckets of ``p_k`` within each group; a patch moves ``p_k`` by the
+    cell's residual and rescales the other classes of those rows in
+    proportion, so every row keeps summing to 1 (for a binary problem this is
+    HKRR on the positive class). The HKRR noisy
+    statistical-query oracle is replaced by exact cell means (as in the
+    ``multicalibration`` package's ``use_oracle=False``).
+
+    ``groups`` and ``sample_weight`` are requested through scikit-learn
+    metadata routing (``groups`` by default, for ``fit``, ``predict_proba``,
+    ``predict`` and ``score``), so with routing enabled
+    ``cross_validate(mc, X, y, params={"groups": G})`` fits and scores each
+    fold on its own rows of ``G``. A DataFrame of groups is matched by column
+    name at prediction time.
 
     References
     ----------
@@ -139,7 +296,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints = {
         "estimator": [None, "estimator"],
-        "alpha": [Interval("real", 0, 1, closed="neither")],
+        "patch_rule": [Options(*_RULES), _PatchRule],
         "n_bins": [Interval("integral", 1, None, closed="left")],
         "max_iter": [Interval("integral", 1, None, closed="left")],
         "min_cell_size": [Interval("real", 0, None, closed="left")],
@@ -148,16 +305,15 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    # `groups` and `sample_weight` are passed directly; no metadata-routing request methods
-    __metadata_request__fit = {"groups": metadata_routing.UNUSED, "sample_weight": metadata_routing.UNUSED}
-    __metadata_request__predict_proba = {"groups": metadata_routing.UNUSED}
-    __metadata_request__predict = {"groups": metadata_routing.UNUSED}
-    __metadata_request__score = {"groups": metadata_routing.UNUSED, "sample_weight": metadata_routing.UNUSED}
+    __metadata_request__fit = {"groups": True}
+    __metadata_request__predict_proba = {"groups": True}
+    __metadata_request__predict = {"groups": True}
+    __metadata_request__score = {"groups": True}
 
-    def __init__(self, estimator=None, alpha=0.05, n_bins=10, max_iter=100, min_cell_size=20,
+    def __init__(self, estimator=None, *, patch_rule="standard_error", n_bins=10, max_iter=100, min_cell_size=20,
                  eps=0.01, learning_rate=1.0, random_state=None):
         self.estimator = estimator
-        self.alpha = alpha
+        self.patch_rule = patch_rule
         self.n_bins = n_bins
         self.max_iter = max_iter
         self.min_cell_size = min_cell_size
@@ -167,7 +323,6 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
         if self.estimator is not None:
             inner = get_tags(self.estimator).input_tags
             tags.input_tags.sparse = inner.sparse
@@ -176,33 +331,33 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
             tags.input_tags.string = inner.string
         return tags
 
+    def get_metadata_routing(self):
+        """Metadata routing of this object and of its base estimator's ``fit``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing information.
+        """
+        return router_with_estimator(self)
+
     # ------------------------------------------------------------------ #
+    def _rule(self):
+        rule = self.patch_rule
+        if isinstance(rule, str):
+            return _RULES[rule]()
+        from sklearn.base import clone
+
+        return clone(rule, safe=False) if hasattr(rule, "get_params") else rule
+
     def _base_proba(self, X, *, reset):
+        """(n, K) base probabilities."""
         if self.estimator_ is None:  # fitted state (set before this is called in fit)
             X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_2d=True)
-            if X.shape[1] != 1:
-                raise ValueError(
-                    "With `estimator=None`, `X` must be one column of predicted probabilities "
-                    f"of the positive class; got shape {X.shape}. Pass a classifier (for example "
-                    "`FrozenEstimator(model)`) as `estimator` to calibrate a model's features."
-                )
-            return check_probabilities(X[:, 0], name="X", ndim=1).copy()
-        if (isinstance(X, list | tuple) and len(X) and np.isscalar(X[0])) or (
-                isinstance(X, np.ndarray) and X.ndim == 1):
-            raise ValueError(
-                "`X` must be 2-D (n_samples, n_features); got a 1-D array. Reshape your data "
-                "with X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for a single sample."
-            )
-        X = validate_data(self, X, reset=reset, skip_check_array=True)
-        est = self.estimator_ if not reset else None
-        if est is None:
-            return X
-        proba = np.asarray(est.predict_proba(X), dtype=np.float64)
-        col = int(np.flatnonzero(np.asarray(est.classes_) == self.classes_[1])[0])
-        return np.clip(proba[:, col], 0.0, 1.0).copy()
-
-    def _bounds(self):
-        return float(self.eps), 1.0 - float(self.eps)
+            return raw_probabilities(X, self.classes_.size)
+        X = check_X_2d(X)
+        validate_data(self, X, reset=reset, skip_check_array=True)
+        return proba_of(self.estimator_, X, self.classes_)
 
     def _groups(self, groups, n_samples):
         if groups is None:
@@ -212,143 +367,144 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
                     "group column(s); pass the same columns."
                 )
             return np.ones((n_samples, 1), dtype=bool)
-        G, _ = check_groups(groups, n_samples, allow_empty=True)
-        if G.shape[1] != self.n_groups_:
-            raise ValueError(
-                f"`groups` must have {self.n_groups_} column(s) as in fit; got shape {G.shape}."
-            )
-        return G
+        if self._default_groups_:
+            raise ValueError("This MultiCalibrator was fitted without `groups`; pass `groups=None`.")
+        return self.groups_encoder_.transform(groups, n_samples)
 
-    def fit(self, X, y, groups=None, sample_weight=None):
+    def _columns(self):
+        """Probability columns that are patched: the positive class (binary) or every class."""
+        return [1] if self.classes_.size == 2 else list(range(self.classes_.size))
+
+    def fit(self, X, y, groups=None, sample_weight=None, **fit_params):
         """Fit the base model if needed, then multicalibrate on ``(X, y)``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Features, or one column of probabilities when ``estimator=None``.
+            Features, or predicted probabilities when ``estimator=None``.
         y : array-like of shape (n_samples,)
-            Binary labels.
+            Labels.
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
             Group membership (groups may intersect; a group with no member
             is skipped). ``None``: one group holding every sample.
         sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights (also passed to the base model's ``fit`` when it
-            accepts them).
+            Sample weights (also given to the base model's ``fit``).
+        **fit_params : dict
+            Parameters routed to the base estimator's ``fit`` (metadata
+            routing must be enabled).
 
         Returns
         -------
         self : MultiCalibrator
+            The fitted multicalibrator.
         """
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner="MultiCalibrator")
+        rule = self._rule()
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        classes = np.unique(y)
-        if classes.size > 2:
-            raise ValueError(
-                f"Only binary classification is supported. `y` has {classes.size} classes: "
-                f"{classes[:8].tolist()}."
-            )
+        classes, codes = np.unique(y, return_inverse=True)
         if classes.size < 2:
             raise ValueError(
-                f"MultiCalibrator needs a binary target with 2 classes in `y`; got 1 class: {classes.tolist()}."
+                f"MultiCalibrator needs at least 2 classes in `y`; got 1 class: {classes.tolist()}."
             )
         self.classes_ = classes
+        if fit_params and not _routing_enabled():
+            raise ValueError(
+                f"MultiCalibrator.fit got {sorted(fit_params)}: extra fit parameters are passed to the base estimator "
+                "through metadata routing; enable it with sklearn.set_config(enable_metadata_routing=True)."
+            )
         if self.estimator is None:
             self.estimator_ = None
-            p = self._base_proba(X, reset=True)
         else:
-            validate_data(self, X, reset=True, skip_check_array=True)
-            if type(self.estimator).__name__ == "FrozenEstimator":
-                est = self.estimator
-            else:
-                est = clone(self.estimator)
-                if sample_weight is not None and has_fit_parameter(est, "sample_weight"):
-                    est.fit(X, y, sample_weight=sample_weight)
-                else:
-                    est.fit(X, y)
-            if not set(classes) <= set(np.asarray(est.classes_).tolist()):
-                raise ValueError(
-                    f"The classes of `y` {classes.tolist()} are not classes of the estimator "
-                    f"{np.asarray(est.classes_).tolist()}."
-                )
-            self.estimator_ = est
-            p = self._base_proba(X, reset=False)
-        n = p.shape[0]
-        if y.shape[0] != n:
-            raise ValueError(f"Inconsistent numbers of samples: `X` has {n}, `y` has {y.shape[0]}.")
+            X = check_X_2d(X)
+            routed = {}
+            if _routing_enabled() and not is_frozen(self.estimator):
+                routed = process_routing(self, "fit", sample_weight=sample_weight, groups=groups,
+                                         **fit_params).estimator.fit
+            self.estimator_ = fitted_base(self.estimator, X, y, sample_weight, routed, "MultiCalibrator")
+        P = self._base_proba(X, reset=True)
+        n = P.shape[0]
+        if codes.shape[0] != n:
+            raise ValueError(f"Inconsistent numbers of samples: `X` has {n}, `y` has {codes.shape[0]}.")
         w = check_sample_weight(sample_weight, n)
-        y01 = (y == classes[1]).astype(np.float64)
         self._default_groups_ = groups is None
         if groups is None:
             G, names = np.ones((n, 1), dtype=bool), ["all"]
+            self.groups_encoder_ = None
         else:
-            G, names = check_groups(groups, n, allow_empty=True)
+            self.groups_encoder_ = GroupsEncoder()
+            G = self.groups_encoder_.fit_transform(groups, n)
+            names = list(self.groups_encoder_.names_)
         self.n_groups_ = G.shape[1]
         self.group_names_ = names
+        cols = np.asarray(self._columns(), dtype=np.int64)
+        n_cells = int(G.any(axis=0).sum()) * int(self.n_bins) * len(cols)
+        alpha, z = rule.thresholds(n_cells)
+        self.rule_, self.z_ = rule, z
+        self.n_bins_, self.eps_ = int(self.n_bins), float(self.eps)
         rng = check_random_state(self.random_state)
         orders = np.empty((self.max_iter, self.n_groups_), dtype=np.int64)
         for it in range(self.max_iter):
             orders[it] = rng.permutation(self.n_groups_)
         indptr, indices = _csr_groups(G)
-        n_iter, updates = _kernels.hkrr_fit(
-            p, y01, w, indptr, indices, int(self.n_bins), float(self.alpha),
-            float(self.alpha) / self.n_bins, float(self.min_cell_size), int(self.max_iter), orders,
-            *self._bounds(), float(self.learning_rate),
-        )
-        self.n_iter_ = int(n_iter)
+        lo, hi = self.eps_, 1.0 - self.eps_
+        args = (codes.astype(np.int64), w, indptr, indices, cols, self.n_bins_, alpha, z, alpha / self.n_bins_,
+                float(self.min_cell_size))
+        Pw = np.ascontiguousarray(P, dtype=np.float64).copy()
+        n_iter, updates = _method_kernels.hkrr_fit(Pw, *args, int(self.max_iter), orders, lo, hi,
+                                                   float(self.learning_rate))
+        if n_iter < self.max_iter:
+            clean = True
+        else:  # one more pass in a fixed order: does it still patch?
+            _, extra = _method_kernels.hkrr_fit(Pw.copy(), *args, 1, np.arange(self.n_groups_, dtype=np.int64)[None, :],
+                                                lo, hi, float(self.learning_rate))
+            clean = extra.shape[0] == 0
         self.updates_ = updates
-        # converged when the last pass made no update
-        self.converged_ = bool(n_iter < self.max_iter or self._last_pass_clean(p, y01, w, G))
-        self._apply_args_ = (int(self.n_bins), *self._bounds())  # what prediction needs, fixed at fit
+        self.n_iter_ = int(n_iter)
+        self.converged_ = bool(clean)
         return self
-
-    def _last_pass_clean(self, p, y, w, G):
-        indptr, indices = _csr_groups(G)
-        orders = np.arange(G.shape[1], dtype=np.int64)[None, :]
-        _, upd = _kernels.hkrr_fit(p.copy(), y, w, indptr, indices, int(self.n_bins), float(self.alpha),
-                                   float(self.alpha) / self.n_bins, float(self.min_cell_size), 1, orders,
-                                   *self._bounds(), float(self.learning_rate))
-        return upd.shape[0] == 0
-
     def predict_proba(self, X, groups=None):
         """Multicalibrated probabilities.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Features, or one column of probabilities when ``estimator=None``.
+            Features, or probabilities when ``estimator=None``.
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership, same columns as in ``fit``; may be ``None``
-            only if ``fit`` was called without groups.
+            Group membership, the same groups as in ``fit`` (a DataFrame is
+            matched by column name); may be ``None`` only if ``fit`` was
+            called without groups.
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, 2)
-            Probabilities of ``classes_[0]`` and ``classes_[1]``.
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities in the order of ``classes_``.
         """
         check_is_fitted(self, "updates_")
-        p = self._base_proba(X, reset=False)
-        G = self._groups(groups, p.shape[0])
+        P = self._base_proba(X, reset=False)
+        G = self._groups(groups, P.shape[0])
         indptr, indices = _csr_groups(G)
-        _kernels.hkrr_apply(p, indptr, indices, self.updates_, *self._apply_args_)
-        return np.column_stack([1.0 - p, p])
+        Q = np.ascontiguousarray(P, dtype=np.float64).copy()
+        _method_kernels.hkrr_apply(Q, indptr, indices, self.updates_, self.n_bins_, self.eps_, 1.0 - self.eps_)
+        return Q
 
     def predict(self, X, groups=None):
-        """Predicted class: ``classes_[1]`` when its calibrated probability is at least 0.5.
+        """Class with the largest multicalibrated probability.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Features, or one column of probabilities when ``estimator=None``.
+            Features, or probabilities when ``estimator=None``.
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
             Group membership, as in :meth:`predict_proba`.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Predicted labels.
         """
         proba = self.predict_proba(X, groups=groups)
-        return self.classes_[(proba[:, 1] >= 0.5).astype(int)]
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def score(self, X, y, groups=None, sample_weight=None):
         """Accuracy of :meth:`predict` on ``(X, y)``.
@@ -356,7 +512,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Features, or one column of probabilities when ``estimator=None``.
+            Features, or probabilities when ``estimator=None``.
         y : array-like of shape (n_samples,)
             True labels.
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None

@@ -122,7 +122,7 @@ class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
 
     def get_metadata_routing(self):
         router = MetadataRouter(owner=self.__class__.__name__).add_self_request(self)
-        if self.estimator is not None:
+        if self.estimator is not None and not _is_frozen(self.estimator):
             router.add(estimator=self.estimator, method_mapping=MethodMapping().add(caller="fit", callee="fit"))
         return router
 
@@ -236,7 +236,7 @@ class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
             raise ValueError(f"{type(self).__name__} needs at least 2 samples; got n_samples = {n}.")
         w = check_sample_weight(sample_weight, n)
         routed = {}
-        if _routing_enabled():
+        if _routing_enabled() and not _is_frozen(self.estimator):
             routed = process_routing(self, "fit", sample_weight=sample_weight, **fit_params).estimator.fit
         if _is_frozen(self.estimator):
             P = _proba_of(self.estimator, X, classes)

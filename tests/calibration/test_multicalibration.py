@@ -1,16 +1,30 @@
 import numpy as np
+import pandas as pd
 import pytest
+import sklearn
 from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
+from sklearn.model_selection import KFold, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-from statlearn.calibration import MultiCalibrator, _kernels, brier_score, multicalibration_error
+from statlearn.calibration import (
+    MultiCalibrator,
+    StandardErrorRule,
+    ToleranceRule,
+    brier_score,
+    multicalibration_error,
+)
+from statlearn.calibration import _method_kernels as K
 from statlearn.calibration.multicalibration import _csr_groups
 from statlearn.datasets import make_multicalibration_problem
-from tests.calibration import _oracles
+from tests.calibration import _method_oracles as O
+
+PLAIN = dict(patch_rule=ToleranceRule(0.05), min_cell_size=0, eps=0.0)
 
 
 @pytest.fixture(scope="module")
@@ -22,63 +36,97 @@ def problem():
     return d, base, tr, te
 
 
-def test_kernel_matches_python_twin(rng):
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("alpha, z, min_weight, lo, hi, lr", [(0.05, 0.0, 0.0, 0.0, 1.0, 1.0),
+                                                             (0.0, 2.5, 0.0, 0.0, 1.0, 1.0),
+                                                             (0.01, 2.0, 25.0, 0.02, 0.98, 0.5)])
+def test_kernel_matches_python_twin(rng, n_classes, alpha, z, min_weight, lo, hi, lr):
     n, m, nb = 3000, 5, 10
-    p0 = rng.uniform(size=n)
     G = rng.uniform(size=(n, m)) < [0.2, 0.3, 0.5, 0.1, 0.7]
-    y = (rng.uniform(size=n) < np.clip(p0 + 0.2 * G[:, 0] - 0.25 * G[:, 1], 0, 1)).astype(float)
+    if n_classes == 2:
+        p = rng.uniform(size=n)
+        P0 = np.column_stack([1 - p, p])
+        y = (rng.uniform(size=n) < np.clip(p + 0.2 * G[:, 0] - 0.25 * G[:, 1], 0, 1)).astype(np.int64)
+        cols = np.array([1])
+    else:
+        P0 = rng.dirichlet(np.ones(3), size=n)
+        T = np.clip(P0 + 0.2 * G[:, [0]] * np.array([1, -0.5, -0.5]), 0.01, None)
+        y = np.array([rng.choice(3, p=t / t.sum()) for t in T])
+        cols = np.arange(3)
     w = rng.uniform(0.5, 1.5, size=n)
     orders = np.array([rng.permutation(m) for _ in range(50)])
     indptr, indices = _csr_groups(G)
-    p = p0.copy()
-    n_iter, upd = _kernels.hkrr_fit(p, y, w, indptr, indices, nb, 0.05, 0.005, 0.0, 50, orders, 0.0, 1.0, 1.0)
-    p_ref, upd_ref, n_iter_ref = _oracles.hkrr(p0, y, w, G, nb, 0.05, 50, orders)
-    assert n_iter == n_iter_ref and upd.shape == upd_ref.shape and upd.shape[0] > 5
-    np.testing.assert_array_equal(upd[:, :2], upd_ref[:, :2])
-    np.testing.assert_allclose(upd[:, 2], upd_ref[:, 2], rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(p, p_ref, rtol=0, atol=1e-10)
-    # replay on the training data reproduces the fitted predictions
-    q = p0.copy()
-    _kernels.hkrr_apply(q, indptr, indices, upd, nb, 0.0, 1.0)
-    np.testing.assert_allclose(q, p, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(_oracles.hkrr_apply(p0, G, upd, nb), p, rtol=0, atol=1e-10)
-    # minimal cell weight and projection bounds
-    p = p0.copy()
-    n_iter, upd = _kernels.hkrr_fit(p, y, w, indptr, indices, nb, 0.03, 0.003, 25.0, 50, orders, 0.02, 0.98, 0.5)
-    p_ref, upd_ref, n_iter_ref = _oracles.hkrr(p0, y, w, G, nb, 0.03, 50, orders, 25.0, 0.02, 0.98, 0.5)
-    assert n_iter == n_iter_ref and upd.shape == upd_ref.shape and upd.shape[0] > 5
-    np.testing.assert_allclose(upd, upd_ref, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(p, p_ref, rtol=0, atol=1e-10)
+    P = P0.copy()
+    frac = alpha / nb
+    n_iter, upd = K.hkrr_fit(P, y, w, indptr, indices, cols, nb, alpha, z, frac, min_weight, 50, orders, lo, hi,
+                             lr)
+    P_ref, upd_ref, n_iter_ref = O.hkrr(P0, y, w, G, cols, nb, alpha, z, 50, orders, frac, min_weight, lo, hi, lr)
+    assert n_iter == n_iter_ref and upd.shape == upd_ref.shape and upd.shape[0] > 3
+    np.testing.assert_array_equal(upd[:, :3], upd_ref[:, :3])
+    np.testing.assert_allclose(upd[:, 3], upd_ref[:, 3], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(P, P_ref, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(P.sum(1), 1.0, atol=1e-12)
+    Q = P0.copy()
+    K.hkrr_apply(Q, indptr, indices, upd, nb, lo, hi)
+    np.testing.assert_allclose(Q, P, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(O.hkrr_apply(P0, G, upd, nb, lo, hi), P, rtol=0, atol=1e-10)
 
 
-def test_training_cells_meet_tolerance(problem):
+def test_rules():
+    assert ToleranceRule(0.1).thresholds(7) == (0.1, 0.0)
+    from scipy.stats import norm
+
+    a, z = StandardErrorRule(level=0.1, alpha=0.01).thresholds(40)
+    assert a == 0.01 and z == pytest.approx(norm.ppf(1 - 0.1 / 80))
+    with pytest.raises(ValueError, match="`level`"):
+        StandardErrorRule(level=1.5).thresholds(3)
+    with pytest.raises(ValueError, match="patch_rule"):
+        MultiCalibrator(patch_rule="strict").fit(np.full((10, 1), 0.5), np.arange(10) % 2)
+
+
+def test_plain_hkrr_training_cells_meet_tolerance(problem):
     d, base, tr, _ = problem
     p = base.predict_proba(d.data[tr])[:, 1]
     G, y = d.groups[tr], d.target[tr]
-    alpha = 0.05
-    # pure HKRR: no minimal cell size, projection onto [0, 1]
-    mc = MultiCalibrator(alpha=alpha, n_bins=10, min_cell_size=0, eps=0.0, random_state=0)
-    mc.fit(p[:, None], y, groups=G)
-    assert mc.converged_ and mc.n_iter_ >= 2 and mc.updates_.shape[0] > 0
-    before = multicalibration_error(y, p, G, n_bins=10, alpha=alpha)
-    q = mc.predict_proba(p[:, None], groups=G)[:, 1]
-    after = multicalibration_error(y, q, G, n_bins=10, alpha=alpha)
-    assert before.worst_cell_error > alpha
-    assert after.worst_cell_error <= alpha + 1e-12
-    # defaults: every cell with at least 20 rows (and the HKRR mass) meets the tolerance
-    mc = MultiCalibrator(alpha=alpha, random_state=0).fit(p[:, None], y, groups=G)
-    assert mc.converged_
-    q = mc.predict_proba(p[:, None], groups=G)[:, 1]
-    res = multicalibration_error(y, q, G, n_bins=10, alpha=alpha)
-    big = res.counted & (res.cell_weight >= 20)
-    assert np.nanmax(np.abs(res.cell_error[big])) <= alpha + 1e-12
-    assert ((q >= 0.01) | (q == p)).all()
+    mc = MultiCalibrator(n_bins=10, random_state=0, **PLAIN).fit(p[:, None], y, groups=G)
+    assert mc.converged_ and mc.n_iter_ >= 2 and mc.updates_.shape[0] > 0 and mc.z_ == 0.0
+    before = multicalibration_error(y, p, G, n_bins=10, alpha=0.05)
+    after = multicalibration_error(y, mc.predict_proba(p[:, None], groups=G)[:, 1], G, n_bins=10, alpha=0.05)
+    assert before.worst_cell_error > 0.05
+    assert after.worst_cell_error <= 0.05 + 1e-12
+
+
+def test_default_rule_leaves_calibrated_predictions_alone_plain_hkrr_does_not():
+    # y ~ Bernoulli(p) exactly: every patch is noise. 30 seeds, 12 groups of 60-600 rows.
+    n_patched_default, n_patched_plain, worse_default, worse_plain = 0, 0, 0, 0
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        n = 2000
+        p = rng.uniform(0.05, 0.95, n)
+        G = rng.uniform(size=(n, 12)) < np.linspace(0.03, 0.3, 12)
+        y = (rng.uniform(size=n) < p).astype(int)
+        y_te = (rng.uniform(size=n) < p).astype(int)
+        for rule, key in ((None, "default"), ("plain", "plain")):
+            kw = {} if rule is None else {"patch_rule": ToleranceRule(0.05)}
+            mc = MultiCalibrator(random_state=seed, **kw).fit(p[:, None], y, groups=G)
+            q = mc.predict_proba(p[:, None], groups=G)[:, 1]
+            patched = mc.updates_.shape[0] > 0
+            worse = log_loss(y_te, q) > log_loss(y_te, p) + 1e-12
+            if key == "default":
+                n_patched_default += patched
+                worse_default += worse
+            else:
+                n_patched_plain += patched
+                worse_plain += worse
+    # Bonferroni at 5% per pass: a patch in at most a few of 30 fits; plain HKRR patches in (nearly) all
+    assert n_patched_default <= 4
+    assert n_patched_plain >= 25 and worse_plain >= 25
+    assert worse_default <= n_patched_default
 
 
 def test_held_out_group_error_drops(problem):
     d, base, tr, te = problem
-    cal = slice(4000, 8000)
-    test = slice(8000, None)
+    cal, test = slice(4000, 8000), slice(8000, None)
     mc = MultiCalibrator(estimator=FrozenEstimator(base), random_state=0)
     mc.fit(d.data[cal], d.target[cal], groups=d.groups[cal])
     p0 = base.predict_proba(d.data[test])[:, 1]
@@ -88,7 +136,29 @@ def test_held_out_group_error_drops(problem):
     e1 = multicalibration_error(y, p1, G).worst_group_ece
     assert e1 < 0.6 * e0
     assert brier_score(y, p1) < brier_score(y, p0)
-    assert log_loss(y, np.clip(p1, 1e-6, 1 - 1e-6)) < log_loss(y, p0)
+    assert log_loss(y, p1) < log_loss(y, p0)
+
+
+def test_multiclass_one_vs_rest(rng):
+    n, k = 9000, 3
+    X = rng.normal(size=(n, 2))
+    G = np.column_stack([X[:, 0] > 0.5, rng.uniform(size=n) < 0.3])
+    logits = np.column_stack([X[:, 0], X[:, 1], -X[:, 0]]) + 1.2 * G[:, [1]] * np.array([1.0, -1.0, 0.0])
+    T = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    y = np.array([rng.choice(k, p=t) for t in T])
+    base = LogisticRegression().fit(X[:3000], y[:3000])  # blind to the group effect
+    mc = MultiCalibrator(FrozenEstimator(base), random_state=0).fit(X[3000:6000], y[3000:6000],
+                                                                       groups=G[3000:6000])
+    assert set(np.unique(mc.updates_[:, 0])) <= {0, 1, 2} and mc.updates_.shape[0] > 0
+    te = slice(6000, None)
+    P0, P1 = base.predict_proba(X[te]), mc.predict_proba(X[te], groups=G[te])
+    np.testing.assert_allclose(P1.sum(1), 1.0)
+    assert log_loss(y[te], P1) < log_loss(y[te], P0)
+    for c in range(k):
+        e0 = multicalibration_error(y[te] == c, P0[:, c], G[te]).worst_group_ece
+        e1 = multicalibration_error(y[te] == c, P1[:, c], G[te]).worst_group_ece
+        assert e1 < e0 + 0.01  # the class without a group effect (2) may move by noise only
+    assert mc.updates_[:, 0].tolist().count(2) <= mc.updates_.shape[0] // 2
 
 
 def test_frozen_estimator_equals_raw_probabilities(problem):
@@ -99,7 +169,23 @@ def test_frozen_estimator_equals_raw_probabilities(problem):
     b = MultiCalibrator(random_state=1).fit(p[:, None], y, groups=G)
     np.testing.assert_array_equal(a.updates_, b.updates_)
     np.testing.assert_array_equal(a.predict_proba(X, groups=G), b.predict_proba(p[:, None], groups=G))
-    np.testing.assert_array_equal(a.predict(X, groups=G), b.predict(p[:, None], groups=G))
+    # two columns of probabilities are read as the class probabilities
+    c = MultiCalibrator(random_state=1).fit(np.column_stack([1 - p, p]), y, groups=G)
+    np.testing.assert_array_equal(c.updates_, b.updates_)
+
+
+def test_groups_dataframe_matched_by_name(problem):
+    d, base, tr, _ = problem
+    p = base.predict_proba(d.data[tr])[:, 1]
+    y = d.target[tr]
+    G = pd.DataFrame(d.groups[tr], columns=[f"g{j}" for j in range(d.groups.shape[1])])
+    mc = MultiCalibrator(random_state=0).fit(p[:, None], y, groups=G)
+    a = mc.predict_proba(p[:, None], groups=G)
+    b = mc.predict_proba(p[:, None], groups=G[G.columns[::-1]])
+    np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="missing"):
+        mc.predict_proba(p[:, None], groups=G.rename(columns={"g0": "other"}))
+    assert mc.group_names_ == list(G.columns)
 
 
 def test_unfitted_estimator_is_cloned_and_fitted(problem):
@@ -107,6 +193,34 @@ def test_unfitted_estimator_is_cloned_and_fitted(problem):
     lr = LogisticRegression()
     mc = MultiCalibrator(lr).fit(d.data[tr], d.target[tr])
     assert not hasattr(lr, "coef_") and hasattr(mc.estimator_, "coef_")
+
+
+def test_sample_weight_reaches_a_pipeline_base_or_raises(problem):
+    d, _, tr, _ = problem
+    X, y = d.data[tr], d.target[tr]
+    w = np.random.default_rng(0).uniform(0.1, 3, len(y))
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    with pytest.raises(ValueError, match="metadata routing"):
+        MultiCalibrator(pipe).fit(X, y, sample_weight=w)
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(StandardScaler().set_fit_request(sample_weight=False),
+                             LogisticRegression().set_fit_request(sample_weight=True))
+        mc = MultiCalibrator(pipe).set_fit_request(sample_weight=True).fit(X, y, sample_weight=w)
+    ref = LogisticRegression().fit(StandardScaler().fit_transform(X), y, sample_weight=w)
+    np.testing.assert_allclose(mc.estimator_[-1].coef_, ref.coef_, rtol=1e-6)
+
+
+def test_cross_validate_routes_groups(problem):
+    d, base, tr, _ = problem
+    X, y, G = d.data[tr], d.target[tr], d.groups[tr]
+    cv = KFold(3, shuffle=True, random_state=0)
+    mc = MultiCalibrator(FrozenEstimator(base), random_state=0)
+    with sklearn.config_context(enable_metadata_routing=True):
+        res = cross_validate(mc, X, y, params={"groups": G}, cv=cv, return_estimator=True)
+    for (trn, tst), est, score in zip(cv.split(X), res["estimator"], res["test_score"], strict=True):
+        ref = MultiCalibrator(FrozenEstimator(base), random_state=0).fit(X[trn], y[trn], groups=G[trn])
+        np.testing.assert_array_equal(est.updates_, ref.updates_)
+        assert score == ref.score(X[tst], y[tst], groups=G[tst])
 
 
 def test_no_groups_equals_one_all_true_group(problem):
@@ -128,8 +242,7 @@ def test_rows_in_no_group_never_change(seed, n_bins):
     p = rng.uniform(size=n)
     G = rng.uniform(size=(n, 3)) < 0.3
     y = (rng.uniform(size=n) < np.clip(p + 0.3 * G[:, 0] - 0.3 * G[:, 1], 0, 1)).astype(int)
-    mc = MultiCalibrator(alpha=0.02, n_bins=n_bins, min_cell_size=0, eps=0.0, random_state=seed)
-    mc.fit(p[:, None], y, groups=G)
+    mc = MultiCalibrator(n_bins=n_bins, random_state=seed, **PLAIN).fit(p[:, None], y, groups=G)
     q = mc.predict_proba(p[:, None], groups=G)[:, 1]
     none = ~G.any(axis=1)
     np.testing.assert_array_equal(q[none], p[none])
@@ -153,21 +266,20 @@ def test_empty_group_is_skipped(problem):
     y = d.target[tr]
     G = np.column_stack([d.groups[tr], np.zeros(len(y), bool)])
     mc = MultiCalibrator(random_state=0).fit(p[:, None], y, groups=G)
-    assert not (mc.updates_[:, 0] == G.shape[1] - 1).any()
+    assert not (mc.updates_[:, 1] == G.shape[1] - 1).any()
+    assert (mc.updates_[:, 0] == 1).all()  # binary: the positive class only
 
 
 def test_bad_input(problem):
     d, base, tr, _ = problem
     p = base.predict_proba(d.data[tr])[:, 1]
     y = d.target[tr]
-    with pytest.raises(ValueError, match="one column of predicted probabilities"):
+    with pytest.raises(ValueError, match="one probability column per class"):
         MultiCalibrator().fit(d.data[tr], y)
     with pytest.raises(ValueError, match=r"probabilities in \[0, 1\]"):
         MultiCalibrator().fit((p + 1)[:, None], y)
-    with pytest.raises(ValueError, match="Only binary classification is supported"):
+    with pytest.raises(ValueError, match="positive-class probability of a binary"):
         MultiCalibrator().fit(p[:, None], np.arange(len(y)) % 3)
-    with pytest.raises(ValueError, match="`alpha` must be a float in"):
-        MultiCalibrator(alpha=0).fit(p[:, None], y)
     with pytest.raises(ValueError, match="`learning_rate` must be a float in"):
         MultiCalibrator(learning_rate=0.0).fit(p[:, None], y)
     with pytest.raises(ValueError, match="`eps` must be a float in"):
@@ -192,15 +304,25 @@ def test_string_labels(problem):
     assert set(mc.predict(p[:, None])) <= {"no", "yes"}
 
 
+def test_set_params_without_refit_changes_nothing(problem):
+    d, base, tr, _ = problem
+    p = base.predict_proba(d.data[tr])[:, 1]
+    y, G = d.target[tr], d.groups[tr]
+    mc = MultiCalibrator(random_state=0).fit(p[:, None], y, groups=G)
+    before = mc.predict_proba(p[:, None], groups=G)
+    mc.set_params(n_bins=3, eps=0.2, patch_rule="tolerance")
+    np.testing.assert_array_equal(mc.predict_proba(p[:, None], groups=G), before)
+
+
 def test_buckets_follow_the_module_bin_rule_on_grid_points():
     # a prediction of exactly 0.3 is in the bin [0.2, 0.3000...04) of np.linspace(0, 1, 11),
-    # as for expected_calibration_error and multicalibration_error; updates of that bucket
-    # must not move it
+    # as for expected_calibration_error and multicalibration_error
     p = np.array([0.3, 0.3, 0.35, 0.25])
     indptr, indices = _csr_groups(np.ones((4, 1), dtype=bool))
-    q = p.copy()
-    _kernels.hkrr_apply(q, indptr, indices, np.array([[0.0, 3.0, 0.1]]), 10, 0.0, 1.0)
-    np.testing.assert_allclose(q, [0.3, 0.3, 0.45, 0.25])
-    q = p.copy()
-    _kernels.hkrr_apply(q, indptr, indices, np.array([[0.0, 2.0, 0.1]]), 10, 0.0, 1.0)
-    np.testing.assert_allclose(q, [0.4, 0.4, 0.35, 0.35])
+    Q = np.column_stack([1 - p, p])
+    K.hkrr_apply(Q, indptr, indices, np.array([[1.0, 0.0, 3.0, 0.1]]), 10, 0.0, 1.0)
+    np.testing.assert_allclose(Q[:, 1], [0.3, 0.3, 0.45, 0.25])
+    np.testing.assert_allclose(Q.sum(1), 1.0)
+    Q = np.column_stack([1 - p, p])
+    K.hkrr_apply(Q, indptr, indices, np.array([[1.0, 0.0, 2.0, 0.1]]), 10, 0.0, 1.0)
+    np.testing.assert_allclose(Q[:, 1], [0.4, 0.4, 0.35, 0.35])

@@ -10,6 +10,7 @@ from sklearn.linear_model import LogisticRegression
 
 from statlearn.calibration import (
     BetaCalibration,
+    BoostingMultiCalibrator,
     HistogramBinning,
     IsotonicCalibration,
     MultiCalibrator,
@@ -24,7 +25,9 @@ INSTANCES = {
         # a miscalibrated base model, so that the fit makes updates and the fitted-state check
         # of tests/test_common.py exercises n_bins / eps at predict time
         MultiCalibrator(estimator=LogisticRegression(C=0.01), random_state=0),
+        MultiCalibrator(estimator=LogisticRegression(C=0.01), patch_rule="tolerance", random_state=0),
     ],
+    "BoostingMultiCalibrator": [BoostingMultiCalibrator(estimator=LogisticRegression(), max_iter=20, random_state=0)],
     "TemperatureScaling": [TemperatureScaling(LogisticRegression()),
                            TemperatureScaling(LogisticRegression(), ensemble=False)],
     "PlattScaling": [PlattScaling(LogisticRegression())],
@@ -46,4 +49,4 @@ EXPECTED_FAILED = {
 }
 
 # number of public estimators in the area's __all__ (asserted by tests/test_common.py; update it)
-N_ESTIMATORS = 7
+N_ESTIMATORS = 8
