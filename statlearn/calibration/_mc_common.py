@@ -6,43 +6,8 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
-from statlearn._validation import check_groups, check_probabilities
-
-try:  # the contract layer's stateful groups encoder
-    from statlearn._validation import GroupsEncoder
-except ImportError:  # pragma: no cover - temporary stand-in until the contract layer lands
-    class GroupsEncoder:
-        """Fit-time / predict-time groups matrix; a DataFrame is matched by column name."""
-
-        def fit(self, groups, n_samples=None):
-            G, names = check_groups(groups, n_samples, allow_empty=True)
-            cols = getattr(groups, "columns", None)
-            self.columns_ = None if cols is None else list(cols)
-            self.names_ = names
-            self.n_groups_ = G.shape[1]
-            self._G = G
-            return self
-
-        def fit_transform(self, groups, n_samples=None):
-            G = self.fit(groups, n_samples)._G
-            del self._G
-            return G
-
-        def transform(self, groups, n_samples=None):
-            cols = getattr(groups, "columns", None)
-            if cols is not None and self.columns_ is not None:
-                cols = list(cols)
-                missing = [c for c in self.columns_ if c not in cols]
-                unknown = [c for c in cols if c not in self.columns_]
-                if missing or unknown:
-                    raise ValueError(f"`groups` columns must be those seen in fit {self.columns_}; "
-                                     f"missing {missing}, unknown {unknown}.")
-                groups = groups[self.columns_]
-            G, _ = check_groups(groups, n_samples, allow_empty=True)
-            if G.shape[1] != self.n_groups_:
-                raise ValueError(f"`groups` must have {self.n_groups_} column(s) as in fit; got shape {G.shape}.")
-            return G
-
+from statlearn._base import BaseObject
+from statlearn._validation import GroupsEncoder, check_probabilities
 
 def is_frozen(est):
     return type(est).__name__ == "FrozenEstimator"
@@ -112,45 +77,5 @@ def fitted_base(estimator, X, y, sample_weight, routed_fit_params, owner):
     return fit_base_estimator(estimator, X, y, sample_weight, routed_fit_params, owner)
 
 
-__all__ = ["GroupsEncoder", "check_X_2d", "clone", "fitted_base", "is_frozen", "proba_of", "raw_probabilities",
+__all__ = ["BaseObject", "GroupsEncoder", "check_X_2d", "clone", "fitted_base", "is_frozen", "proba_of", "raw_probabilities",
            "router_with_estimator"]
-
-
-try:  # the contract layer's parameter protocol for non-scikit-learn objects
-    from statlearn._base import BaseObject
-except ImportError:  # pragma: no cover - temporary stand-in until the contract layer lands
-    import inspect
-
-    class BaseObject:
-        """get_params / set_params / repr from the ``__init__`` signature."""
-
-        _parameter_constraints: dict = {}
-
-        @classmethod
-        def _get_param_names(cls):
-            sig = inspect.signature(cls.__init__)
-            return sorted(p for p in sig.parameters if p != "self")
-
-        def get_params(self, deep=True):
-            return {k: getattr(self, k) for k in self._get_param_names()}
-
-        def set_params(self, **params):
-            valid = self._get_param_names()
-            for k, v in params.items():
-                if k not in valid:
-                    raise ValueError(f"Invalid parameter {k!r} for {type(self).__name__}; valid: {valid}.")
-                setattr(self, k, v)
-            return self
-
-        def _validate_params(self):
-            from statlearn._validation import validate_params
-
-            validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
-
-        def __repr__(self):
-            sig = inspect.signature(type(self).__init__)
-            shown = [f"{k}={getattr(self, k)!r}" for k, p in sig.parameters.items()
-                     if k != "self" and getattr(self, k) is not p.default and getattr(self, k) != p.default]
-            return f"{type(self).__name__}({', '.join(shown)})"
-
-__all__ += ["BaseObject"]

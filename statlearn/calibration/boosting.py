@@ -9,6 +9,7 @@ from sklearn.utils.metadata_routing import _routing_enabled, process_routing
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from statlearn._base import seed_from
 from statlearn._validation import Interval, check_sample_weight, validate_params
 
 from ._mc_common import (
@@ -93,7 +94,7 @@ class BoostingMultiCalibrator(ClassifierMixin, BaseEstimator):
         for this many rounds.
     tol : float, default=1e-4
         Minimal improvement of the held-out log loss.
-    random_state : int, RandomState instance or None, default=None
+    random_state : None, int, Generator, RandomState or SeedSequence, default=None
         Seeds the validation split and the trees.
 
     Attributes
@@ -322,7 +323,7 @@ class BoostingMultiCalibrator(ClassifierMixin, BaseEstimator):
             loss="log_loss", learning_rate=self.learning_rate, n_estimators=self.max_iter, max_depth=self.max_depth,
             min_samples_leaf=self.min_samples_leaf, init=_OffsetInit(classes.size),
             validation_fraction=self.validation_fraction, n_iter_no_change=self.n_iter_no_change if early else None,
-            tol=self.tol, random_state=self.random_state,
+            tol=self.tol, random_state=None if self.random_state is None else seed_from(self.random_state),
         ).fit(Z, codes, sample_weight=w)
         self.n_iter_ = int(self.booster_.n_estimators_)
         return self

@@ -12,7 +12,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import _routing_enabled, process_routing
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, check_random_state, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from statlearn._base import check_generator
 
 from statlearn._validation import Interval, Options, check_sample_weight, validate_params
 
@@ -230,7 +232,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         ``eps=0``); keeps the log loss finite.
     learning_rate : float, default=1.0
         Fraction of the residual applied per patch (HKRR: 1).
-    random_state : int, RandomState instance or None, default=None
+    random_state : None, int, Generator, RandomState or SeedSequence, default=None
         Seeds the (random) order in which groups are visited in each pass.
 
     Attributes
@@ -451,7 +453,7 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         alpha, z = rule.thresholds(n_cells)
         self.rule_, self.z_ = rule, z
         self.n_bins_, self.eps_ = int(self.n_bins), float(self.eps)
-        rng = check_random_state(self.random_state)
+        rng = check_generator(self.random_state)
         orders = np.empty((self.max_iter, self.n_groups_), dtype=np.int64)
         for it in range(self.max_iter):
             orders[it] = rng.permutation(self.n_groups_)

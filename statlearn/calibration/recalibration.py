@@ -34,16 +34,7 @@ __all__ = [
 ]
 
 
-class _SplitterMeta(type):
-    def __instancecheck__(cls, obj):
-        return hasattr(obj, "split") and hasattr(obj, "get_n_splits")
-
-
-class _Splitter(metaclass=_SplitterMeta):
-    """Temporary stand-in for the contract layer's ``"cv_object"`` constraint (an object with ``split``)."""
-
-
-_CV_CONSTRAINT = [None, Interval("integral", 2, None, closed="left"), _Splitter, "array-like"]
+_CV_CONSTRAINT = [None, "cv_object"]
 
 
 def _is_frozen(est):

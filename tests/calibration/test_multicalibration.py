@@ -289,7 +289,7 @@ def test_bad_input(problem):
     with pytest.raises(ValueError, match="`groups` must have"):
         MultiCalibrator().fit(p[:, None], y, groups=np.ones((5, 2), bool))
     mc = MultiCalibrator().fit(p[:, None], y, groups=d.groups[tr])
-    with pytest.raises(ValueError, match="`groups` must have 6 column"):
+    with pytest.raises(ValueError, match="`groups` must have 6 group column"):
         mc.predict_proba(p[:, None], groups=np.ones((len(y), 2), bool))
     with pytest.raises(NotFittedError):
         MultiCalibrator().predict_proba(p[:, None])
