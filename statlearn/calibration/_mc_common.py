@@ -9,6 +9,7 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from statlearn._base import BaseObject
 from statlearn._validation import GroupsEncoder, check_probabilities
 
+
 def is_frozen(est):
     return type(est).__name__ == "FrozenEstimator"
 
@@ -77,5 +78,5 @@ def fitted_base(estimator, X, y, sample_weight, routed_fit_params, owner):
     return fit_base_estimator(estimator, X, y, sample_weight, routed_fit_params, owner)
 
 
-__all__ = ["BaseObject", "GroupsEncoder", "check_X_2d", "clone", "fitted_base", "is_frozen", "proba_of", "raw_probabilities",
-           "router_with_estimator"]
+__all__ = ["BaseObject", "GroupsEncoder", "check_X_2d", "clone", "fitted_base", "is_frozen", "proba_of",
+           "raw_probabilities", "router_with_estimator"]

@@ -15,7 +15,6 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from statlearn._base import check_generator
-
 from statlearn._validation import Interval, Options, check_sample_weight, validate_params
 
 from . import _method_kernels
