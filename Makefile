@@ -14,9 +14,10 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-# netcal (a calibration peer) imports torch; use the CPU build shipped on this
+# netcal and MCGrad (calibration peers) import torch; use the CPU build shipped on this
 # kind of machine when present (never a CUDA build from the registry), otherwise
-# skip netcal (the benchmark says so).
+# skip them (the benchmark says so). MCGrad is not in the bench extra because from
+# PyPI alone it would pull a CUDA build of torch.
 TORCH_WHEEL := $(firstword $(wildcard /opt/wheels/torch-2.13.0*cp311*.whl))
 
 .PHONY: test bench lint docs notebooks notebooks-build pytest install-dev install-bench clean help
@@ -30,11 +31,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip setuptools wheel
 
-# torch from the local wheel and netcal in one resolver run, so that pip keeps that torch.
+# torch from the local wheel, netcal and mcgrad in one resolver run, so that pip keeps that torch.
 define install_netcal
 	@if [ -n "$(TORCH_WHEEL)" ]; then \
-	  $(PIP) install --quiet "$(TORCH_WHEEL)" "netcal>=1.3" ; \
-	else echo "note: no local CPU torch wheel; netcal (optional peer) not installed"; fi
+	  $(PIP) install --quiet "$(TORCH_WHEEL)" "netcal>=1.3" "mcgrad>=0.1.5" ; \
+	else echo "note: no local CPU torch wheel; netcal and mcgrad (optional peers) not installed"; fi
 endef
 
 $(VENV)/.bench-stamp: pyproject.toml | $(PY)
