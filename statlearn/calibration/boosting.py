@@ -203,7 +203,7 @@ class BoostingMultiCalibrator(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ #
     def _base_proba(self, X, *, reset):
-        if self.estimator is None:
+        if self.estimator_ is None:  # fitted state (set before this is called in fit)
             X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_2d=True)
             return X, raw_probabilities(X, self.classes_.size)
         import scipy.sparse as sp
@@ -218,7 +218,7 @@ class BoostingMultiCalibrator(ClassifierMixin, BaseEstimator):
     def _design(self, X, P, G):
         """``[features, groups, offset]``; the offset is ``logit p`` (binary) or ``log p`` per class."""
         parts = []
-        if self.estimator is not None and self.use_features_:
+        if self.estimator_ is not None and self.use_features_:
             try:
                 F = np.asarray(X, dtype=np.float64)
             except (TypeError, ValueError) as exc:

@@ -50,3 +50,12 @@ EXPECTED_FAILED = {
 
 # number of public estimators in the area's __all__ (asserted by tests/test_common.py; update it)
 N_ESTIMATORS = 8
+
+# the patch rules of MultiCalibrator (statlearn._base.BaseObject strategy objects; no random_state)
+from statlearn.calibration import StandardErrorRule, ToleranceRule  # noqa: E402
+
+OBJECT_INSTANCES = [
+    (StandardErrorRule(level=0.01, correction="bonferroni"), lambda rule: rule.thresholds(40)),
+    (StandardErrorRule(), lambda rule: rule.thresholds(40)),
+    (ToleranceRule(alpha=0.1), lambda rule: rule.thresholds(40)),
+]
