@@ -18,6 +18,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
 from statlearn.calibration import (
+    BoostingMultiCalibrator,
     MultiCalibrator,
     ReliabilityDisplay,
     balance_score,
@@ -53,13 +54,15 @@ X, y, G = d.data, d.target, d.groups
 tr, ca, te = slice(0, 10_000), slice(10_000, 20_000), slice(20_000, None)
 base = LogisticRegression().fit(X[tr], y[tr])
 p_ca, p_te = base.predict_proba(X[ca])[:, 1], base.predict_proba(X[te])[:, 1]
-mc = MultiCalibrator(alpha=0.02, random_state=0).fit(p_ca[:, None], y[ca], groups=G[ca])
+mc = MultiCalibrator(random_state=0).fit(p_ca[:, None], y[ca], groups=G[ca])  # standard-error rule
 p_mc = mc.predict_proba(p_te[:, None], groups=G[te])[:, 1]
-for label, p in [("base", p_te), ("multicalibrated", p_mc)]:
+bm = BoostingMultiCalibrator(random_state=0).fit(p_ca[:, None], y[ca], groups=G[ca])
+p_bm = bm.predict_proba(p_te[:, None], groups=G[te])[:, 1]
+for label, p in [("base", p_te), ("MultiCalibrator", p_mc), ("BoostingMultiCalibrator", p_bm)]:
     r = multicalibration_error(y[te], p, G[te])
     print(f"{label:16s} worst-group ECE {r.worst_group_ece:.4f}  mean-group ECE {r.mean_group_ece:.4f}")
 print(f"{mc.n_iter_} passes, {len(mc.updates_)} updates")
 
-ReliabilityDisplay.from_groups(y[te], {"base": p_te, "multicalibrated": p_mc}, G[te], n_bins=8, ncols=4)
+ReliabilityDisplay.from_groups(y[te], {"base": p_te, "MultiCalibrator": p_mc}, G[te], n_bins=8, ncols=4)
 plt.tight_layout()
 plt.show()
