@@ -22,11 +22,54 @@ def router_with_estimator(owner_obj):
     return router
 
 
+def check_labels(y, owner):
+    """``y`` as a 1-D array of class labels; errors name `y`."""
+    from sklearn.utils.multiclass import check_classification_targets
+    from sklearn.utils.validation import column_or_1d
+
+    try:
+        y = column_or_1d(y, warn=True)
+        if y.dtype == object:  # an object array of numbers or booleans: their own dtype
+            import numbers
+
+            vals = y.tolist()
+            if vals and all(isinstance(v, numbers.Number | np.bool_) and v == v for v in vals):
+                y = np.asarray(vals)
+        check_classification_targets(y)
+    except ValueError as exc:
+        raise ValueError(f"{owner}: `y` must be a 1-D array of class labels; {exc}") from exc
+    return y
+
+
+def check_rows(X, n, owner):
+    """``X`` must have ``n`` rows (the length of `y`)."""
+    from sklearn.utils.validation import _num_samples
+
+    m = _num_samples(X)
+    if m != n:
+        raise ValueError(f"{owner}: `X` has {m} rows but `y` has {n}; they must match.")
+
+
+def call_base(func, X, owner, what="predict_proba"):
+    """Call the base estimator on ``X``; its errors are re-raised naming `X` and the estimator."""
+    from sklearn.utils.validation import _num_samples
+
+    if hasattr(X, "shape") and len(X.shape) and _num_samples(X) == 0:
+        raise ValueError(f"{owner}: `X` has 0 rows; at least one is required.")
+    try:
+        return func(X)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"{owner}: the base estimator's {what} could not use `X`: {exc}") from exc
+
+
 def check_X_2d(X):
     import scipy.sparse as sp
 
     if sp.issparse(X):
         return X.tocsr()
+    nd = getattr(X, "ndim", None)
+    if nd is not None and nd > 2:
+        raise ValueError(f"`X` must be 2-D (n_samples, n_features); got {nd} dimensions.")
     if (isinstance(X, list | tuple) and len(X) and np.isscalar(X[0])) or (
             isinstance(X, np.ndarray) and X.ndim == 1):
         raise ValueError(
@@ -59,7 +102,7 @@ def raw_probabilities(X, n_classes):
 
 def proba_of(est, X, classes):
     """``est.predict_proba(X)`` with columns in the order of ``classes``."""
-    P = np.asarray(est.predict_proba(X), dtype=np.float64)
+    P = np.asarray(call_base(est.predict_proba, X, type(est).__name__), dtype=np.float64)
     out = np.zeros((P.shape[0], len(classes)))
     for j, c in enumerate(np.asarray(est.classes_).tolist()):
         k = np.flatnonzero(classes == c)
@@ -78,5 +121,5 @@ def fitted_base(estimator, X, y, sample_weight, routed_fit_params, owner):
     return fit_base_estimator(estimator, X, y, sample_weight, routed_fit_params, owner)
 
 
-__all__ = ["BaseObject", "GroupsEncoder", "check_X_2d", "clone", "fitted_base", "is_frozen", "proba_of",
-           "raw_probabilities", "router_with_estimator"]
+__all__ = ["BaseObject", "GroupsEncoder", "call_base", "check_X_2d", "check_labels", "check_rows", "clone",
+           "fitted_base", "is_frozen", "proba_of", "raw_probabilities", "router_with_estimator"]

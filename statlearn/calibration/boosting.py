@@ -6,14 +6,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import _routing_enabled, process_routing
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from statlearn._base import seed_from
 from statlearn._validation import Interval, check_sample_weight, validate_params
 
 from ._mc_common import (
     GroupsEncoder,
+    check_labels,
+    check_rows,
     check_X_2d,
     fitted_base,
     is_frozen,
@@ -276,8 +277,9 @@ class BoostingMultiCalibrator(ClassifierMixin, BaseEstimator):
         from sklearn.ensemble import GradientBoostingClassifier
 
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner="BoostingMultiCalibrator")
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
+        y = check_labels(y, "BoostingMultiCalibrator")
+        if self.estimator is not None:
+            check_rows(X, y.shape[0], "BoostingMultiCalibrator")
         classes, codes = np.unique(y, return_inverse=True)
         if classes.size < 2:
             raise ValueError(f"BoostingMultiCalibrator needs at least 2 classes in `y`; got 1 class: "

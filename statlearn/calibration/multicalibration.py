@@ -11,8 +11,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import _routing_enabled, process_routing
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from statlearn._base import check_generator
 from statlearn._validation import Interval, Options, check_sample_weight, validate_params
@@ -21,6 +20,8 @@ from . import _method_kernels
 from ._mc_common import (
     BaseObject,
     GroupsEncoder,
+    check_labels,
+    check_rows,
     check_X_2d,
     fitted_base,
     is_frozen,
@@ -45,6 +46,15 @@ def _csr_groups(G):
 # --------------------------------------------------------------------------- #
 # patch rules (strategy objects)
 # --------------------------------------------------------------------------- #
+def _check_n_cells(n_cells):
+    import numbers
+
+    if isinstance(n_cells, bool) or not isinstance(n_cells, numbers.Integral):
+        raise TypeError(f"`n_cells` must be an int >= 1; got {n_cells!r}.")
+    if n_cells < 1 or n_cells > 2**62:
+        raise ValueError(f"`n_cells` must be an int in [1, 2**62]; got {n_cells!r}.")
+
+
 class ToleranceRule(BaseObject):
     """Plain HKRR: patch a cell when ``|mean(y - p)| > alpha``.
 
@@ -91,6 +101,7 @@ class ToleranceRule(BaseObject):
             0.0 (no standard-error condition).
         """
         self._validate_params()
+        _check_n_cells(n_cells)
         return float(self.alpha), 0.0
 
 
@@ -170,6 +181,7 @@ class StandardErrorRule(BaseObject):
         from scipy.stats import norm
 
         self._validate_params()
+        _check_n_cells(n_cells)
         m = max(int(n_cells), 1) if self.correction == "bonferroni" else 1
         return float(self.alpha), float(norm.isf(self.level / (2.0 * m)))
 
@@ -410,8 +422,9 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         """
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner="MultiCalibrator")
         rule = self._rule()
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
+        y = check_labels(y, "MultiCalibrator")
+        if self.estimator is not None:
+            check_rows(X, y.shape[0], "MultiCalibrator")
         classes, codes = np.unique(y, return_inverse=True)
         if classes.size < 2:
             raise ValueError(

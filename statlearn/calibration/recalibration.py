@@ -17,8 +17,7 @@ from sklearn.utils.metadata_routing import (
     _routing_enabled,
     process_routing,
 )
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, has_fit_parameter, validate_data
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
 from statlearn._validation import Interval, Options, check_probabilities, check_sample_weight, validate_params
 
@@ -42,18 +41,12 @@ def _is_frozen(est):
 
 
 def _proba_of(est, X, classes):
-    """``est.predict_proba(X)`` with columns reordered to ``classes`` (a class unknown to ``est`` gets 0)."""
+    """``est.predict_proba(X)`` with columns reordered to ``classes``."""
     if not hasattr(est, "predict_proba"):
         raise TypeError(f"`estimator` must have a `predict_proba` method; {type(est).__name__} has none.")
-    P = np.asarray(est.predict_proba(X), dtype=np.float64)
-    est_classes = np.asarray(est.classes_).tolist()
-    out = np.zeros((P.shape[0], len(classes)))
-    for j, c in enumerate(est_classes):
-        k = np.flatnonzero(classes == c)
-        if k.size == 0:
-            raise ValueError(f"The estimator predicts class {c!r}, which is not a class of `y` {classes.tolist()}.")
-        out[:, k[0]] = P[:, j]
-    return out
+    from ._mc_common import proba_of
+
+    return proba_of(est, X, classes)
 
 
 def fit_base_estimator(estimator, X, y, sample_weight, fit_params, owner):
@@ -64,9 +57,11 @@ def fit_base_estimator(estimator, X, y, sample_weight, fit_params, owner):
     takes it, and a ``ValueError`` is raised when it does not (a ``Pipeline``, for
     instance, needs metadata routing to receive weights).
     """
+    from ._mc_common import call_base
+
     est = clone(estimator)
     if _routing_enabled():
-        est.fit(X, y, **fit_params)
+        call_base(lambda X_: est.fit(X_, y, **fit_params), X, owner, "fit")
         return est
     if sample_weight is not None:
         if not has_fit_parameter(est, "sample_weight"):
@@ -76,9 +71,9 @@ def fit_base_estimator(estimator, X, y, sample_weight, fit_params, owner):
                 "routing (sklearn.set_config(enable_metadata_routing=True)) and request the weights on its final "
                 "step (`.set_fit_request(sample_weight=True)`), or pass a prefit `FrozenEstimator`."
             )
-        est.fit(X, y, sample_weight=sample_weight)
+        call_base(lambda X_: est.fit(X_, y, sample_weight=sample_weight), X, owner, "fit")
     else:
-        est.fit(X, y)
+        call_base(lambda X_: est.fit(X_, y), X, owner, "fit")
     return est
 
 
@@ -152,10 +147,11 @@ class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
     def _check_X_2d(self, X):
         import scipy.sparse as sp
 
+        from ._mc_common import check_X_2d
+
         if sp.issparse(X):
             return X.tocsr()  # row indexing for the folds (dia / coo are not subscriptable)
-        if not hasattr(X, "iloc") and not isinstance(X, np.ndarray):
-            X = np.asarray(X)
+        X = check_X_2d(X)
         if (isinstance(X, list | tuple) and len(X) and np.isscalar(X[0])) or (
                 isinstance(X, np.ndarray) and X.ndim == 1):
             raise ValueError(
@@ -191,9 +187,12 @@ class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
         self : object
             The fitted recalibrator.
         """
+        from ._mc_common import check_labels, check_rows
+
         self._validate()
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
+        y = check_labels(y, type(self).__name__)
+        if self.estimator is not None:
+            check_rows(X, y.shape[0], type(self).__name__)
         classes, codes = np.unique(y, return_inverse=True)
         if classes.size < 2:
             raise ValueError(f"{type(self).__name__} needs at least 2 classes in `y`; got {classes.size} class: "

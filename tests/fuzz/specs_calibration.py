@@ -121,6 +121,35 @@ def _multicalibrator_specs():
     return specs
 
 
+def _recalibrator_specs():
+    """The six recalibrators (cross-fitted logistic regression), the multicalibration booster and the rules."""
+    X, y = data.classification()
+    G = data.groups()
+    specs = []
+    for cls in (cal.TemperatureScaling, cal.PlattScaling, cal.BetaCalibration, cal.IsotonicCalibration,
+                cal.HistogramBinning, cal.VennAbersCalibrator):
+        methods = {"predict_proba": {"X": Arg(X)}, "predict": {"X": Arg(X)}}
+        if cls is cal.VennAbersCalibrator:
+            methods["predict_interval"] = {"X": Arg(X)}
+        specs += estimator_specs(cls.__name__, lambda cls=cls: cls(LogisticRegression(), cv=3),
+                                 {"X": Arg(X), "y": Arg(y, "binary")}, methods, fit_outputs=["predict_proba"])
+
+    def make_boost():
+        return cal.BoostingMultiCalibrator(LogisticRegression(), max_iter=5, random_state=0)
+
+    specs += estimator_specs("BoostingMultiCalibrator", make_boost,
+                             {"X": Arg(X), "y": Arg(y, "binary"), "groups": Arg(G, "bool")},
+                             {"predict_proba": {"X": Arg(X), "groups": Arg(G, "bool")}},
+                             fit_outputs=["predict_proba"])
+    specs.append(func_spec(lambda level, n_cells: cal.StandardErrorRule(level=level).thresholds(n_cells),
+                           id="StandardErrorRule", name="StandardErrorRule", level=Scalar(0.05, "prob"),
+                           n_cells=Scalar(40, "int")))
+    specs.append(func_spec(lambda alpha, n_cells: cal.ToleranceRule(alpha=alpha).thresholds(n_cells),
+                           id="ToleranceRule", name="ToleranceRule", alpha=Scalar(0.05, "prob"),
+                           n_cells=Scalar(40, "int")))
+    return specs
+
+
 def _inference_specs(y, p, w, G):
     yb, pb = _binary_y(y), Arg(p, "prob")
     return [
@@ -147,4 +176,4 @@ def build_specs():
                            y_true=Arg(y, "binary"), y_prob=Arg(p, "prob"),
                            groups=Arg(pd.DataFrame({"g": np.where(G[:, 0], "u", "v")}), "labels"),
                            fixed={"n_bins": 5}))
-    return specs + _multicalibrator_specs()
+    return specs + _multicalibrator_specs() + _recalibrator_specs()
