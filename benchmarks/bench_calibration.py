@@ -619,3 +619,35 @@ def report(records, outdir):
     except Exception as exc:  # a figure failure must not hide the tables
         parts.append(f"(figures failed: {type(exc).__name__}: {exc})")
     return "\n\n".join(parts)
+
+
+def summary(records):
+    """'What to use when' for the report's opening section, from this run's method table."""
+    agg = _aggregate(records)
+    if agg.empty:
+        return "(no method table in this run)"
+
+    def best(metric, exclude_worse=True):
+        out = []
+        for ds, sub in agg.groupby("dataset", sort=False):
+            sub = sub[sub.method != "raw"]
+            if exclude_worse:
+                sub = sub[~sub.worsens]
+            if not sub.empty:
+                r = sub.sort_values(metric).iloc[0]
+                out.append(f"{ds} {r.method} ({getattr(r, metric):+.4f})" if metric.startswith("d_")
+                           else f"{ds} {r.method} ({getattr(r, metric):.3f})")
+        return "; ".join(out)
+
+    worse = agg[agg.worsens & (agg.method != "raw")]
+    worse_txt = "; ".join(f"{r.method} on {r.dataset} ({r.d_log_loss:+.3f} log loss)" for r in worse.itertuples())
+    return (
+        "- Overall recalibration: `PlattScaling` / `BetaCalibration` (smooth, never worse than raw here); "
+        "`VennAbersCalibrator` for isotonic's shape without its log-loss cost, plus an interval.\n"
+        "- Calibration within groups, features available: `BoostingMultiCalibrator`; on a given list of groups "
+        "with a guarantee per cell: `MultiCalibrator` (standard-error rule).\n"
+        f"- Lowest held-out log loss (Δ vs raw) per set: {best('d_log_loss')}.\n"
+        f"- Lowest worst-group ECE among methods not worse than raw: {best('worst_group_ece')} "
+        "(mostly within the noise floor: see the table).\n"
+        f"- Worse than raw by > 2 SE (avoid on small calibration sets): {worse_txt or 'none'}."
+    )
