@@ -128,14 +128,14 @@ rng = np.random.default_rng(0); X = rng.normal(size=(200, 3)); y = X @ np.array(
 """, "OnlineRidge(alpha=1.0).fit(X, y)"),
     ("bandits", "simulate(UCB1)", """
 from statlearn.bandits import UCB1, BernoulliEnvironment, simulate
-""", "simulate(UCB1(n_arms=2), BernoulliEnvironment([0.2, 0.8]), horizon=500, n_runs=2, random_state=0)"),
+""", "simulate(UCB1(arms=2), BernoulliEnvironment([0.2, 0.8]), horizon=500, n_runs=2, random_state=0)"),
     ("bandits", "simulate(EXP3)", """
 from statlearn.bandits import EXP3, BernoulliEnvironment, simulate
-""", "simulate(EXP3(n_arms=2, horizon=500), BernoulliEnvironment([0.2, 0.8]), horizon=500, n_runs=2, random_state=0)"),
+""", "simulate(EXP3(arms=2, horizon=500), BernoulliEnvironment([0.2, 0.8]), horizon=500, n_runs=2, random_state=0)"),
     ("bandits", "simulate(WeightedTallyingSE)", """
 from statlearn.bandits import WeightedTallyingSE, TallyingEnvironment, LinearLoss, simulate
 env = TallyingEnvironment([LinearLoss(0.9, -0.3), LinearLoss(0.5)], weights=[1.0, 0.5])
-""", "simulate(WeightedTallyingSE(n_arms=2, horizon=500, memory_bound=2), env, horizon=500, n_runs=2, random_state=0)"),
+""", "simulate(WeightedTallyingSE(arms=2, horizon=500, memory_bound=2), env, horizon=500, n_runs=2, random_state=0)"),
     ("adaptive", "Thresholdout.query_many", """
 import numpy as np
 from statlearn.adaptive import Thresholdout
