@@ -309,7 +309,7 @@ def cell_memory(sizes=((1_000_000, 10), (1_000_000, 100))):
                              text=True, check=True).stdout.split()
         rss, secs, n_rows = float(out[0]), float(out[1]), int(out[2])
         total = horizon * n_runs
-        rows.append(record("memory", task="simulate UCB1, 5 arms", total_rounds=total, horizon=horizon,
+        rows.append(record("rss", task="simulate UCB1, 5 arms", total_rounds=total, horizon=horizon,
                            n_runs=n_runs, peak_rss_mb=rss, seconds=secs, ns_per_round=secs / total * 1e9,
                            rows=n_rows))
         if total >= 10**8:
@@ -500,7 +500,7 @@ def report(records, outdir):
     for kind, cols, title in [
             ("breakdown", ["task", "kernel_us", "numba_call_us", "wrapper_us", "python_around_kernel_us"],
              "**Per-call breakdown** (us per round, medians)"),
-            ("memory", ["task", "total_rounds", "horizon", "n_runs", "peak_rss_mb", "seconds", "ns_per_round", "rows"],
+            ("rss", ["task", "total_rounds", "horizon", "n_runs", "peak_rss_mb", "seconds", "ns_per_round", "rows"],
              "**Memory** (fresh process, peak RSS)"),
             ("coldstart", ["task", "import_s", "first_call_empty_cache_s", "first_call_warm_cache_s", "second_call_s"],
              "**Cold start** (fresh process; empty vs warm numba cache)")]:
