@@ -236,7 +236,8 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 from statlearn.quantile import ConformalQuantileRegressor
 rng = np.random.default_rng(0)
-X = rng.uniform(size=(2000, 5)); y = X[:, 0] + (0.2 + X[:, 1]) * rng.normal(size=2000)
+n = {n_rows}
+X = rng.uniform(size=(n, 5)); y = X[:, 0] + (0.2 + X[:, 1]) * rng.normal(size=n)
 def run(n_jobs):
     ConformalQuantileRegressor(HistGradientBoostingRegressor(loss="quantile", max_iter=30),
                                quantiles=[0.05, 0.5, 0.95], method="cv+", cv=5, n_jobs=n_jobs,
@@ -262,7 +263,7 @@ print("@@" + json.dumps({{str(k): min(v) for k, v in res.items()}}))
 """
 
 
-def _threads():
+def _threads(n_rows=1000):
     # Default thread settings, as a user has them: the library must limit its workers itself.
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                                             "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")}
@@ -270,7 +271,8 @@ def _threads():
     out = []
     for task, setup in _THREAD_TASKS.items():
         try:
-            res = _run(_THREAD_SCRIPT.format(setup=textwrap.dedent(setup)), env, timeout=1200)
+            code = _THREAD_SCRIPT.format(setup=textwrap.dedent(setup).replace("{n_rows}", str(n_rows)))
+            res = _run(code, env, timeout=1200)
         except Exception as exc:
             out.append(record(kind="threads", task=task, error=f"{type(exc).__name__}: {exc}"))
             continue
@@ -280,10 +282,11 @@ def _threads():
 
 
 def cells(mode):
-    repeats = 5 if mode == "quick" else 15
+    # Quick mode: every entry point still runs cold and warm; fewer import repeats, a smaller cv+ task.
+    repeats = 3 if mode == "quick" else 15
     out = [Cell(AREA, f"cold-{a}", _cold, {"area": a}) for a in AREAS]
     out.append(Cell(AREA, "import", _imports, {"repeats": repeats}))
-    out.append(Cell(AREA, "threads", _threads))
+    out.append(Cell(AREA, "threads", _threads, {"n_rows": 1000 if mode == "quick" else 3000}))
     return out
 
 
