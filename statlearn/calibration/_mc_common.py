@@ -59,6 +59,8 @@ def call_base(func, X, owner, what="predict_proba"):
     try:
         return func(X)
     except (ValueError, TypeError) as exc:
+        if type(exc) not in (ValueError, TypeError):  # a subclass with its own constructor (sklearn's routing
+            raise                                     # errors): keep it as it is
         raise type(exc)(f"{owner}: the base estimator's {what} could not use `X`: {exc}") from exc
 
 

@@ -203,6 +203,12 @@ def test_sample_weight_reaches_a_pipeline_base_or_raises(problem):
     with pytest.raises(ValueError, match="metadata routing"):
         MultiCalibrator(pipe).fit(X, y, sample_weight=w)
     with sklearn.config_context(enable_metadata_routing=True):
+        # weights given but not requested by the Pipeline's steps: scikit-learn's own routing error
+        from sklearn.exceptions import UnsetMetadataPassedError
+
+        with pytest.raises(UnsetMetadataPassedError):
+            MultiCalibrator(make_pipeline(StandardScaler(), LogisticRegression())).set_fit_request(
+                sample_weight=True).fit(X, y, sample_weight=w)
         pipe = make_pipeline(StandardScaler().set_fit_request(sample_weight=False),
                              LogisticRegression().set_fit_request(sample_weight=True))
         mc = MultiCalibrator(pipe).set_fit_request(sample_weight=True).fit(X, y, sample_weight=w)
