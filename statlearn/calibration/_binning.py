@@ -61,11 +61,14 @@ def _check_random_state(random_state):
     return check_generator(random_state)
 
 
+_FAST_P = (np.dtype(np.float64), np.dtype(np.float32))
+
+
 def _fast_eligible(y_true, y_prob, pos_label=None):
-    """1-D float64 probabilities and float64/int64 labels of the same length, positive class 1."""
-    return (isinstance(y_prob, np.ndarray) and isinstance(y_true, np.ndarray) and y_prob.ndim == 1
-            and y_true.ndim == 1 and y_prob.dtype == np.float64 and y_true.dtype in (np.float64, np.int64)
-            and y_true.shape == y_prob.shape and y_prob.size > 0
+    """1-D float64/float32 probabilities and bool/int/float labels of the same length, positive class 1."""
+    return (type(y_prob) is np.ndarray and type(y_true) is np.ndarray and y_prob.ndim == 1
+            and y_prob.shape == y_true.shape and y_prob.size > 0 and y_prob.dtype in _FAST_P
+            and y_true.dtype.kind in "biuf" and y_true.dtype.itemsize <= 8 and y_true.dtype != np.float16
             and (pos_label is None or (not isinstance(pos_label, str | bool) and pos_label == 1)))
 
 
@@ -103,6 +106,10 @@ def _binary_inputs(y_true, y_prob, sample_weight, *, pos_label=None, unit_ok=Fal
         p = np.ascontiguousarray(y_prob)
         y = np.ascontiguousarray(y_true)
         if _kernels.first_invalid_binary(p, y) < 0:
+            if p.dtype != np.float64:
+                p = p.astype(np.float64)
+            if y.dtype not in (np.float64, np.int64):
+                y = y.astype(np.float64)
             if sample_weight is None:
                 w = _EMPTY if unit_ok else np.ones(p.shape[0])
             else:

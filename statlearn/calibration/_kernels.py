@@ -142,44 +142,57 @@ def binned_ece_stats(p, y, w, edges, uniform):
 
 
 @njit(cache=True)
-def checked_unit_ece_stats(p, y, edges, uniform):
-    """:func:`binned_ece_stats` with unit weights, validating in the same pass.
+def uniform_ece_unit(p, y, n_bins, norm):
+    """Equal-width binned ECE with unit weights, validating in the same pass.
 
-    Returns ``(stats, bad)`` where ``bad`` is the index of the first row with
-    ``p`` outside [0, 1] (or NaN) or ``y`` not 0/1, or -1 (then ``stats`` is
-    complete).
+    One pass over any numeric ``p`` (float64 or float32) and ``y`` (bool, int
+    or float): each row adds 1 to its bin's count and ``y - p`` to its bin's
+    residual. The bin is ``int(p * n_bins)`` corrected against the edges
+    ``k * (1 / n_bins)``, which are exactly the values of
+    ``np.linspace(0, 1, n_bins + 1)`` (the last bin is closed). ``norm`` is 0
+    (l1: ``sum_b |r_b| / n``), 1 (l2) or 2 (max over non-empty bins).
+
+    Returns ``(ece, bad)``: ``bad`` is the index of the first row with ``p``
+    outside [0, 1] (or NaN) or ``y`` not 0/1, or -1 (then ``ece`` is valid).
     """
-    nb = edges.shape[0] - 1
-    acc = np.zeros((4, nb, 3))
-    out = np.zeros((nb, 4))
+    step = 1.0 / n_bins
+    fnb = float(n_bins)
+    last = n_bins - 1
+    cnt = np.zeros(4 * n_bins)
+    res = np.zeros(4 * n_bins)
     n = p.shape[0]
-    m = n - n % 4
-    for i in range(0, m, 4):
-        for k in range(4):
-            pi = p[i + k]
-            yi = y[i + k]
-            if not (pi >= 0.0 and pi <= 1.0) or yi * (yi - 1) != 0:
-                return out, i + k
-            b = _find_bin(pi, edges, uniform)
-            acc[k, b, 0] += 1.0
-            acc[k, b, 1] += yi
-            acc[k, b, 2] += pi
-    for i in range(m, n):
-        pi = p[i]
+    for i in range(n):
+        pi = np.float64(p[i])
         yi = y[i]
         if not (pi >= 0.0 and pi <= 1.0) or yi * (yi - 1) != 0:
-            return out, i
-        b = _find_bin(pi, edges, uniform)
-        acc[0, b, 0] += 1.0
-        acc[0, b, 1] += yi
-        acc[0, b, 2] += pi
-    for b in range(nb):
-        for k in range(4):
-            out[b, 0] += acc[k, b, 0]
-            out[b, 1] += acc[k, b, 1]
-            out[b, 2] += acc[k, b, 2]
-        out[b, 3] = out[b, 0]
-    return out, -1
+            return 0.0, i
+        b = int(pi * fnb)
+        if b > last:
+            b = last
+        if pi < b * step:
+            b -= 1
+        elif b < last and pi >= (b + 1) * step:
+            b += 1
+        o = (i & 3) * n_bins + b  # four interleaved accumulators
+        cnt[o] += 1.0
+        res[o] += yi - pi
+    acc = 0.0
+    for b in range(n_bins):
+        c = cnt[b] + cnt[n_bins + b] + cnt[2 * n_bins + b] + cnt[3 * n_bins + b]
+        if c == 0.0:
+            continue
+        r = abs(res[b] + res[n_bins + b] + res[2 * n_bins + b] + res[3 * n_bins + b])
+        if norm == 0:
+            acc += r
+        elif norm == 1:
+            acc += r * r / c
+        elif r / c > acc:
+            acc = r / c
+    if norm == 0:
+        return acc / n, -1
+    if norm == 1:
+        return math.sqrt(acc / n), -1
+    return acc, -1
 
 
 @njit(cache=True)

@@ -25,7 +25,6 @@ from ._binning import (
     _edges_for,
     _fast_eligible,
     _multiclass_inputs,
-    _uniform_edges,
 )
 from .smooth import smooth_ece
 
@@ -221,10 +220,16 @@ def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_w
 
 
 def _binary_ece(y, p, w, n_bins, strategy, norm, debias):
+    if strategy == "uniform" and w.shape[0] == 0 and not debias:
+        # unit weights: the one-pass kernel of the fast path (same summation, same value)
+        return _kernels.uniform_ece_unit(p, y, n_bins, _NORM_CODES[norm])[0]
     edges, uniform = _edges_for(p, w, n_bins, strategy)
     sums = np.zeros((n_bins, _kernels.N_STATS))
     sums[:, :4] = _kernels.binned_ece_stats(p, y, w, edges, uniform)
     return CalibrationStats._from_sums(edges, sums).expected_calibration_error(norm=norm, debias=debias)
+
+
+_NORM_CODES = {"l1": 0, "l2": 1, "max": 2}
 
 
 def _top_label(codes, P):
@@ -316,15 +321,13 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
     if debias and norm != "l2":
         raise ValueError(f"`debias=True` is defined for `norm='l2'` only (Kumar et al. 2019); got norm={norm!r}.")
     if target == "binary":
-        if strategy == "uniform" and sample_weight is None and _fast_eligible(y_true, y_prob, pos_label):
+        if strategy == "uniform" and sample_weight is None and not debias and _fast_eligible(y_true, y_prob,
+                                                                                               pos_label):
             # one compiled pass that validates and bins; invalid input falls through to the full checks
-            edges = _uniform_edges(n_bins)
-            sums4, bad = _kernels.checked_unit_ece_stats(np.ascontiguousarray(y_prob),
-                                                         np.ascontiguousarray(y_true), edges, True)
+            ece, bad = _kernels.uniform_ece_unit(np.ascontiguousarray(y_prob), np.ascontiguousarray(y_true),
+                                                 n_bins, _NORM_CODES[norm])
             if bad < 0:
-                sums = np.zeros((n_bins, _kernels.N_STATS))
-                sums[:, :4] = sums4
-                return CalibrationStats._from_sums(edges, sums).expected_calibration_error(norm=norm, debias=debias)
+                return ece
         y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label, unit_ok=True)
         return _binary_ece(y, p, w, n_bins, strategy, norm, debias)
     kind, codes, P, w = _target_inputs(y_true, y_prob, sample_weight, pos_label, labels)
