@@ -510,6 +510,11 @@ def cells(mode):
         Cell(AREA, "multicalibration_speed", cell_multicalibration_speed, {"repeats": 5}),
         Cell(AREA, "balance_simulation", cell_balance_simulation, {"n": 1_000_000 if full else 200_000}),
     ]
+    # ---- calmetrics: metric speed at the memory floor and cold start (benchmarks/_calmetrics_speed.py) ----
+    from benchmarks._calmetrics_speed import cells as calmetrics_cells
+
+    out += calmetrics_cells(mode)
+    # ---- end calmetrics ----
     seeds = (0, 1, 2, 3, 4) if full else (0, 1, 2)
     for name in BENCH_SETS:
         out.append(Cell(AREA, f"methods_{name}", cell_real_methods,
@@ -599,6 +604,11 @@ def report(records, outdir):
     speed = [r for r in records if r["kind"] == "speed"]
     parts.append("### Speed (same process; ratio = peer time / statlearn time)\n\n"
                  + markdown_table(speed, ["task", "method", "seconds", "ratio", "ratio_of_minima", "value_diff"]))
+    # ---- calmetrics section (benchmarks/_calmetrics_speed.py) ----
+    from benchmarks._calmetrics_speed import report_section as calmetrics_section
+
+    parts.append(calmetrics_section(records))
+    # ---- end calmetrics ----
     syn = [r for r in records if r.get("table") == "synthetic_multicalibration"]
     if syn:
         parts.append("### Multicalibration on the synthetic 10-group problem (held-out 20k rows; "

@@ -196,6 +196,21 @@ def uniform_ece_unit(p, y, n_bins, norm):
 
 
 @njit(cache=True)
+def brier_unit(p, y):
+    """Brier score with unit weights, validating in the same pass; ``(brier, bad)`` as :func:`uniform_ece_unit`."""
+    s = 0.0
+    n = p.shape[0]
+    for i in range(n):
+        pi = np.float64(p[i])
+        yi = y[i]
+        if not (pi >= 0.0 and pi <= 1.0) or yi * (yi - 1) != 0:
+            return 0.0, i
+        d = pi - yi
+        s += d * d
+    return s / n, -1
+
+
+@njit(cache=True)
 def bin_index(p, edges, uniform):
     """Bin index of every prediction (same rule as :func:`binned_stats`)."""
     out = np.empty(p.shape[0], dtype=np.int64)

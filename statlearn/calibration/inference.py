@@ -29,6 +29,7 @@ from statlearn._validation import (
 
 from . import _kernels
 from ._binning import (
+    _EMPTY,
     N_BINS,
     NORM,
     RANDOM_STATE,
@@ -63,18 +64,25 @@ def _ece_core(y, p, w, *, n_bins=15, strategy="uniform", norm="l1", debias=False
     return _binary_ece(y, p, w, n_bins, strategy, norm, debias)
 
 
+def _ones_if_unit(p, w):
+    return np.ones(p.shape[0]) if w.shape[0] == 0 else w
+
+
 def _smooth_core(y, p, w, *, bandwidth="auto"):
-    sm = _SmoothECE(p, y, w)
+    sm = _SmoothECE(p, y, _ones_if_unit(p, w))
     sigma = _auto_or_fixed(bandwidth)
     return sm(sm.auto_bandwidth() if sigma is None else sigma)
 
 
 def _brier_core(y, p, w):
+    if w.shape[0] == 0:
+        return _kernels.brier_unit(p, y)[0]
     return float(np.average((p - y) ** 2, weights=w))
 
 
 def _decomposition_core(term):
     def core(y, p, w, *, n_bins=10, strategy="uniform"):
+        w = _ones_if_unit(p, w)
         edges, uniform = _edges_for(p, w, n_bins, strategy)
         stats = CalibrationStats._from_sums(edges, _kernels.binned_stats(p, y, w, edges, uniform))
         return getattr(stats.brier_decomposition(), term)
@@ -115,7 +123,7 @@ def _bootstrap(core, y, p, w, params, n_bootstrap, rng):
     samples = np.empty(n_bootstrap)
     for b in range(n_bootstrap):
         idx = rng.integers(0, n, size=n)
-        samples[b] = core(y[idx], p[idx], w[idx], **params)
+        samples[b] = core(y[idx], p[idx], w if w.shape[0] == 0 else w[idx], **params)
     return samples
 
 
@@ -210,7 +218,7 @@ def bootstrap_ci(y_true, y_prob, *, metric="ece", metric_params=None, n_bootstra
     core, params = _check_metric_params(metric, metric_params)
     level = check_confidence_level(confidence_level)
     rng = _check_random_state(random_state)
-    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
+    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label, unit_ok=True)
     estimate = core(y, p, w, **params)
     samples = _bootstrap(core, y, p, w, params, n_bootstrap, rng)
     low, high = _interval(estimate, samples, level, method)
@@ -365,6 +373,7 @@ def _floor_summary(sims, names, level):
 # report
 # --------------------------------------------------------------------------- #
 def _pvalue(test, y, p, w):
+    w = None if w.shape[0] == 0 else w
     try:
         if test == "spiegelhalter":
             return spiegelhalter_test(y, p, sample_weight=w).pvalue
@@ -384,7 +393,7 @@ def _report_row(name, y, p, w, n_rows, ece_params, test, n_bootstrap, level, rng
     low, high = _interval(ece, boots, level, "basic") if boots is not None else (np.nan, np.nan)
     return {"group": name, "n": n_rows, "ece": ece, "ece_low": float(low), "ece_high": float(high),
             "pvalue": _pvalue(test, y, p, w), "brier": _brier_core(y, p, w),
-            "log_loss": float(log_loss(y, p, sample_weight=w, labels=[0.0, 1.0]))}
+            "log_loss": float(log_loss(y, p, sample_weight=None if w.shape[0] == 0 else w, labels=[0.0, 1.0]))}
 
 
 @validate_args({"n_bins": N_BINS, "strategy": STRATEGY, "test": [Options(*_TESTS)],
@@ -477,7 +486,8 @@ def calibration_report(y_true, y_prob, groups=None, *, n_bins=15, strategy="unif
         if not m.any():
             rows.append({"group": name, "n": int(G[:, j].sum())})
             continue
-        rows.append(_report_row(name, y[m], p[m], w[m], int(G[:, j].sum()), params, test, n_bootstrap, level, rng))
+        wm = w[m] if sample_weight is not None else _EMPTY  # unit weights: the unit-weight kernels
+        rows.append(_report_row(name, y[m], p[m], wm, int(G[:, j].sum()), params, test, n_bootstrap, level, rng))
     df = pd.DataFrame(rows, columns=["group", "n", "ece", "ece_low", "ece_high", "pvalue", "brier", "log_loss"])
     df.insert(5, "noise_floor", floor.mean)
     df.insert(6, "noise_floor_upper", floor.upper)

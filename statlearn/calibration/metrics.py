@@ -101,11 +101,17 @@ def brier_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=No
     >>> brier_score([0, 1, 1], [0.2, 0.7, 0.9])
     0.04666666666666667
     """
+    if sample_weight is None and labels is None and _fast_eligible(y_true, y_prob, pos_label):
+        value, bad = _kernels.brier_unit(np.ascontiguousarray(y_prob), np.ascontiguousarray(y_true))
+        if bad < 0:
+            return value
     kind, y, P, w = _target_inputs(y_true, y_prob, sample_weight, pos_label, labels)
     if kind == "multiclass":
         onehot = np.zeros_like(P)
         onehot[np.arange(P.shape[0]), y] = 1.0
         return float(np.average(((P - onehot) ** 2).sum(axis=1), weights=w))
+    if sample_weight is None:  # the kernel of the fast path: the same summation, the same value
+        return _kernels.brier_unit(P, y)[0]
     return float(np.average((P - y) ** 2, weights=w))
 
 
