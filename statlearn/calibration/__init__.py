@@ -8,6 +8,7 @@ expose mergeable sufficient statistics (:class:`CalibrationStats`).
 from .boosting import BoostingMultiCalibrator
 from .inference import (
     bootstrap_ci,
+    calibration_curve_ci,
     calibration_report,
     cumulative_calibration_test,
     ece_noise_floor,
@@ -56,6 +57,7 @@ __all__ = [
     "brier_decomposition",
     "brier_score",
     "calibration_curve",
+    "calibration_curve_ci",
     "calibration_report",
     "cumulative_calibration_test",
     "ece_noise_floor",

@@ -72,7 +72,9 @@ def _fast_eligible(y_true, y_prob, pos_label=None):
             and (pos_label is None or (not isinstance(pos_label, str | bool) and pos_label == 1)))
 
 
-def _sized(y):
+def _sized(y, name="y_true"):
+    if np.ndim(y) == 0:
+        raise ValueError(f"`{name}` must be 1-D (one label per sample); got a scalar {y!r}.")
     return y if hasattr(y, "__len__") else np.asarray(y)
 
 
@@ -179,13 +181,13 @@ def _edges_for(p, w, n_bins, strategy):
     return _quantile_edges(p, w, n_bins), False
 
 
-def _check_edges(bins):
-    e = check_finite_array(bins, name="bins", ndim=1)
+def _check_edges(bins, name="bins"):
+    e = check_finite_array(bins, name=name, ndim=1)
     if e.size < 2 or not (np.diff(e) >= 0).all():
-        raise ValueError(f"`bins` must be a non-decreasing array of at least 2 edges; got {e.tolist()[:8]}.")
+        raise ValueError(f"`{name}` must be a non-decreasing array of at least 2 edges; got {e.tolist()[:8]}.")
     if e[0] > 0.0 or e[-1] < 1.0:
         raise ValueError(
-            "`bins` must cover [0, 1] (first edge <= 0, last edge >= 1), or predictions outside them "
+            f"`{name}` must cover [0, 1] (first edge <= 0, last edge >= 1), or predictions outside them "
             f"would fall into the outer bins; got edges from {e[0]!r} to {e[-1]!r}. Set the outer edges to "
             "0 and 1."
         )
@@ -247,7 +249,7 @@ class CalibrationStats:
 
     def __init__(self, edges, sums=None, *, pos_label=None):
         self.pos_label = pos_label
-        self.edges = _check_edges(edges)
+        self.edges = _check_edges(edges, "edges")
         n_bins = self.edges.size - 1
         if sums is None:
             sums = np.zeros((n_bins, _kernels.N_STATS))

@@ -46,6 +46,7 @@ from .smooth import BANDWIDTH, _auto_or_fixed, _SmoothECE
 
 __all__ = [
     "bootstrap_ci",
+    "calibration_curve_ci",
     "calibration_report",
     "cumulative_calibration_test",
     "ece_noise_floor",
@@ -224,6 +225,77 @@ def bootstrap_ci(y_true, y_prob, *, metric="ece", metric_params=None, n_bootstra
     low, high = _interval(estimate, samples, level, method)
     return Bunch(estimate=float(estimate), low=float(low), high=float(high), std=float(np.std(samples, ddof=1))
                  if n_bootstrap > 1 else 0.0, samples=samples, confidence_level=float(level))
+
+
+# --------------------------------------------------------------------------- #
+# reliability curve with per-bin intervals
+# --------------------------------------------------------------------------- #
+@validate_args({"n_bins": N_BINS, "strategy": STRATEGY})
+def calibration_curve_ci(y_true, y_prob, *, n_bins=10, strategy="uniform", confidence_level=0.9, sample_weight=None,
+                         pos_label=None):
+    """Calibration curve with a Wilson interval for the observed frequency of every bin.
+
+    The bins and values are those of :func:`calibration_curve`; each
+    non-empty bin also gets the Wilson score interval of its frequency, with
+    the effective sample size ``(sum w)^2 / sum w^2`` of its rows (the row
+    count with unit weights).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels.
+    y_prob : array-like of shape (n_samples,)
+        Predicted probabilities of the positive class.
+    n_bins : int, default=10
+        Number of bins.
+    strategy : {"uniform", "quantile"}, default="uniform"
+        Equal-width or equal-mass bins.
+    confidence_level : float, default=0.9
+        Coverage of each bin's interval.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights.
+    pos_label : int, float, bool or str, default=None
+        The positive class; required unless the labels are in {0, 1},
+        {-1, 1} or {False, True}.
+
+    Returns
+    -------
+    result : Bunch
+        ``prob_true``, ``prob_pred``, ``counts`` (total weight), ``n_eff``,
+        ``lower`` and ``upper``: ndarrays of shape (n_nonempty_bins,).
+
+    See Also
+    --------
+    calibration_curve : The same curve without intervals.
+    ReliabilityDisplay : Draws it.
+
+    References
+    ----------
+    E. B. Wilson (1927). Probable inference, the law of succession, and
+    statistical inference. JASA 22(158), 209-212.
+
+    Examples
+    --------
+    >>> from statlearn.calibration import calibration_curve_ci
+    >>> res = calibration_curve_ci([0, 0, 1, 1, 1, 0], [0.1, 0.2, 0.3, 0.7, 0.8, 0.9], n_bins=2)
+    >>> [round(v, 3) for v in res.prob_true], [round(v, 3) for v in res.lower]
+    ([0.333, 0.667], [0.078, 0.254])
+    """
+    from scipy.stats import norm
+
+    level = check_confidence_level(confidence_level)
+    y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label, unit_ok=True)
+    edges, uniform = _edges_for(p, w, n_bins, strategy)
+    s = _kernels.binned_stats(p, y, w, edges, uniform)
+    nz = s[:, 0] > 0
+    wb, wy, wp, w2 = s[nz, 0], s[nz, 1], s[nz, 2], s[nz, 3]
+    freq, n_eff = wy / wb, wb**2 / w2
+    z = float(norm.ppf((1 + level) / 2))
+    denom = 1 + z**2 / n_eff
+    centre = (freq + z**2 / (2 * n_eff)) / denom
+    half = z * np.sqrt(freq * (1 - freq) / n_eff + z**2 / (4 * n_eff**2)) / denom
+    return Bunch(prob_true=freq, prob_pred=wp / wb, counts=wb, n_eff=n_eff, lower=np.clip(centre - half, 0, 1),
+                 upper=np.clip(centre + half, 0, 1))
 
 
 # --------------------------------------------------------------------------- #

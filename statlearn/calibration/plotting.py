@@ -1,13 +1,15 @@
-"""Reliability diagrams: binned, smoothed with a bootstrap band, and per group."""
+"""Reliability diagrams: binned with bin counts and per-bin intervals, smoothed with a
+bootstrap band, and per group. Only draws: every number comes from a public function
+(:func:`calibration_curve_ci`, :func:`smooth_calibration_curve`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from statlearn._validation import check_groups
+from statlearn._validation import check_consistent_length, check_groups
 
 from ._binning import _binary_target
-from .metrics import calibration_curve
+from .inference import calibration_curve_ci
 from .smooth import smooth_calibration_curve
 
 __all__ = ["ReliabilityDisplay"]
@@ -16,9 +18,10 @@ __all__ = ["ReliabilityDisplay"]
 class ReliabilityDisplay:
     """Reliability diagram: observed frequency against predicted probability.
 
-    Build it with :meth:`from_predictions` or :meth:`from_estimator` (or one
-    panel per group with :meth:`from_groups`); the constructor only stores
-    computed values.
+    Follows scikit-learn's display convention: build it with
+    :meth:`from_predictions` or :meth:`from_estimator` (or one panel per
+    group with :meth:`from_groups`), which compute the values and call
+    :meth:`plot`; the constructor only stores them.
 
     Parameters
     ----------
@@ -30,9 +33,15 @@ class ReliabilityDisplay:
         Total weight per bin.
     smooth : dict or None, default=None
         ``{"t", "curve", "lower", "upper", "bandwidth"}``: kernel-smoothed
-        ``E[y | p]`` on the grid ``t`` with a bootstrap band.
+        ``E[y | p]`` on the grid ``t`` with a bootstrap band
+        (:func:`smooth_calibration_curve`).
     name : str or None, default=None
         Legend label.
+    prob_true_lower, prob_true_upper : ndarray of shape (n_nonempty_bins,), default=None
+        Interval of each bin's frequency (:func:`calibration_curve_ci`),
+        drawn as a band.
+    pos_label : object, default=None
+        The positive class (shown in the y-axis label).
 
     Attributes
     ----------
@@ -42,6 +51,11 @@ class ReliabilityDisplay:
         Its figure.
     line_ : matplotlib Line2D
         The binned curve.
+
+    See Also
+    --------
+    calibration_curve_ci : The binned values and their intervals.
+    smooth_calibration_curve : The smoothed curve and its band.
 
     Examples
     --------
@@ -55,30 +69,21 @@ class ReliabilityDisplay:
     np.float64(500.0)
     """
 
-    def __init__(self, prob_true, prob_pred, counts, *, smooth=None, name=None):
+    def __init__(self, prob_true, prob_pred, counts, *, smooth=None, name=None, prob_true_lower=None,
+                 prob_true_upper=None, pos_label=None):
         self.prob_true = prob_true
         self.prob_pred = prob_pred
         self.counts = counts
         self.smooth = smooth
         self.name = name
+        self.prob_true_lower = prob_true_lower
+        self.prob_true_upper = prob_true_upper
+        self.pos_label = pos_label
 
     # ------------------------------------------------------------------ #
-    @staticmethod
-    def _compute(y_true, y_prob, *, n_bins, strategy, sample_weight, smooth, n_bootstrap,
-                 confidence_level, random_state, pos_label):
-        prob_true, prob_pred, counts = calibration_curve(
-            y_true, y_prob, n_bins=n_bins, strategy=strategy, sample_weight=sample_weight, pos_label=pos_label,
-            return_counts=True)
-        smooth_out = None
-        if smooth:
-            smooth_out = smooth_calibration_curve(
-                y_true, y_prob, n_bootstrap=n_bootstrap, confidence_level=confidence_level,
-                sample_weight=sample_weight, pos_label=pos_label, random_state=random_state)
-        return prob_true, prob_pred, counts, smooth_out
-
     @classmethod
     def from_predictions(cls, y_true, y_prob, *, n_bins=10, strategy="uniform", sample_weight=None,
-                         smooth=False, n_bootstrap=100, confidence_level=0.9, random_state=None,
+                         smooth=False, n_bootstrap=100, confidence_level=0.9, ci=True, random_state=None,
                          pos_label=None, name=None, ax=None, show_counts=True):
         """Reliability diagram of predicted probabilities.
 
@@ -98,10 +103,12 @@ class ReliabilityDisplay:
             Add the kernel-smoothed curve (bandwidth of :func:`smooth_ece`)
             with a bootstrap band.
         n_bootstrap : int, default=100
-            Bootstrap resamples for the band.
+            Bootstrap resamples for the smoothed band.
         confidence_level : float, default=0.9
-            Coverage of the band.
-        random_state : int, RandomState instance or None, default=None
+            Coverage of the per-bin intervals and of the smoothed band.
+        ci : bool, default=True
+            Draw the Wilson interval of every bin's frequency as a band.
+        random_state : int, Generator, RandomState or None, default=None
             Seed of the bootstrap.
         pos_label : int, float, bool or str, default=None
             The positive class; required unless the labels are in {0, 1},
@@ -117,27 +124,36 @@ class ReliabilityDisplay:
         -------
         display : ReliabilityDisplay
         """
-        pt, pp, c, sm = cls._compute(y_true, y_prob, n_bins=n_bins, strategy=strategy,
-                                     sample_weight=sample_weight, smooth=smooth, n_bootstrap=n_bootstrap,
-                                     confidence_level=confidence_level, random_state=random_state,
-                                     pos_label=pos_label)
-        return cls(pt, pp, c, smooth=sm, name=name).plot(ax=ax, show_counts=show_counts)
+        cur = calibration_curve_ci(y_true, y_prob, n_bins=n_bins, strategy=strategy,
+                                   confidence_level=confidence_level, sample_weight=sample_weight,
+                                   pos_label=pos_label)
+        sm = None
+        if smooth:
+            sm = smooth_calibration_curve(y_true, y_prob, n_bootstrap=n_bootstrap, confidence_level=confidence_level,
+                                          sample_weight=sample_weight, pos_label=pos_label, random_state=random_state)
+        disp = cls(cur.prob_true, cur.prob_pred, cur.counts, smooth=sm, name=name,
+                   prob_true_lower=cur.lower if ci else None, prob_true_upper=cur.upper if ci else None,
+                   pos_label=pos_label)
+        return disp.plot(ax=ax, show_counts=show_counts)
 
     @classmethod
-    def from_estimator(cls, estimator, X, y, *, groups=None, **kwargs):
+    def from_estimator(cls, estimator, X, y, *, groups=None, pos_label=None, **kwargs):
         """Reliability diagram of a fitted binary classifier.
 
         Parameters
         ----------
         estimator : fitted classifier
-            With ``predict_proba``; a :class:`MultiCalibrator` also gets
-            ``groups``.
+            With ``predict_proba`` and ``classes_``; a :class:`MultiCalibrator`
+            also gets ``groups``.
         X : array-like of shape (n_samples, n_features)
             Features.
         y : array-like of shape (n_samples,)
-            Binary labels.
+            Labels, among ``estimator.classes_``.
         groups : array-like of shape (n_samples, n_groups), default=None
             Passed to ``predict_proba`` when given.
+        pos_label : object, default=None
+            The positive class; ``estimator.classes_[1]`` by default, as in
+            scikit-learn's ``CalibrationDisplay``.
         **kwargs : dict
             Options of :meth:`from_predictions`.
 
@@ -147,17 +163,28 @@ class ReliabilityDisplay:
         """
         if not hasattr(estimator, "predict_proba"):
             raise TypeError(f"`estimator` must have predict_proba; got {type(estimator).__name__}.")
-        proba = estimator.predict_proba(X) if groups is None else estimator.predict_proba(X, groups=groups)
-        classes = np.asarray(estimator.classes_)
+        classes = np.asarray(getattr(estimator, "classes_", []))
         if classes.size != 2:
-            raise ValueError(f"`estimator` must be a binary classifier; got classes {classes.tolist()}.")
-        y01 = (np.asarray(y) == classes[1]).astype(int)
+            raise ValueError(f"`estimator` must be a fitted binary classifier; got classes {classes.tolist()}.")
+        pos_label = classes[1] if pos_label is None else pos_label
+        if pos_label not in classes.tolist():
+            raise ValueError(f"`pos_label`={pos_label!r} is not one of the estimator's classes {classes.tolist()}.")
+        y_arr = np.asarray(y)
+        if y_arr.ndim == 0:
+            raise ValueError(f"`y` must be 1-D with one label per row of `X`; got a scalar {y!r}.")
+        check_consistent_length(X=X, y=y_arr)
+        unknown = set(y_arr.ravel().tolist()) - set(classes.tolist())
+        if unknown:
+            raise ValueError(f"`y` has labels {sorted(map(repr, unknown))[:5]} that are not among the estimator's "
+                             f"classes {classes.tolist()}.")
+        proba = estimator.predict_proba(X) if groups is None else estimator.predict_proba(X, groups=groups)
+        col = int(np.flatnonzero(classes == pos_label)[0])
         kwargs.setdefault("name", type(estimator).__name__)
-        return cls.from_predictions(y01, proba[:, 1], **kwargs)
+        return cls.from_predictions((y_arr == pos_label).astype(int), proba[:, col], pos_label=None, **kwargs)
 
     @classmethod
     def from_groups(cls, y_true, y_prob, groups, *, n_bins=10, strategy="uniform", sample_weight=None,
-                    smooth=False, n_bootstrap=50, random_state=None, pos_label=None, ncols=3, axes=None,
+                    smooth=False, n_bootstrap=50, ci=True, random_state=None, pos_label=None, ncols=3, axes=None,
                     show_counts=False):
         """One reliability panel per group, optionally several models per panel.
 
@@ -169,7 +196,8 @@ class ReliabilityDisplay:
             Predicted probabilities, or ``{label: probabilities}`` to overlay
             several models (for example before and after multicalibration).
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame
-            Group membership; empty groups get an empty panel.
+            Group membership (a categorical column expands to one group per
+            level); empty groups get an empty panel.
         n_bins : int, default=10
             Number of bins.
         strategy : {"uniform", "quantile"}, default="uniform"
@@ -180,12 +208,14 @@ class ReliabilityDisplay:
             Add smoothed curves with bootstrap bands.
         n_bootstrap : int, default=50
             Bootstrap resamples.
-        random_state : int, RandomState instance or None, default=None
+        ci : bool, default=True
+            Draw each bin's Wilson interval as a band.
+        random_state : int, Generator, RandomState or None, default=None
             Seed of the bootstrap.
         pos_label : int, float, bool or str, default=None
             The positive class; required unless the labels are in {0, 1},
-            {-1, 1} or {False, True}. The labels are
-            encoded once over all rows, so a group without positives is fine.
+            {-1, 1} or {False, True}. The labels are encoded once over all
+            rows, so a group without positives is fine.
         ncols : int, default=3
             Panels per row.
         axes : array of matplotlib Axes, default=None
@@ -200,30 +230,31 @@ class ReliabilityDisplay:
         """
         import matplotlib.pyplot as plt
 
-        models = y_prob if isinstance(y_prob, dict) else {None: y_prob}
-        y_arr = _binary_target(y_true, pos_label)
-        G, names = check_groups(groups, y_arr.shape[0], allow_empty=True)
+        y01 = _binary_target(y_true, pos_label)
+        models = {k: _as_rows(v, y01.shape[0], k) for k, v in (y_prob if isinstance(y_prob, dict)
+                                                                else {None: y_prob}).items()}
+        G, names = check_groups(groups, y01.shape[0], allow_empty=True)
         w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        if w is not None:
+            check_consistent_length(y_true=y01, sample_weight=w)
         if axes is None:
             nrows = int(np.ceil(len(names) / ncols))
-            fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.2 * nrows), squeeze=False)
+            _, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.2 * nrows), squeeze=False)
             for ax in axes.ravel()[len(names):]:
                 ax.set_visible(False)
         axes = np.asarray(axes).ravel()
         out = {}
         for j, gname in enumerate(names):
-            m = G[:, j]
-            ax = axes[j]
+            m, ax = G[:, j], axes[j]
             out[gname] = []
             if not m.any():
-                ax.set_title(f"{gname} (empty)")
+                ax.set_title(f"{gname} (empty)", fontsize=9)
                 continue
             for label, p in models.items():
-                p = np.asarray(p)
                 out[gname].append(cls.from_predictions(
-                    y_arr[m], p[m], n_bins=n_bins, strategy=strategy,
-                    sample_weight=None if w is None else w[m], smooth=smooth, n_bootstrap=n_bootstrap,
-                    random_state=random_state, name=label, ax=ax, show_counts=show_counts))
+                    y01[m], p[m], n_bins=n_bins, strategy=strategy, sample_weight=None if w is None else w[m],
+                    smooth=smooth, n_bootstrap=n_bootstrap, ci=ci, random_state=random_state, name=label, ax=ax,
+                    show_counts=show_counts))
             ax.set_title(f"{gname} (n={int(m.sum())})", fontsize=9)
         return out
 
@@ -253,22 +284,40 @@ class ReliabilityDisplay:
             ax.plot([0, 1], [0, 1], ls="--", color="0.5", lw=1, label="perfectly calibrated")
             ax._statlearn_diagonal = True
         (self.line_,) = ax.plot(self.prob_pred, self.prob_true, "s-", ms=4, label=label)
+        color = self.line_.get_color()
+        if self.prob_true_lower is not None and self.prob_true_upper is not None:
+            ax.fill_between(self.prob_pred, self.prob_true_lower, self.prob_true_upper, color=color, alpha=0.15,
+                            lw=0, step=None)
         if self.smooth is not None:
-            color = self.line_.get_color()
             s = self.smooth
             ax.plot(s["t"], s["curve"], color=color, lw=1.5, alpha=0.9)
             ax.fill_between(s["t"], s["lower"], s["upper"], color=color, alpha=0.2, lw=0)
         if show_counts and len(self.counts):
             ax2 = ax.twinx()
-            ax2.bar(self.prob_pred, self.counts, width=0.02, color=self.line_.get_color(), alpha=0.25)
+            ax2.bar(self.prob_pred, self.counts, width=0.02, color=color, alpha=0.25)
             ax2.set_ylabel("weight per bin", fontsize=8)
             ax2.tick_params(labelsize=7)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_xlabel("mean predicted probability")
-        ax.set_ylabel("observed frequency")
+        pos = "" if self.pos_label is None else f" (positive class: {self.pos_label})"
+        ax.set_ylabel("observed frequency" + pos)
         if label is not None:
             ax.legend(loc="upper left", fontsize=8)
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
+
+
+def _as_rows(y_prob, n, label):
+    """A model's probabilities as a 1-D float array of ``n`` rows (checked before indexing by group)."""
+    from statlearn._validation import check_probabilities
+
+    arr = np.asarray(y_prob)
+    if arr.ndim == 2 and arr.shape[1] in (1, 2):
+        arr = arr[:, -1]
+    name = "y_prob" if label is None else f"y_prob[{label!r}]"
+    p = check_probabilities(arr, name=name, ndim=1)
+    if p.shape[0] != n:
+        raise ValueError(f"Inconsistent numbers of samples: `y_true` has {n}, `{name}` has {p.shape[0]}.")
+    return p

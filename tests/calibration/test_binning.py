@@ -12,7 +12,7 @@ def test_explicit_bins_must_cover_the_unit_interval():
     for bad in ([0.2, 0.5, 0.8], [0.0, 0.5, 0.8], [0.2, 0.5, 1.0]):
         with pytest.raises(ValueError, match=r"`bins` must cover \[0, 1\]"):
             CalibrationStats.from_predictions(y, p, bins=bad)
-        with pytest.raises(ValueError, match=r"`bins` must cover \[0, 1\]"):
+        with pytest.raises(ValueError, match=r"`edges` must cover \[0, 1\]"):
             CalibrationStats(bad)
     s = CalibrationStats.from_predictions(y, p, bins=[0.0, 0.5, 1.0])
     assert s.counts.tolist() == [1.0, 2.0]

@@ -260,3 +260,18 @@ def test_calibration_report_says_within_noise_for_a_calibrated_model():
     assert ok["within_noise"] and not bad["within_noise"]
     assert np.isnan(ok["ece_low"])
     assert bad["pvalue"] < 1e-3
+
+
+def test_calibration_curve_ci_matches_statsmodels_wilson(miscal):
+    from statsmodels.stats.proportion import proportion_confint
+
+    from statlearn.calibration import calibration_curve, calibration_curve_ci
+
+    y, p = miscal
+    res = calibration_curve_ci(y, p, n_bins=12, strategy="quantile", confidence_level=0.8)
+    pt, pp, c = calibration_curve(y, p, n_bins=12, strategy="quantile", return_counts=True)
+    np.testing.assert_array_equal(res.prob_true, pt)
+    np.testing.assert_array_equal(res.counts, c)
+    lo, hi = proportion_confint(np.round(pt * c), c, alpha=0.2, method="wilson")
+    np.testing.assert_allclose(res.lower, lo, rtol=1e-10)
+    np.testing.assert_allclose(res.upper, hi, rtol=1e-10)

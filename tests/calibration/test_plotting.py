@@ -56,3 +56,39 @@ def test_display_draws_the_public_smooth_curve():
     np.testing.assert_array_equal(none.lower, none.curve)
     with pytest.raises(ValueError, match="n_bootstrap"):
         smooth_calibration_curve(y, p, n_bootstrap=-1)
+
+
+def test_bin_bands_and_estimator_labels():
+    from statlearn.calibration import calibration_curve_ci
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(800, 2))
+    lab = np.where(rng.uniform(size=800) < 1 / (1 + np.exp(-X[:, 0])), "Yes", "No")
+    lr = LogisticRegression().fit(X, lab)
+    disp = ReliabilityDisplay.from_estimator(lr, X, lab, n_bins=6)
+    p = lr.predict_proba(X)[:, 1]
+    ref = calibration_curve_ci((lab == "Yes").astype(int), p, n_bins=6)
+    np.testing.assert_array_equal(disp.prob_true_lower, ref.lower)
+    assert ((disp.prob_true_lower <= disp.prob_true) & (disp.prob_true <= disp.prob_true_upper)).all()
+    # pos_label="No" reads the other column and flips the target
+    neg = ReliabilityDisplay.from_estimator(lr, X, lab, n_bins=6, pos_label="No")
+    ref_neg = calibration_curve_ci((lab == "No").astype(int), 1 - p, n_bins=6)
+    np.testing.assert_allclose(neg.prob_true, ref_neg.prob_true)
+    with pytest.raises(ValueError, match="`y` has labels"):
+        ReliabilityDisplay.from_estimator(lr, X, np.where(lab == "Yes", "Yes", "Maybe"))
+    with pytest.raises(ValueError, match="`pos_label`"):
+        ReliabilityDisplay.from_estimator(lr, X, lab, pos_label="Maybe")
+    with pytest.raises(ValueError, match="Inconsistent"):
+        ReliabilityDisplay.from_estimator(lr, X, lab[:-1])
+    none = ReliabilityDisplay.from_predictions((lab == "Yes").astype(int), p, ci=False)
+    assert none.prob_true_lower is None
+
+
+def test_from_groups_checks_each_model():
+    y = np.array([0, 1, 1, 0, 1, 0])
+    p = np.array([0.1, 0.8, 0.6, 0.3, 0.9, 0.4])
+    G = np.array([[1, 0], [1, 0], [1, 1], [0, 1], [0, 1], [0, 1]], dtype=bool)
+    with pytest.raises(ValueError, match=r"`y_prob\['after'\]` has 5"):
+        ReliabilityDisplay.from_groups(y, {"before": p, "after": p[:5]}, G, n_bins=2)
+    with pytest.raises(ValueError, match="y_prob"):
+        ReliabilityDisplay.from_groups(y, 0.5, G, n_bins=2)
