@@ -136,6 +136,7 @@ def hosmer_lemeshow_test(y_true, y_prob, *, n_groups=10, ddof=0, sample_weight=N
 
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
     edges = _quantile_edges(p, w, n_groups)
+    _check_weight_scale(w)
     s = _kernels.binned_stats(p, y, w, edges, False)
     keep = s[:, 0] > 0
     n_g, o_g, e_g = s[keep, 0], s[keep, 1], s[keep, 2]
@@ -149,6 +150,13 @@ def hosmer_lemeshow_test(y_true, y_prob, *, n_groups=10, ddof=0, sample_weight=N
         terms = np.where(var > 0, diff2 / np.where(var > 0, var, 1.0), np.where(diff2 > 1e-24, np.inf, 0.0))
     h = float(terms.sum())
     return Bunch(statistic=h, pvalue=float(chi2.sf(h, df)), df=df, observed=o_g, expected=e_g, counts=n_g)
+
+
+def _check_weight_scale(w):
+    """Frequency weights whose squared counts overflow make the chi-squared statistic meaningless."""
+    if not np.isfinite(np.sum(w) ** 2):
+        raise ValueError(f"`sample_weight` is too large for frequency weights: their total {np.sum(w):.3g} "
+                         "overflows when squared; rescale the weights.")
 
 
 def _kolmogorov_sf(x):
@@ -233,7 +241,7 @@ def cumulative_calibration_test(y_true, y_prob, *, statistic="kuiper", sample_we
     """
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label)
     order = np.argsort(p, kind="stable")
-    ps, ys, ws = p[order], y[order], w[order]
+    ps, ys, ws = p[order], y[order], w[order] / w.max()  # the statistic does not depend on the weights' scale
     total = ws.sum()
     sigma = math.sqrt(float(np.sum(ws**2 * ps * (1 - ps)))) / total
     if not sigma > 0:

@@ -286,6 +286,12 @@ def calibration_curve_ci(y_true, y_prob, *, n_bins=10, strategy="uniform", confi
     level = check_confidence_level(confidence_level)
     y, p, w = _binary_inputs(y_true, y_prob, sample_weight, pos_label=pos_label, unit_ok=True)
     edges, uniform = _edges_for(p, w, n_bins, strategy)
+    counts = _kernels.binned_stats(p, y, w, edges, uniform)[:, 0]
+    if w.shape[0]:  # divide each bin's weights by its largest: the ratios below are scale-free and cannot overflow
+        b = _kernels.bin_index(p, edges, uniform)
+        top = np.zeros(edges.shape[0] - 1)
+        np.maximum.at(top, b, w)
+        w = w / np.where(top[b] > 0, top[b], 1.0)
     s = _kernels.binned_stats(p, y, w, edges, uniform)
     nz = s[:, 0] > 0
     wb, wy, wp, w2 = s[nz, 0], s[nz, 1], s[nz, 2], s[nz, 3]
@@ -294,7 +300,7 @@ def calibration_curve_ci(y_true, y_prob, *, n_bins=10, strategy="uniform", confi
     denom = 1 + z**2 / n_eff
     centre = (freq + z**2 / (2 * n_eff)) / denom
     half = z * np.sqrt(freq * (1 - freq) / n_eff + z**2 / (4 * n_eff**2)) / denom
-    return Bunch(prob_true=freq, prob_pred=wp / wb, counts=wb, n_eff=n_eff, lower=np.clip(centre - half, 0, 1),
+    return Bunch(prob_true=freq, prob_pred=wp / wb, counts=counts[nz], n_eff=n_eff, lower=np.clip(centre - half, 0, 1),
                  upper=np.clip(centre + half, 0, 1))
 
 

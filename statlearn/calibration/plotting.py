@@ -177,7 +177,10 @@ class ReliabilityDisplay:
         if unknown:
             raise ValueError(f"`y` has labels {sorted(map(repr, unknown))[:5]} that are not among the estimator's "
                              f"classes {classes.tolist()}.")
-        proba = estimator.predict_proba(X) if groups is None else estimator.predict_proba(X, groups=groups)
+        try:
+            proba = estimator.predict_proba(X) if groups is None else estimator.predict_proba(X, groups=groups)
+        except ValueError as exc:
+            raise ValueError(f"`X` could not be scored by {type(estimator).__name__}.predict_proba: {exc}") from exc
         col = int(np.flatnonzero(classes == pos_label)[0])
         kwargs.setdefault("name", type(estimator).__name__)
         return cls.from_predictions((y_arr == pos_label).astype(int), proba[:, col], pos_label=None, **kwargs)

@@ -275,3 +275,20 @@ def test_calibration_curve_ci_matches_statsmodels_wilson(miscal):
     lo, hi = proportion_confint(np.round(pt * c), c, alpha=0.2, method="wilson")
     np.testing.assert_allclose(res.lower, lo, rtol=1e-10)
     np.testing.assert_allclose(res.upper, hi, rtol=1e-10)
+
+
+def test_weight_scale_does_not_overflow(miscal):
+    from statlearn.calibration import calibration_curve_ci
+
+    y, p = miscal
+    w = np.random.default_rng(2).uniform(0.5, 2, p.size)
+    a = cumulative_calibration_test(y, p, sample_weight=w)
+    b = cumulative_calibration_test(y, p, sample_weight=w * 1e200)
+    assert b.statistic == pytest.approx(a.statistic, rel=1e-10)
+    c1, c2 = calibration_curve_ci(y, p, sample_weight=w), calibration_curve_ci(y, p, sample_weight=w * 1e250)
+    np.testing.assert_allclose(c2.lower, c1.lower, rtol=1e-10)
+    big = w.copy()
+    big[0] = 1e300
+    assert np.isfinite(calibration_curve_ci(y, p, sample_weight=big).lower).all()
+    with pytest.raises(ValueError, match="`sample_weight` is too large"):
+        hosmer_lemeshow_test(y, p, sample_weight=big)

@@ -157,6 +157,7 @@ def _inference_specs(y, p, w, G):
         func_spec(cal.hosmer_lemeshow_test, y_true=yb, y_prob=pb, sample_weight=w, fixed={"n_groups": 5}),
         func_spec(cal.cumulative_calibration_test, y_true=yb, y_prob=pb, sample_weight=w),
         func_spec(cal.bootstrap_ci, y_true=yb, y_prob=pb, fixed={"n_bootstrap": 20, "random_state": 0}),
+        func_spec(cal.calibration_curve_ci, y_true=yb, y_prob=pb, sample_weight=w, fixed={"n_bins": 5}),
         func_spec(cal.ece_noise_floor, y_prob=pb, groups=Arg(G, "bool"),
                   fixed={"n_bins": 5, "n_simulations": 20, "random_state": 0}),
         func_spec(cal.calibration_report, y_true=yb, y_prob=pb, groups=Arg(G, "bool"),
@@ -174,6 +175,9 @@ def build_specs():
                            groups=Arg(G, "bool"), fixed={"n_bins": 5}))
     specs.append(func_spec(cal.multicalibration_error, id="multicalibration_error[frame]",
                            y_true=Arg(y, "binary"), y_prob=Arg(p, "prob"),
-                           groups=Arg(pd.DataFrame({"g": np.where(G[:, 0], "u", "v")}), "labels"),
+                           # a text column expands to one group per level only in a DataFrame (the groups
+                           # contract): as a numpy/list/object array it must raise, naming `groups`
+                           groups=Arg(pd.DataFrame({"g": np.where(G[:, 0], "u", "v")}), "labels",
+                                      expect={"numpy": INVALID, "list": INVALID, "object": INVALID}),
                            fixed={"n_bins": 5}))
     return specs + _multicalibrator_specs() + _recalibrator_specs()
