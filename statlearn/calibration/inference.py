@@ -278,7 +278,7 @@ def calibration_curve_ci(y_true, y_prob, *, n_bins=10, strategy="uniform", confi
     --------
     >>> from statlearn.calibration import calibration_curve_ci
     >>> res = calibration_curve_ci([0, 0, 1, 1, 1, 0], [0.1, 0.2, 0.3, 0.7, 0.8, 0.9], n_bins=2)
-    >>> [round(v, 3) for v in res.prob_true], [round(v, 3) for v in res.lower]
+    >>> res.prob_true.round(3).tolist(), res.lower.round(3).tolist()
     ([0.333, 0.667], [0.078, 0.254])
     """
     from scipy.stats import norm
