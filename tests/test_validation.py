@@ -621,3 +621,95 @@ class TestValidateArgs:
             validate_args({"bins": [None]})(lambda values: values)
         with pytest.raises(TypeError):  # a wrong call is still Python's TypeError
             self._make()()
+
+
+# --------------------------------------------------------------------------- #
+# validate_data: scikit-learn's validation with the argument named
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize(
+    "X, y, expected",
+    [
+        (np.ones(5), np.ones(5), "`X`: Expected 2D array"),
+        (np.ones((5, 2, 2)), np.ones(5), "`X`: Found array with dim 3"),
+        (np.ones((0, 2)), np.ones(0), "`X`: Found array with 0 sample"),
+        (np.array([["a", "b"]] * 5), np.ones(5), "`X`: "),
+        (np.ones((5, 2)), np.ones(4), "`X` and `y`: Found input variables with inconsistent"),
+        (np.ones((5, 2)), np.ones((5, 2, 2)), "`y`: Found array with dim 3"),
+        (np.ones((5, 2)), None, "`y`: "),
+        (np.full((5, 2), np.nan), np.ones(5), "`X`: Input X contains NaN"),
+        (np.ones((5, 2)), np.full(5, np.inf), "`y`: Input y contains infinity"),
+    ],
+)
+def test_validate_data_names_the_argument(X, y, expected):
+    from sklearn.linear_model import Ridge
+
+    from statlearn._validation import validate_data
+
+    with pytest.raises(ValueError) as info:
+        validate_data(Ridge(), X, y)
+    assert str(info.value).startswith(expected)
+
+
+def test_validate_data_matches_sklearn_on_valid_input():
+    from sklearn.linear_model import Ridge
+    from sklearn.utils.validation import validate_data as sk_validate_data
+
+    from statlearn._validation import validate_data
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(6, 3)).astype(np.float32), rng.normal(size=6)
+    ours, theirs = Ridge(), Ridge()
+    for a, b in zip(validate_data(ours, X, y), sk_validate_data(theirs, X, y), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert ours.n_features_in_ == theirs.n_features_in_ == 3
+    with pytest.raises(ValueError, match=r"^`X`: X has 2 features, but Ridge is expecting 3"):
+        validate_data(ours, X[:, :2], reset=False)
+
+
+def test_validate_data_keeps_subclass_and_named_errors(monkeypatch):
+    from sklearn.exceptions import NotFittedError
+    from sklearn.linear_model import Ridge
+
+    import statlearn._validation._sklearn as mod
+
+    def raise_(exc):
+        def fake(*args, **kwargs):
+            raise exc
+        return fake
+
+    monkeypatch.setattr(mod, "_sklearn_validate_data", raise_(NotFittedError("not fitted yet")))
+    with pytest.raises(NotFittedError, match=r"^not fitted yet$"):  # a subclass passes through untouched
+        mod.validate_data(Ridge(), np.ones((2, 2)))
+    monkeypatch.setattr(mod, "_sklearn_validate_data", raise_(ValueError("`X` is already named")))
+    with pytest.raises(ValueError, match=r"^`X` is already named$"):  # never named twice
+        mod.validate_data(Ridge(), np.ones((2, 2)))
+
+
+def test_validate_args_fast_path_same_semantics():
+    from statlearn._validation import Interval, Options, validate_args
+
+    @validate_args({"n_bins": [Interval("integral", 1, None)], "strategy": [Options("uniform", "quantile")],
+                    "y": ["array-like"]})
+    def f(y, p=None, *, n_bins=10, strategy="uniform"):
+        return n_bins, strategy
+
+    assert f([1], n_bins=3, strategy="quantile") == (3, "quantile")
+    assert f([1], None) == (10, "uniform")
+    with pytest.raises(ValueError, match=r"^f: `n_bins` must be an int in \[1, inf\); got 0\."):
+        f([1], n_bins=0)
+    with pytest.raises(TypeError, match=r"^f: `n_bins` must be an int"):
+        f([1], n_bins=True)
+    with pytest.raises(ValueError, match=r"^f: `strategy` must be one of"):
+        f([1], strategy="Uniform")
+    with pytest.raises(TypeError, match=r"^f: `y` must be an array-like"):
+        f(3)
+    with pytest.raises(TypeError):  # unknown keyword: the call itself raises
+        f([1], bins=3)
+
+
+def test_options_membership_is_type_strict():
+    from statlearn._validation import Options
+
+    opts = Options("a", None, True, 1)
+    assert [v in opts for v in ["a", None, True, 1]] == [True] * 4
+    assert [v in opts for v in [1.0, False, "b", [1], 0, np.int64(1)]] == [False] * 6

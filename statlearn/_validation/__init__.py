@@ -18,7 +18,10 @@ scikit-learn does not know about:
 - parameters (``_params``): :class:`Interval`, :class:`Options`,
   :func:`validate_params`, :func:`check_scalar` and the :func:`validate_args`
   decorator for public functions;
-- cross-validation (``_cv``): :func:`check_cv_partition`.
+- cross-validation (``_cv``): :func:`check_cv_partition`;
+- estimator input (``_sklearn``): :func:`validate_data`, scikit-learn's own with the
+  offending argument named in every error message (use it instead of
+  ``sklearn.utils.validation.validate_data``).
 
 ``from statlearn._validation import X`` is the only supported import path.
 """
@@ -37,6 +40,7 @@ from ._arrays import (
 from ._cv import check_cv_partition
 from ._groups import GroupsEncoder, check_groups
 from ._params import Interval, Options, check_scalar, validate_args, validate_params
+from ._sklearn import validate_data
 from ._targets import _as_1d_labels, check_binary_target, check_multiclass_target, check_ordinal_target
 
 __all__ = [
@@ -57,6 +61,7 @@ __all__ = [
     "check_sample_weight",
     "check_scalar",
     "validate_args",
+    "validate_data",
     "validate_params",
 ]
 

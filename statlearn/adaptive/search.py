@@ -11,7 +11,9 @@ from sklearn.model_selection import ParameterGrid, train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
+
+from statlearn._validation import validate_data
 
 from .._validation import Interval, validate_params
 from .holdout import BudgetExhausted, Thresholdout, _check_query_values

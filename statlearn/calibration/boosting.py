@@ -6,10 +6,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import _routing_enabled, process_routing
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from statlearn._base import seed_from
-from statlearn._validation import Interval, check_sample_weight, validate_params
+from statlearn._validation import Interval, check_sample_weight, validate_data, validate_params
 
 from ._mc_common import (
     GroupsEncoder,

@@ -17,9 +17,16 @@ from sklearn.utils.metadata_routing import (
     _routing_enabled,
     process_routing,
 )
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from statlearn._validation import Interval, Options, check_probabilities, check_sample_weight, validate_params
+from statlearn._validation import (
+    Interval,
+    Options,
+    check_probabilities,
+    check_sample_weight,
+    validate_data,
+    validate_params,
+)
 
 from ._maps import BetaMap, HistogramMap, IsotonicMap, PlattMap, TemperatureMap, VennAbersMap
 

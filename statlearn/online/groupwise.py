@@ -7,9 +7,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import metadata_routing
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
+from sklearn.utils.validation import check_is_fitted, check_random_state
 
-from statlearn._validation import Interval, Options, check_groups, validate_params
+from statlearn._validation import Interval, Options, check_groups, validate_data, validate_params
 from statlearn.online import _kernels
 from statlearn.online.learners import OnlineRidge, _augment
 

@@ -8,9 +8,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import metadata_routing
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from statlearn._validation import Interval, validate_params
+from statlearn._validation import Interval, validate_data, validate_params
 from statlearn.online import _kernels
 
 __all__ = ["OnlineRidge"]

@@ -8,10 +8,9 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import validate_data
 
 from statlearn._parallel import Parallel, delayed
-from statlearn._validation import Interval, Options, check_sample_weight, validate_params
+from statlearn._validation import Interval, Options, check_sample_weight, validate_data, validate_params
 
 from ._cumulative import CumulativeLinkMixin
 from ._data import encode_target, predict_eta, prepare_fit, proba_from_eta

@@ -18,9 +18,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import Bunch
-from sklearn.utils.validation import check_array, validate_data
+from sklearn.utils.validation import check_array
 
-from statlearn._validation import Interval, Options, validate_params
+from statlearn._validation import Interval, Options, validate_data, validate_params
 
 from . import _solver
 from ._cumulative import CumulativeLinkMixin

@@ -7,9 +7,8 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import validate_data
 
-from statlearn._validation import Interval, validate_params
+from statlearn._validation import Interval, validate_data, validate_params
 
 from . import _solver
 from ._cumulative import CumulativeLinkMixin

@@ -14,7 +14,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import KFold, check_cv
-from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
+from sklearn.utils.validation import check_is_fitted, check_random_state
 
 from statlearn._validation import (
     Interval,
@@ -22,6 +22,7 @@ from statlearn._validation import (
     check_finite_array,
     check_quantiles,
     check_sample_weight,
+    validate_data,
     validate_params,
 )
 

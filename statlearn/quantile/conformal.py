@@ -10,13 +10,14 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import KFold
-from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
+from sklearn.utils.validation import check_is_fitted, check_random_state
 
 from statlearn._validation import (
     Interval,
     Options,
     check_confidence_level,
     check_quantiles,
+    validate_data,
     validate_params,
 )
 

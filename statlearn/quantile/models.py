@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from statlearn._validation import Interval, check_quantiles, check_sample_weight, validate_params
+from statlearn._validation import Interval, check_quantiles, check_sample_weight, validate_data, validate_params
 
 __all__ = ["LinearQuantileRegressor", "MultiQuantileRegressor"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from statlearn._validation import (
     Options,
@@ -12,6 +12,7 @@ from statlearn._validation import (
     check_quantile_matrix,
     check_quantiles,
     check_sample_weight,
+    validate_data,
     validate_params,
 )
 
