@@ -74,15 +74,28 @@ def wis_rows(y, Q, tau):
 
 @njit(cache=True)
 def isotonic_rows(Q, W):
-    """Row-wise weighted L2 isotonic regression (pool adjacent violators).
+    """Row-wise weighted L2 isotonic regression (pool adjacent violators), O(K) per row.
 
-    ``W`` has shape (1, K) (the same level weights for every row) or (n, K).
-    Weights must be positive. One pass per row, writing straight into ``out``:
-    a monotone step costs one comparison and one store; a violation pools the
-    new element backwards with the preceding singletons and pooled blocks
-    (only pooled blocks live on a small stack) and rewrites the pooled range.
-    Returns ``(out, finite)``; ``finite`` is False when ``Q`` holds NaN or inf
-    (then ``out`` is meaningless).
+    ``W`` has shape (1, K) (the same level weights for every row) or (n, K);
+    weights must be positive. One pass per row:
+
+    - a monotone step (``x >= prev``) costs one comparison and one store into ``out``
+      (singletons live in ``out`` itself);
+    - a violation pools the new element backwards with the open block (kept in
+      registers), then with preceding closed blocks (a stack of start, end,
+      weight, weighted sum and mean) and singletons, comparing means without a
+      division (``mean_j * w > s``);
+    - every pooled block is written once, after the row is done.
+
+    Each pooling step absorbs one singleton or pops one block, and each is
+    absorbed or popped at most once, so a row costs at most ``2 K`` pooling
+    steps plus ``2 K`` stores: linear in ``K`` whatever the pattern (the
+    previous kernel rewrote the pooled range on every merge, O(K^2) on
+    decreasing rows).
+
+    Returns ``(out, finite, n_pools)``: ``finite`` is False when ``Q`` holds
+    NaN or inf or a pooled mean overflowed (then ``out`` is meaningless);
+    ``n_pools`` counts pooling steps (a work count for the tests).
     """
     n, K = Q.shape
     shared = W.shape[0] == 1
@@ -90,8 +103,10 @@ def isotonic_rows(Q, W):
     b_start = np.empty(K, dtype=np.int64)
     b_end = np.empty(K, dtype=np.int64)
     b_w = np.empty(K)
-    b_wy = np.empty(K)
+    b_sum = np.empty(K)
+    b_mean = np.empty(K)
     finite = True
+    n_pools = 0
     for r in range(n):
         wr = 0 if shared else r
         nb = 0
@@ -99,47 +114,73 @@ def isotonic_rows(Q, W):
         if not (prev - prev == 0.0):
             finite = False
         out[r, 0] = prev
+        t_open = False  # is out[t_start:k] one pooled block held in (t_w, t_sum, prev)?
+        t_start = 0
+        t_w = 0.0
+        t_sum = 0.0
         for k in range(1, K):
             x = Q[r, k]
+            if not (x - x == 0.0):
+                finite = False
             if x >= prev:
-                if not (x - x == 0.0):
-                    finite = False
+                if t_open:  # close the open block
+                    b_start[nb] = t_start
+                    b_end[nb] = k - 1
+                    b_w[nb] = t_w
+                    b_sum[nb] = t_sum
+                    b_mean[nb] = prev
+                    nb += 1
+                    t_open = False
                 out[r, k] = x
                 prev = x
                 continue
-            if not (x - x == 0.0):
-                finite = False
             tw = W[wr, k]
-            twy = tw * x
-            mean = x
-            start = k
+            ts = tw * x
+            if t_open:
+                tw += t_w
+                ts += t_sum
+            else:
+                cw = W[wr, k - 1]
+                tw += cw
+                ts += cw * prev
+                t_start = k - 1
+            n_pools += 1
+            start = t_start
             while start > 0:
                 j = start - 1
                 if nb > 0 and b_end[nb - 1] == j:
-                    cw = b_w[nb - 1]
-                    cwy = b_wy[nb - 1]
-                    if cwy / cw <= mean:
+                    if b_mean[nb - 1] * tw <= ts:
                         break
                     nb -= 1
+                    tw += b_w[nb]
+                    ts += b_sum[nb]
                     start = b_start[nb]
                 else:
-                    if out[r, j] <= mean:
+                    v = out[r, j]
+                    if v * tw <= ts:
                         break
                     cw = W[wr, j]
-                    cwy = cw * out[r, j]
+                    tw += cw
+                    ts += cw * v
                     start = j
-                tw += cw
-                twy += cwy
-                mean = twy / tw
-            b_start[nb] = start
-            b_end[nb] = k
-            b_w[nb] = tw
-            b_wy[nb] = twy
+                n_pools += 1
+            t_open = True
+            t_start = start
+            t_w = tw
+            t_sum = ts
+            prev = ts / tw
+        if t_open:
+            b_start[nb] = t_start
+            b_end[nb] = K - 1
+            b_mean[nb] = prev
             nb += 1
-            for j in range(start, k + 1):
-                out[r, j] = mean
-            prev = mean
-    return out, finite
+        for b in range(nb):
+            m = b_mean[b]
+            if not (m - m == 0.0):
+                finite = False
+            for j in range(b_start[b], b_end[b] + 1):
+                out[r, j] = m
+    return out, finite, n_pools
 
 
 @njit(cache=True)

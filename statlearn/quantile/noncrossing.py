@@ -96,7 +96,7 @@ def isotonic_quantiles(y_quantiles, sample_weight=None):
     if (sample_weight is None and isinstance(y_quantiles, np.ndarray) and y_quantiles.dtype == np.float64
             and y_quantiles.ndim == 2 and y_quantiles.flags.c_contiguous and y_quantiles.shape[0] > 0):
         # fast path: finiteness is checked inside the kernel
-        out, finite = _kernels.isotonic_rows(y_quantiles, np.ones((1, y_quantiles.shape[1])))
+        out, finite, _ = _kernels.isotonic_rows(y_quantiles, np.ones((1, y_quantiles.shape[1])))
         if finite:
             return out
     Q = check_quantile_matrix(y_quantiles)
@@ -113,7 +113,13 @@ def isotonic_quantiles(y_quantiles, sample_weight=None):
         if (W <= 0).any():
             raise ValueError("`sample_weight` must be strictly positive for isotonic repair; found values <= 0.")
         W = np.ascontiguousarray(W)
-    return _kernels.isotonic_rows(Q, W)[0]
+    out, finite, _ = _kernels.isotonic_rows(Q, W)
+    if not finite:
+        # finite input whose pooled sums overflowed (values near 1e308): the projection is
+        # scale-equivariant and a power-of-two scale is exact, so solve on scaled rows
+        scale = 2.0 ** -int(np.ceil(np.log2(np.abs(Q).max()) + np.log2(W.sum(axis=1).max()) + 1))
+        out = _kernels.isotonic_rows(Q * scale, W)[0] / scale
+    return out
 
 
 def minmax_quantiles(y_quantiles, quantiles):

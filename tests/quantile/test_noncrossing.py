@@ -141,3 +141,29 @@ def test_isotonic_fast_path_rejects_non_finite(bad):
     Q[1, 0] = bad
     with pytest.raises(ValueError, match="NaN or inf"):
         isotonic_quantiles(Q)
+
+
+@pytest.mark.parametrize("pattern", ["decreasing", "random", "sawtooth", "increasing"])
+@pytest.mark.parametrize("K", [99, 9999])
+def test_isotonic_work_is_linear_in_K(pattern, K):
+    """At most 2 K pooling steps per row whatever the pattern (the old kernel's merges
+    rewrote the pooled range: quadratic on decreasing rows)."""
+    rng = np.random.default_rng(0)
+    x = np.linspace(0.0, 1.0, K)
+    Q = {"decreasing": -x, "random": rng.normal(size=K), "increasing": x,
+         "sawtooth": x + 2.0 * (np.arange(K) % 2)}[pattern][None, :].repeat(3, axis=0)
+    out, finite, n_pools = _kernels.isotonic_rows(np.ascontiguousarray(Q), np.ones((1, K)))
+    assert finite
+    assert n_pools <= 2 * Q.size
+    if pattern == "decreasing":
+        assert n_pools >= Q.shape[0] * (K - 1)  # every element pools: the count is not trivially zero
+        np.testing.assert_allclose(out, np.full_like(Q, -x.mean()), atol=1e-12)
+    np.testing.assert_allclose(out[:1], _oracles.isotonic_rows_sklearn(Q[:1], np.ones((1, K))), atol=1e-9)
+
+
+def test_isotonic_huge_values_do_not_overflow():
+    Q = np.array([[1e308, 1.5e308, 1e308, -1e308]])
+    ref = _oracles.isotonic_rows_sklearn(Q / 2.0**20, np.ones((1, 4))) * 2.0**20
+    out = isotonic_quantiles(Q)
+    assert np.isfinite(out).all()
+    np.testing.assert_allclose(out, ref, rtol=1e-12)
