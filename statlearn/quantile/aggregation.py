@@ -26,7 +26,7 @@ from statlearn._validation import (
     validate_params,
 )
 
-from ._lp import _lp_pinball
+from ._lp import screened_pinball_lp
 from .models import _median_index, _predict_levels
 from .noncrossing import _as_multi, repair_quantiles
 
@@ -95,16 +95,58 @@ def aggregation_weights(base_predictions, y, quantiles, *, weights="medium", sam
     if yv.shape[0] != n:
         raise ValueError(f"`y` must have {n} entries (one per row of `base_predictions`); got {yv.shape[0]}.")
     s = check_sample_weight(sample_weight, n)
+    if weights not in ("coarse", "medium", "fine"):
+        raise ValueError(f"`weights` must be 'coarse', 'medium' or 'fine'; got {weights!r}.")
+    Z, yv = _scaled(Z, yv)
+    return _solve_weights(Z, yv, q, weights, s, simplex)
+
+
+# Largest ratio of a value to the spread of `y` that the LP can resolve (HiGHS' tolerances are 1e-7
+# on the scaled problem; 1e12 leaves room for the scaling and flags absurd predictions such as 1e300).
+_MAX_DYNAMIC_RANGE = 1e12
+
+
+def _scaled(Z, y):
+    """Divide by a power of two near the spread of ``y`` (exact, weights unchanged); refuse
+    values the LP cannot resolve instead of returning tolerance noise as weights."""
+    med = np.median(y)
+    spread = float(np.median(np.abs(y - med))) or float(np.abs(y - med).max()) or float(abs(med)) or 1.0
+    for name, v in (("y", y), ("base_predictions", Z)):
+        top = float(np.abs(v).max())
+        if top > _MAX_DYNAMIC_RANGE * spread:
+            where = np.unravel_index(int(np.argmax(np.abs(v))), v.shape)
+            raise ValueError(
+                f"`{name}` holds {top:.3g} at index {tuple(int(i) for i in where)}, more than "
+                f"{_MAX_DYNAMIC_RANGE:.0e} times the spread of `y` ({spread:.3g}); the weight LP cannot "
+                "resolve such values (check the base model that produced them)."
+            )
+    b = 2.0 ** np.round(np.log2(spread))
+    return Z / b, y / b
+
+
+def _solve_weights(Z, y, q, weights, s, simplex, counts=None):
+    """Screened exact LPs; medium and fine start each level from the previous level's weights."""
+    n, p, m = Z.shape
     if weights == "coarse":
         A = Z.transpose(0, 2, 1).reshape(n * m, p)
-        return _lp_pinball(A, np.repeat(yv, m), np.tile(q, n), np.repeat(s, m), simplex)
-    if weights == "medium":
-        return np.column_stack([_lp_pinball(Z[:, :, k], yv, np.full(n, q[k]), s, simplex) for k in range(m)])
-    if weights == "fine":
-        A = Z.reshape(n, p * m)
-        W = np.column_stack([_lp_pinball(A, yv, np.full(n, q[k]), s, simplex) for k in range(m)])
-        return W.reshape(p, m, m)
-    raise ValueError(f"`weights` must be 'coarse', 'medium' or 'fine'; got {weights!r}.")
+        return screened_pinball_lp(A, np.repeat(y, m), np.tile(q, n), np.repeat(s, m), simplex, counts=counts)
+    W, w0 = [], None
+    A = Z.reshape(n, p * m) if weights == "fine" else None
+    for k in range(m):
+        tau = np.full(n, q[k])
+        if weights == "medium":
+            w0 = screened_pinball_lp(Z[:, :, k], y, tau, s, simplex, w0, counts=counts)
+        else:
+            if w0 is not None:  # level k's combination resembles level k-1's moved up one input level
+                prev = w0.reshape(p, m)
+                w0 = np.zeros((p, m))
+                w0[:, 1:] = prev[:, :-1]
+                w0[:, -1] += prev[:, -1]
+                w0 = w0.ravel()
+            w0 = screened_pinball_lp(A, y, tau, s, simplex, w0, counts=counts)
+        W.append(w0)
+    W = np.column_stack(W)
+    return W if weights == "medium" else W.reshape(p, m, m)
 
 
 def _combine(Z, w):

@@ -300,7 +300,7 @@ class LinearQuantileRegressor(RegressorMixin, BaseEstimator):
         self : LinearQuantileRegressor
             Fitted estimator.
         """
-        from ._lp import _lp_pinball
+        from ._lp import pinball_lp
 
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
         X, y = validate_data(self, X, y, y_numeric=True)
@@ -317,7 +317,7 @@ class LinearQuantileRegressor(RegressorMixin, BaseEstimator):
         coef = np.empty((q.size, d))
         intercept = np.zeros(q.size)
         for k, t in enumerate(q):
-            w = _lp_pinball(A, y, np.full(n, t), s, simplex=False)
+            w = pinball_lp(A, y, np.full(n, t), s, simplex=False)
             coef[k] = w[:d] / sd
             if self.fit_intercept:
                 intercept[k] = w[d] - coef[k] @ mu

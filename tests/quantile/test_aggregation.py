@@ -235,3 +235,41 @@ def test_softmax_aggregator_clone_pickle_seed(rng):
     b = clone(est).fit(X, y)
     np.testing.assert_array_equal(a.predict_quantiles(X), b.predict_quantiles(X))
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(a)).predict(X), a.predict(X))
+
+
+@pytest.mark.parametrize("kind", ["coarse", "medium", "fine"])
+@pytest.mark.parametrize("simplex", [True, False])
+def test_screened_lp_equals_direct_lp(kind, simplex, monkeypatch):
+    """Screening (rows of certain sign folded into a linear term) returns the exact optimum."""
+    from statlearn.quantile import _lp
+    from statlearn.quantile.aggregation import _solve_weights
+
+    rng = np.random.default_rng(3)
+    n, p, m = 1500, 3, 5
+    q = np.linspace(0.1, 0.9, m)
+    y = rng.normal(size=n) * (1 + rng.uniform(size=n))
+    Z = np.sort(y[:, None, None] + rng.normal(size=(n, p, m)) * [[0.5], [1.0], [2.0]], axis=2)
+    Z += rng.normal(size=(1, p, m))
+    s = rng.uniform(0.5, 2.0, size=n)
+    direct = aggregation_weights(Z, y, q, weights=kind, sample_weight=s, simplex=simplex)
+    monkeypatch.setattr(_lp, "DIRECT_MAX_ROWS", 100)
+    counts = {}
+    screened = _solve_weights(Z, y, q, kind, s, simplex, counts=counts)
+    assert min(counts["rows"]) < (n * m if kind == "coarse" else n)  # the screening did cut rows
+    obj_d, obj_s = _objective(Z, y, q, direct, s), _objective(Z, y, q, screened, s)
+    assert obj_s == pytest.approx(obj_d, rel=1e-9)
+    if kind != "fine":
+        np.testing.assert_allclose(screened, direct, atol=1e-7)
+
+
+@pytest.mark.parametrize("where", ["base_predictions", "y"])
+def test_absurd_values_raise_clearly(where, rng):
+    n = 50
+    y = rng.normal(size=n)
+    Z = y[:, None, None] + rng.normal(size=(n, 2, 3))
+    if where == "y":
+        y[7] = 1e300
+    else:
+        Z[3, 1, 2] = 1e300
+    with pytest.raises(ValueError, match=f"`{where}` holds 1e\\+300"):
+        aggregation_weights(Z, y, Q3)
