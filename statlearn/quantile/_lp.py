@@ -21,10 +21,39 @@ band doubled) and the LP re-solved.
 
 from __future__ import annotations
 
+import os
+import sys
+
 import numpy as np
 
 # rows of a problem solved directly (no screening) when R is at most this
 DIRECT_MAX_ROWS = 2000
+
+
+_BANNER_SHOWN = []
+
+
+def _new_highs():
+    """A silent ``highspy.Highs``. The first one of a process prints HiGHS' banner from C++
+    straight to file descriptor 1 (before any option can be set): send that one to /dev/null."""
+    import highspy
+
+    if _BANNER_SHOWN:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN.append(True)
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("small_matrix_value", 1e-12)  # smallest allowed: entries below it are dropped
+    return h
 
 
 def _solve_highspy(A, y, lo, hi, c, simplex):
@@ -32,8 +61,7 @@ def _solve_highspy(A, y, lo, hi, c, simplex):
 
     R, d = A.shape
     inf = highspy.kHighsInf
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _new_highs()
     h.setOptionValue("presolve", "off")
     h.setOptionValue("solver", "simplex")
     ncol = R + 1 if simplex else R
@@ -48,7 +76,7 @@ def _solve_highspy(A, y, lo, hi, c, simplex):
     row_lo = np.full(d, -inf) if simplex else c
     status = h.passModel(ncol, d, ncol * d, 1, 1, 0.0, cost, col_lo, col_hi, row_lo, c, start, index, value,
                          np.zeros(ncol, dtype=np.int32))
-    if status != highspy.HighsStatus.kOk:  # pragma: no cover - inputs are validated finite
+    if status == highspy.HighsStatus.kError:  # pragma: no cover - inputs are validated finite
         raise RuntimeError("HiGHS rejected the aggregation LP.")
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -81,6 +109,9 @@ def pinball_lp(A, y, tau, s, simplex, c=None):
     """
     R, d = A.shape
     c = np.zeros(d) if c is None else np.asarray(c, dtype=np.float64)
+    if (s == 0).any():  # zero-weight rows are fixed at l = 0: drop them (the same LP)
+        keep = s > 0
+        A, y, tau, s = A[keep], y[keep], tau[keep], s[keep]
     lo, hi = -s * (1.0 - tau), s * tau
     try:
         raw = _solve_highspy(A, y, lo, hi, c, simplex)

@@ -11,23 +11,24 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.model_selection import KFold, check_cv
+from sklearn.model_selection import KFold
+from sklearn.utils import Bunch, _safe_indexing
 from sklearn.utils.validation import check_is_fitted, check_random_state
 
+from statlearn._parallel import Parallel, delayed
 from statlearn._validation import (
     Interval,
     Options,
     check_finite_array,
     check_quantiles,
     check_sample_weight,
-    validate_data,
-    validate_params,
 )
 
 from ._lp import screened_pinball_lp
-from .models import _median_index, _predict_levels
+from ._shims import check_cv_partition, validate_params_with_cv
+from ._unwrap import is_frozen as _is_frozen
+from .models import _median_index, _predict_levels, _takes_frames, _validate_X, _wrapper_tags
 from .noncrossing import _as_multi, repair_quantiles
 
 __all__ = ["QuantileAggregator", "aggregation_weights"]
@@ -162,21 +163,13 @@ def _combine(Z, w):
 # --------------------------------------------------------------------------- #
 # the estimator
 # --------------------------------------------------------------------------- #
-def _is_frozen(est):
-    try:
-        from sklearn.frozen import FrozenEstimator
-    except ImportError:  # pragma: no cover - scikit-learn < 1.6
-        return False
-    return isinstance(est, FrozenEstimator)
-
-
 def _fit_predict(est, X, y, train, test, q, sample_weight):
     est = clone(est)
     if sample_weight is None:
-        est.fit(X[train], y[train])
+        est.fit(_safe_indexing(X, train), y[train])
     else:
-        est.fit(X[train], y[train], sample_weight=sample_weight[train])
-    return test, _predict_levels(est, X[test], q)
+        est.fit(_safe_indexing(X, train), y[train], sample_weight=sample_weight[train])
+    return test, _predict_levels(est, _safe_indexing(X, test), q)
 
 
 def _fit_full(est, X, y, sample_weight):
@@ -201,7 +194,10 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
     Parameters
     ----------
     estimators : list of estimators or list of (str, estimator), default=None
-        Base quantile models: single-level quantile estimators (wrapped in
+        Base quantile models (as in scikit-learn's ``VotingRegressor``, named
+        ones are tunable: ``get_params()`` lists ``name__param`` and
+        ``set_params(name=other)`` / ``set_params(name__param=v)`` work, so
+        ``GridSearchCV`` can search them): single-level quantile estimators (wrapped in
         :class:`MultiQuantileRegressor`), quantile-forest models, models with
         ``predict_quantiles``, or prefit models wrapped in
         :class:`sklearn.frozen.FrozenEstimator` (not refitted; their
@@ -251,6 +247,9 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         Levels.
     estimators_ : list of estimators
         Base models refitted on all rows.
+    named_estimators_ : Bunch
+        The same fitted models by name (the given names, else the lowercase
+        class name, numbered when repeated).
     oof_predictions_ : ndarray of shape (n_samples, n_models, n_quantiles)
         The out-of-fold tensor the weights were fitted on.
     gate_ : DecisionTreeRegressor or None
@@ -312,17 +311,89 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
+    # named estimators, following scikit-learn's _BaseComposition convention
+    def _named(self):
+        """``(name, estimator)`` for the entries given with a name."""
+        if not isinstance(self.estimators, list | tuple):
+            return []
+        return [e for e in self.estimators if isinstance(e, tuple) and len(e) == 2]
+
+    def get_params(self, deep=True):
+        """Parameters, with ``name`` and ``name__param`` for every named base model.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Include the named base models and their parameters.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        out = super().get_params(deep=False)
+        if deep:
+            for name, est in self._named():
+                out[name] = est
+                if hasattr(est, "get_params"):
+                    out.update({f"{name}__{k}": v for k, v in est.get_params(deep=True).items()})
+        return out
+
+    def set_params(self, **params):
+        """Set parameters; ``name=estimator`` replaces a named base model.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameters, ``name`` or ``name__param`` for named base models.
+
+        Returns
+        -------
+        self : QuantileAggregator
+            This estimator.
+        """
+        if "estimators" in params:
+            self.estimators = params.pop("estimators")
+        names = {name for name, _ in self._named()}
+        swap = {k: params.pop(k) for k in list(params) if k in names}
+        if swap:
+            self.estimators = [(e[0], swap[e[0]]) if isinstance(e, tuple) and e[0] in swap else e
+                               for e in self.estimators]
+        return super().set_params(**params) if params else self
+
+    def _names(self):
+        """A name per base model: the given one, else the lowercase class name (numbered if repeated)."""
+        raw = self.estimators if self.estimators is not None else [None, None]
+        given = [e[0] if isinstance(e, tuple) else None for e in raw]
+        bad = [g for g in given if g is not None and (not isinstance(g, str) or "__" in g
+                                                       or g in self._get_param_names())]
+        if bad or len({g for g in given if g is not None}) != sum(g is not None for g in given):
+            raise ValueError(f"`estimators` names must be unique strings without '__' that are not parameter "
+                             f"names of QuantileAggregator; got {given}.")
+        bases = [e[1] if isinstance(e, tuple) else e for e in raw] if self.estimators is not None else \
+            ["QuantileRegressor", "HistGradientBoostingRegressor"]
+        auto = [type(b).__name__.lower() if not isinstance(b, str) else b.lower() for b in bases]
+        names = []
+        for i, g in enumerate(given):
+            if g is None:
+                g = auto[i] if auto.count(auto[i]) == 1 else f"{auto[i]}-{auto[:i + 1].count(auto[i])}"
+            names.append(g)
+        return names
+
+    def __sklearn_tags__(self):
+        ests = self.estimators if isinstance(self.estimators, list | tuple) else []
+        raw = [e[1] if isinstance(e, tuple) else e for e in ests]
+        from sklearn.linear_model import QuantileRegressor
+
+        return _wrapper_tags(super().__sklearn_tags__(), raw or [QuantileRegressor()])
+
+    def _passes_frames(self):
+        ests = self.estimators if isinstance(self.estimators, list | tuple) else []
+        raw = [e[1] if isinstance(e, tuple) else e for e in ests]
+        return bool(raw) and all(_takes_frames(e) for e in raw)
+
     def _validate(self):
-        params = self.get_params(deep=False)
-        cons = dict(self._parameter_constraints)
-        cv = params.pop("cv")
-        cons.pop("cv")
-        validate_params(params, cons, owner=type(self).__name__)
-        if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
-            if cv < 2:
-                raise ValueError(f"QuantileAggregator: `cv` must be an int >= 2 or a splitter; got {cv!r}.")
-        elif not (hasattr(cv, "split") or hasattr(cv, "__iter__")):
-            raise TypeError(f"QuantileAggregator: `cv` must be an int >= 2 or a splitter; got {cv!r}.")
+        validate_params_with_cv(self.get_params(deep=False), self._parameter_constraints, type(self).__name__)
 
     def _base_list(self, q):
         if self.estimators is None:
@@ -367,11 +438,13 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
             Fitted estimator.
         """
         self._validate()
-        X, y = validate_data(self, X, y, y_numeric=True)
+        self._names()  # clear error on bad names before any fit
         q = check_quantiles(self.quantiles)
+        bases = self._base_list(q)
+        X, y = _validate_X(self, X, bases, reset=True, y=y)
         n = X.shape[0]
         sw = None if sample_weight is None else check_sample_weight(sample_weight, n)
-        bases = self._base_list(q)
+        Xg = None if self.local is None else self._gate_input(X)
         rng = check_random_state(self.random_state)
         p, m = len(bases), q.size
 
@@ -387,8 +460,8 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
                     raise ValueError(f"`cv`={self.cv} folds need at least {self.cv} samples; got n_samples={n}.")
                 splitter = KFold(self.cv, shuffle=True, random_state=rng.randint(np.iinfo(np.int32).max))
             else:
-                splitter = check_cv(self.cv)
-            folds = list(splitter.split(X, y))
+                splitter = self.cv
+            folds = check_cv_partition(splitter, X, y, name="cv")  # one out-of-fold prediction per row
             jobs = [(j, tr, te) for j, e in enumerate(bases) if not _is_frozen(e) for tr, te in folds]
             results = Parallel(n_jobs=self.n_jobs)(
                 delayed(_fit_predict)(bases[j], X, y, tr, te, q, sw) for j, tr, te in jobs
@@ -399,6 +472,7 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
                 if _is_frozen(e):
                     Z[:, j, :] = _predict_levels(e, X, q)
         self.estimators_ = Parallel(n_jobs=self.n_jobs)(delayed(_fit_full)(e, X, y, sw) for e in bases)
+        self.named_estimators_ = Bunch(**dict(zip(self._names(), self.estimators_, strict=True)))
 
         s = np.ones(n) if sw is None else sw
         self.gate_, self.gate_coef_ = None, None
@@ -411,12 +485,12 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
                     f"got weights={self.weights!r}, simplex={self.simplex!r}."
                 )
             w0 = aggregation_weights(Z, y, q, weights=self.weights, sample_weight=s, simplex=True)
-            self.gate_mean_ = X.mean(axis=0)
-            scale = X.std(axis=0)
+            self.gate_mean_ = Xg.mean(axis=0)
+            scale = Xg.std(axis=0)
             scale[scale == 0] = 1.0
             self.gate_scale_ = scale
-            self.gate_coef_ = _fit_softmax_gate(self._gate_design(X), Z, y, q, s, w0, self.gate_penalty)
-            S = _softmax_weights(self._gate_design(X), self.gate_coef_)
+            self.gate_coef_ = _fit_softmax_gate(self._gate_design(Xg), Z, y, q, s, w0, self.gate_penalty)
+            S = _softmax_weights(self._gate_design(Xg), self.gate_coef_)
             self.weights_ = np.average(S, axis=0, weights=s)[:, 0] if self.weights == "coarse" else \
                 np.average(S, axis=0, weights=s)
         else:
@@ -426,8 +500,8 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
             rel = loss - loss.mean(axis=1, keepdims=True)
             gate = DecisionTreeRegressor(max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=self.min_samples_leaf,
                                          random_state=rng.randint(np.iinfo(np.int32).max))
-            gate.fit(X, rel, sample_weight=s)
-            leaves = gate.apply(X)
+            gate.fit(Xg, rel, sample_weight=s)
+            leaves = gate.apply(Xg)
             ids = np.unique(leaves)
             blocks = [aggregation_weights(Z[leaves == lf], y[leaves == lf], q, weights=self.weights,
                                           sample_weight=s[leaves == lf], simplex=self.simplex) for lf in ids]
@@ -437,6 +511,16 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         self.oof_predictions_ = Z
         self.quantiles_ = q
         return self
+
+    def _gate_input(self, X):
+        """The gate reads numeric features itself (finite for the softmax gate; trees take NaN)."""
+        if hasattr(X, "iloc") and any(not np.issubdtype(t, np.number) for t in getattr(X, "dtypes", [])):
+            raise ValueError(
+                f"`local`={self.local!r} gates on the features themselves and needs numeric `X`; got columns "
+                "of non-numeric dtype. Put the preprocessing outside: "
+                "make_pipeline(preprocessor, QuantileAggregator(...))."
+            )
+        return check_finite_array(X, name="X", ndim=2, allow_nan=self.local == "tree")
 
     def _gate_design(self, X):
         Xs = (X - self.gate_mean_) / self.gate_scale_
@@ -461,15 +545,16 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
             Aggregated quantiles.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = _validate_X(self, X, self.estimators_, reset=False)
         Z = self._base_tensor(X)
+        Xg = None if self.gate_coef_ is None and self.gate_ is None else self._gate_input(X)
         if self.gate_coef_ is not None:
-            S = _softmax_weights(self._gate_design(X), self.gate_coef_)
+            S = _softmax_weights(self._gate_design(Xg), self.gate_coef_)
             Q = np.einsum("npk,npk->nk", np.broadcast_to(S, Z.shape), Z)
         elif self.gate_ is None:
             Q = _combine(Z, self.weights_)
         else:
-            leaves = self.gate_.apply(X)
+            leaves = self.gate_.apply(Xg)
             pos = np.searchsorted(self.leaf_ids_, leaves)
             Q = np.empty((X.shape[0], self.quantiles_.size))
             for b in range(len(self.leaf_ids_)):
@@ -495,7 +580,7 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
             Level predictions of base model ``j`` in ``[:, j, :]``.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = _validate_X(self, X, self.estimators_, reset=False)
         return self._base_tensor(X)
 
     def predict(self, X):

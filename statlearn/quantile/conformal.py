@@ -1,4 +1,11 @@
-"""Conformal calibration of all quantile levels at once (sort -> CQR -> min-max sweep)."""
+"""Conformal calibration of all quantile levels at once (sort -> CQR -> min-max sweep).
+
+Reading order: ``fit`` sorts the base model's calibration predictions, turns them
+into conformity scores (a strategy object from :mod:`.conformity_scores`) and keeps
+what prediction needs (``shifts_`` for split conformal; fold models, the signed
+scores sorted per fold and their fold boundaries for CV+); ``predict_quantiles``
+applies them and sweeps from the median so that no level crosses.
+"""
 
 from __future__ import annotations
 
@@ -7,58 +14,39 @@ import numbers
 import warnings
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import KFold
+from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import check_is_fitted, check_random_state
 
+from statlearn._parallel import Parallel, delayed
 from statlearn._validation import (
     Interval,
     Options,
     check_confidence_level,
     check_quantiles,
-    validate_data,
-    validate_params,
 )
 
 from . import _kernels
+from ._shims import check_cv_partition, validate_params_with_cv
 from .aggregation import _is_frozen
-from .models import _median_index, _predict_levels
+from .conformity_scores import BaseConformityScore, _pairs, check_conformity_score
+from .models import (
+    MultiQuantileRegressor,
+    _median_index,
+    _predict_levels,
+    _takes_frames,
+    _validate_X,
+    _wrapper_tags,
+)
 from .noncrossing import _as_multi
 
 __all__ = ["ConformalQuantileRegressor"]
 
 
-def _kth(values, rank, axis=0):
-    """``rank``-th smallest (1-based) along ``axis``; -inf below 1, +inf above n."""
-    n = values.shape[axis]
-    if rank < 1:
-        shape = list(values.shape)
-        del shape[axis]
-        return np.full(shape, -np.inf) if shape else -np.inf
-    if rank > n:
-        shape = list(values.shape)
-        del shape[axis]
-        return np.full(shape, np.inf) if shape else np.inf
-    return np.take(np.partition(values, rank - 1, axis=axis), rank - 1, axis=axis)
-
-
-def _upper_rank(level, n):
-    """ceil(level * (n + 1)) with a guard against floating error (0.8 * 5 = 4.000000001)."""
-    return int(math.ceil(level * (n + 1) - 1e-9))
-
-
-def _lower_rank(level, n):
-    return int(math.floor(level * (n + 1) + 1e-9))
-
-
-def _pairs(K):
-    return [(k, K - 1 - k) for k in range(K // 2)]
-
-
 def _fit_fold(est, X, y, train, test, q):
-    est = clone(est).fit(X[train], y[train])
-    return est, test, np.sort(_predict_levels(est, X[test], q), axis=1)
+    est = clone(est).fit(_safe_indexing(X, train), y[train])
+    return est, np.sort(_predict_levels(est, _safe_indexing(X, test), q), axis=1)
 
 
 class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
@@ -84,19 +72,26 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         Split conformal (one fit, a held-out calibration set) or CV+ (``cv``
         fits, every row used for calibration; coverage at least ``1 - 2 alpha``
         in theory, close to ``1 - alpha`` in practice).
-    conformity_score : {"cqr", "cqr-asymmetric", "per-level"}, default="cqr"
-        ``"cqr"``: the symmetric score ``max(lo - y, y - hi)`` per pair
-        (Romano et al.); ``"cqr-asymmetric"``: lower and upper bounds
+    conformity_score : {"cqr", "cqr-asymmetric", "per-level"} or BaseConformityScore, default="cqr"
+        ``"cqr"`` (:class:`~statlearn.quantile.conformity_scores.CQRScore`):
+        the symmetric score ``max(lo - y, y - hi)`` per pair (Romano et al.);
+        ``"cqr-asymmetric"`` (``AsymmetricCQRScore``): lower and upper bounds
         calibrated separately (miss rates ``quantiles[k]`` and
-        ``1 - quantiles[K-1-k]``); ``"per-level"``: every level shifted by the
-        conformal quantile of its own residuals (one-sided validity per level).
-        The middle level of an odd ``K`` is only shifted by ``"per-level"``.
+        ``1 - quantiles[K-1-k]``); ``"per-level"`` (``PerLevelScore``): every
+        level shifted by the conformal quantile of its own residuals (one-sided
+        validity per level). The middle level of an odd ``K`` is only shifted by
+        ``"per-level"``; a single level needs ``"per-level"`` (the CQR scores
+        raise: one level has no pair). An instance of a
+        :class:`~statlearn.quantile.conformity_scores.BaseConformityScore`
+        subclass is used as given.
     calibration_size : float in (0, 1) or int, default=0.25
         Calibration share (or count) for ``method="split"``. With a prefit
         ``estimator`` wrapped in :class:`sklearn.frozen.FrozenEstimator`, every
         row passed to ``fit`` is a calibration row and this is ignored.
-    cv : int, default=5
-        Folds for ``method="cv+"``.
+    cv : int or cross-validation splitter, default=5
+        Folds for ``method="cv+"``: an int gives shuffled ``KFold`` seeded by
+        ``random_state``; a splitter (or an iterable of (train, test) pairs)
+        must put every row in exactly one test fold, else ``fit`` raises.
     n_jobs : int, default=None
         Parallel fold fits for ``method="cv+"``.
     random_state : int, RandomState or None, default=None
@@ -110,9 +105,15 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         The fitted base model (``"split"``).
     estimators_ : list of estimators
         One model per fold (``"cv+"``).
+    method_ : {"split", "cv+"}
+        The method used in ``fit``.
+    conformity_score_ : BaseConformityScore
+        The score object used in ``fit``.
     shifts_ : ndarray of shape (n_quantiles,)
         Additive corrections of the sorted levels (``"split"``; possibly
         infinite when the calibration set is too small for a level).
+    fold_of_ : ndarray of shape (n_samples,)
+        Fold of every calibration row (``"cv+"``).
     conformity_scores_ : ndarray of shape (n_calibration, n_columns)
         Calibration scores: one column per pair (``"cqr"``), two per pair
         (``"cqr-asymmetric"``, lower then upper) or one per level (``"per-level"``).
@@ -147,9 +148,9 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         "estimator": [None, "estimator"],
         "quantiles": ["array-like", Interval("real", 0, 1, closed="neither")],
         "method": [Options("split", "cv+")],
-        "conformity_score": [Options("cqr", "cqr-asymmetric", "per-level")],
+        "conformity_score": [Options("cqr", "cqr-asymmetric", "per-level"), BaseConformityScore],
         "calibration_size": [Interval("real", 0, 1, closed="neither"), Interval("integral", 1, None)],
-        "cv": [Interval("integral", 2, None)],
+        "cv": [Interval("integral", 2, None), "cv_object"],
         "n_jobs": [None, Interval("integral", None, None)],
         "random_state": ["random_state"],
     }
@@ -165,21 +166,12 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    # ------------------------------------------------------------------ #
-    def _scores(self, Qs, y):
-        """Conformity scores on sorted calibration predictions ``Qs`` (n, K)."""
-        K = Qs.shape[1]
-        if self.conformity_score == "per-level":
-            return y[:, None] - Qs
-        cols = []
-        for a, b in _pairs(K):
-            lo_gap = Qs[:, a] - y
-            hi_gap = y - Qs[:, b]
-            if self.conformity_score == "cqr":
-                cols.append(np.maximum(lo_gap, hi_gap))
-            else:
-                cols.extend([lo_gap, hi_gap])
-        return np.column_stack(cols) if cols else np.empty((y.shape[0], 0))
+    def __sklearn_tags__(self):
+        base = MultiQuantileRegressor() if self.estimator is None else self.estimator
+        return _wrapper_tags(super().__sklearn_tags__(), [base])
+
+    def _passes_frames(self):
+        return self.estimator is not None and _takes_frames(self.estimator)
 
     def fit(self, X, y):
         """Fit the base model(s) and calibrate every level.
@@ -196,94 +188,86 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         self : ConformalQuantileRegressor
             Fitted estimator.
         """
-        validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
-        X, y = validate_data(self, X, y, y_numeric=True)
+        validate_params_with_cv(self.get_params(deep=False), self._parameter_constraints, type(self).__name__)
         q = check_quantiles(self.quantiles)
-        n = X.shape[0]
-        rng = check_random_state(self.random_state)
+        score = check_conformity_score(self.conformity_score)
+        score.check(q)
         base = _as_multi(self.estimator, q)
+        X, y = _validate_X(self, X, [base], reset=True, y=y)
+        rng = check_random_state(self.random_state)
         if self.method == "split":
+            E = self._fit_split(base, X, y, q, rng, score)
+        else:
+            E = self._fit_cvplus(base, X, y, q, rng, score)
+        self.method_ = self.method
+        self.conformity_score_ = score
+        self.conformity_scores_ = E
+        self.quantiles_ = q
+        return self
+
+    def _fit_split(self, base, X, y, q, rng, score):
+        n = X.shape[0]
+        if _is_frozen(base):  # a prefit model: every row calibrates
+            cal = np.arange(n)
+            self.estimator_ = base
+        else:
             cs = self.calibration_size
             n_cal = int(math.ceil(cs * n)) if isinstance(cs, float) else int(cs)
-            if not _is_frozen(base) and (n_cal < 1 or n - n_cal < 1):
+            if n_cal < 1 or n - n_cal < 1:
                 raise ValueError(
                     f"`calibration_size`={cs!r} leaves no rows to fit or to calibrate with n_samples={n}."
                 )
-            if _is_frozen(base):  # a prefit model: every row calibrates
-                n_cal, cal = n, np.arange(n)
-                self.estimator_ = base
-            else:
-                perm = rng.permutation(n)
-                cal, fit = perm[:n_cal], perm[n_cal:]
-                self.estimator_ = clone(base).fit(X[fit], y[fit])
-            Qs = np.sort(_predict_levels(self.estimator_, X[cal], q), axis=1)
-            E = self._scores(Qs, y[cal])
-            self.shifts_ = self._split_shifts(E, q, n_cal)
-            if not np.isfinite(self.shifts_).all():
-                warnings.warn(
-                    f"The calibration set ({n_cal} rows) is too small for the most extreme levels; "
-                    "their corrections are infinite. Use more data or less extreme `quantiles`.",
-                    UserWarning, stacklevel=2,
-                )
-        else:
-            if not isinstance(self.cv, numbers.Integral) or self.cv > n:
-                raise ValueError(f"`cv`={self.cv!r} folds need at least {self.cv} samples; got n_samples={n}.")
-            folds = list(KFold(self.cv, shuffle=True, random_state=rng.randint(np.iinfo(np.int32).max)).split(X))
-            out = Parallel(n_jobs=self.n_jobs)(delayed(_fit_fold)(base, X, y, tr, te, q) for tr, te in folds)
-            self.estimators_ = [o[0] for o in out]
-            fold_of = np.empty(n, dtype=np.int64)
-            Qs = np.empty((n, q.size))
-            for f, (_, te, pred) in enumerate(out):
-                fold_of[te] = f
-                Qs[te] = pred
-            E = self._scores(Qs, y)
-            self.fold_of_ = fold_of
-            n_cal = n
-        self.conformity_scores_ = E
-        self.n_calibration_ = n_cal
-        self.quantiles_ = q
-        self._fitted_method, self._fitted_score = self.method, self.conformity_score  # prediction reads these
-        return self
+            perm = rng.permutation(n)
+            cal, fit = perm[:n_cal], perm[n_cal:]
+            self.estimator_ = clone(base).fit(_safe_indexing(X, fit), y[fit])
+        E = score.scores(np.sort(_predict_levels(self.estimator_, _safe_indexing(X, cal), q), axis=1), y[cal])
+        self.shifts_ = score.split_shifts(E, q)
+        self.n_calibration_ = cal.size
+        if not np.isfinite(self.shifts_).all():
+            warnings.warn(
+                f"The calibration set ({cal.size} rows) is too small for the most extreme levels; "
+                "their corrections are infinite. Use more data or less extreme `quantiles`.",
+                UserWarning, stacklevel=3,
+            )
+        return E
 
-    def _split_shifts(self, E, q, n):
-        K = q.size
-        shifts = np.zeros(K)
-        if self.conformity_score == "per-level":
-            for k in range(K):
-                shifts[k] = _kth(E[:, k], _upper_rank(q[k], n))
-            return shifts
-        for j, (a, b) in enumerate(_pairs(K)):
-            if self.conformity_score == "cqr":
-                level = q[b] - q[a]
-                s = _kth(E[:, j], _upper_rank(level, n))
-                shifts[a], shifts[b] = -s, s
-            else:
-                shifts[a] = -_kth(E[:, 2 * j], _upper_rank(1.0 - q[a], n))
-                shifts[b] = _kth(E[:, 2 * j + 1], _upper_rank(q[b], n))
-        return shifts
+    def _fit_cvplus(self, base, X, y, q, rng, score):
+        n = X.shape[0]
+        cv = self.cv
+        if isinstance(cv, numbers.Integral):
+            if cv > n:
+                raise ValueError(f"`cv`={cv!r} folds need at least {cv} samples; got n_samples={n}.")
+            cv = KFold(cv, shuffle=True, random_state=rng.randint(np.iinfo(np.int32).max))
+        folds = check_cv_partition(cv, X, y, name="cv")
+        out = Parallel(n_jobs=self.n_jobs)(delayed(_fit_fold)(base, X, y, tr, te, q) for tr, te in folds)
+        self.estimators_ = [est for est, _ in out]
+        self.fold_of_ = np.empty(n, dtype=np.int64)
+        Qs = np.empty((n, q.size))
+        for f, ((_, te), (_, pred)) in enumerate(zip(folds, out, strict=True)):
+            self.fold_of_[te] = f
+            Qs[te] = pred
+        self.n_calibration_ = n
+        return score.scores(Qs, y)
 
-    def _cvplus_chunk(self, P):
-        """CV+ quantiles for fold predictions ``P`` (n_folds, n_rows, K), sorted rows."""
-        q, E, n = self.quantiles_, self.conformity_scores_, self.n_calibration_
-        K = q.size
-        Pi = P[self.fold_of_]  # (n_cal, n_rows, K): prediction of the model that left out row i
-        out = P.mean(axis=0)
-        if self._fitted_score == "per-level":
-            for k in range(K):
-                out[:, k] = _kth(Pi[:, :, k] + E[:, k][:, None], _upper_rank(q[k], n), axis=0)
+    def _cvplus_quantiles(self, X):
+        """CV+ levels: an order statistic over calibration rows of fold-model prediction +/- score."""
+        q, E = self.quantiles_, self.conformity_scores_
+        P = np.stack([np.sort(_predict_levels(e, X, q), axis=1) for e in self.estimators_])  # (F, m, K)
+        out = P.mean(axis=0)  # levels without a target (the middle of an odd K for CQR)
+        targets = self.conformity_score_.targets(q, self.n_calibration_)
+        if not targets:
             return out
-        for j, (a, b) in enumerate(_pairs(K)):
-            if self._fitted_score == "cqr":
-                alpha = 1.0 - (q[b] - q[a])
-                lo_v = Pi[:, :, a] - E[:, j][:, None]
-                hi_v = Pi[:, :, b] + E[:, j][:, None]
-                out[:, a] = _kth(lo_v, _lower_rank(alpha, n), axis=0)
-                out[:, b] = _kth(hi_v, _upper_rank(1.0 - alpha, n), axis=0)
-            else:
-                lo_v = Pi[:, :, a] - E[:, 2 * j][:, None]
-                hi_v = Pi[:, :, b] + E[:, 2 * j + 1][:, None]
-                out[:, a] = _kth(lo_v, _lower_rank(q[a], n), axis=0)
-                out[:, b] = _kth(hi_v, _upper_rank(q[b], n), axis=0)
+        order = np.argsort(self.fold_of_, kind="stable")
+        starts = np.searchsorted(self.fold_of_[order], np.arange(len(self.estimators_) + 1)).astype(np.int64)
+        S = np.empty((len(targets), order.size))
+        for t, (_, col, sign, _) in enumerate(targets):
+            signed = sign * E[order, col]
+            for f in range(starts.size - 1):
+                signed[starts[f]:starts[f + 1]].sort()
+            S[t] = signed
+        levels = np.array([t[0] for t in targets], dtype=np.int64)
+        ranks = np.array([t[3] for t in targets], dtype=np.int64)
+        out[:, levels] = _kernels.cvplus_order_stats(np.ascontiguousarray(P), S, starts, levels, ranks)
         return out
 
     # ------------------------------------------------------------------ #
@@ -302,19 +286,12 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
             set is too small for a level).
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        q = self.quantiles_
-        if self._fitted_method == "split":
-            Q = np.sort(_predict_levels(self.estimator_, X, q), axis=1) + self.shifts_
+        X = _validate_X(self, X, [self.estimator_] if self.method_ == "split" else self.estimators_, reset=False)
+        if self.method_ == "split":
+            Q = np.sort(_predict_levels(self.estimator_, X, self.quantiles_), axis=1) + self.shifts_
         else:
-            chunks = []
-            step = max(1, int(2_000_000 // max(1, self.n_calibration_ * q.size)))
-            for s in range(0, X.shape[0], step):
-                Xc = X[s:s + step]
-                P = np.stack([np.sort(_predict_levels(e, Xc, q), axis=1) for e in self.estimators_])
-                chunks.append(self._cvplus_chunk(P))
-            Q = np.concatenate(chunks, axis=0) if chunks else np.empty((0, q.size))
-        return _kernels.minmax_rows(np.ascontiguousarray(Q, dtype=np.float64), _median_index(q))
+            Q = self._cvplus_quantiles(X)
+        return _kernels.minmax_rows(np.ascontiguousarray(Q, dtype=np.float64), _median_index(self.quantiles_))
 
     def predict(self, X):
         """Predict the level closest to 0.5.

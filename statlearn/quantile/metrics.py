@@ -4,6 +4,16 @@ All functions take quantile predictions as a matrix of shape
 ``(n_samples, n_quantiles)`` whose columns follow ``quantiles``. Rows need not
 be sorted: every score is defined column by column, so crossing quantiles stay
 scorable.
+
+Infinite bounds are accepted (NaN is not): conformal calibration with too small a
+calibration set returns ``-inf`` / ``+inf`` levels by construction. Coverage
+counts them (``y <= +inf`` always holds); widths, the interval score, the pinball
+loss and the WIS of a level or pair with an infinite value are ``inf``
+(explicitly: the score of an infinite quantile is infinite).
+
+The scorers reach the quantile model at the end of a scikit-learn ``Pipeline``,
+so ``GridSearchCV(make_pipeline(preprocessor, model), scoring=weighted_interval_scorer)``
+works with the user's own pipeline.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from statlearn._validation import (
 )
 
 from . import _kernels
+from ._unwrap import fitted_quantiles, predict_quantiles_of
 
 __all__ = [
     "coverage",
@@ -47,13 +58,46 @@ def _fast_inputs(y_true, y_quantiles, quantiles, sample_weight):
     return None
 
 
+def _check_bounds(y_quantiles, *, name="y_quantiles", n_quantiles=None, ndim=2):
+    """Like ``check_quantile_matrix`` (or a 1-D bound with ``ndim=1``), but +/-inf is accepted:
+    conformal calibration with a small calibration set returns infinite bounds by construction."""
+    arr = y_quantiles
+    if not isinstance(arr, np.ndarray) or arr.dtype != np.float64:
+        try:
+            arr = np.asarray(y_quantiles, dtype=np.float64)
+        except (TypeError, ValueError):
+            arr = None
+    inf = None if arr is None else np.isinf(arr)
+    if inf is None or not inf.any():
+        if ndim == 1:
+            return check_finite_array(y_quantiles, name=name, ndim=1)
+        return check_quantile_matrix(y_quantiles, name=name, n_quantiles=n_quantiles)
+    finite_part = np.where(inf, 0.0, arr)
+    if ndim == 1:
+        Q = check_finite_array(finite_part, name=name, ndim=1)
+    else:
+        Q = check_quantile_matrix(finite_part, name=name, n_quantiles=n_quantiles)
+    Q[inf.reshape(Q.shape)] = arr[inf]
+    return Q
+
+
 def _check_inputs(y_true, y_quantiles, quantiles, sample_weight=None):
     y = check_finite_array(y_true, name="y_true", ndim=1)
     q = check_quantiles(quantiles)
-    Q = check_quantile_matrix(y_quantiles, n_quantiles=q.size)
+    Q = _check_bounds(y_quantiles, n_quantiles=q.size)
     check_consistent_length(y_true=y, y_quantiles=Q)
     w = check_sample_weight(sample_weight, y.shape[0])
     return y, Q, q, w
+
+
+def _pinball_per_level(y, Q, q, w):
+    """Kernel pinball loss per level; a level with an infinite prediction (and positive weight)
+    scores +inf (psi of an infinite quantile is infinite for every level in (0, 1))."""
+    per_level = _kernels.pinball_per_level(y, Q, q, w)
+    if not np.isfinite(per_level).all():
+        bad = (np.isinf(Q) & (w[:, None] > 0)).any(axis=0)
+        per_level[bad] = np.inf
+    return per_level
 
 
 def pinball_loss(y_true, y_quantiles, quantiles, *, sample_weight=None, multioutput="uniform_average"):
@@ -100,8 +144,10 @@ def pinball_loss(y_true, y_quantiles, quantiles, *, sample_weight=None, multiout
     fast = _fast_inputs(y_true, y_quantiles, quantiles, sample_weight)
     y, Q, q, w = fast if fast is not None else _check_inputs(y_true, y_quantiles, quantiles, sample_weight)
     per_level = _kernels.pinball_per_level(y, Q, q, w)
-    if fast is not None and not np.isfinite(per_level).all():
-        _check_inputs(y_true, y_quantiles, quantiles, sample_weight)  # raises a clear error
+    if not np.isfinite(per_level).all():
+        if fast is not None:
+            _check_inputs(y_true, y_quantiles, quantiles, sample_weight)  # raises on NaN / bad y
+        per_level = _pinball_per_level(y, Q, q, w)
     if multioutput == "raw_values":
         return per_level
     return float(per_level.mean())
@@ -166,8 +212,10 @@ def weighted_interval_score(y_true, y_quantiles, quantiles, *, sample_weight=Non
     fast = _fast_inputs(y_true, y_quantiles, quantiles, sample_weight)
     y, Q, q, w = fast if fast is not None else _check_inputs(y_true, y_quantiles, quantiles, sample_weight)
     value = float(_kernels.wis_mean(y, Q, q, w))
-    if fast is not None and not np.isfinite(value):
-        _check_inputs(y_true, y_quantiles, quantiles, sample_weight)  # raises a clear error
+    if not np.isfinite(value):
+        if fast is not None:
+            _check_inputs(y_true, y_quantiles, quantiles, sample_weight)  # raises on NaN / bad y
+        value = 2.0 * float(_pinball_per_level(y, Q, q, w).mean())
     return value if normalize else value * q.size
 
 
@@ -203,15 +251,19 @@ def interval_score(y_true, lower, upper, confidence_level, *, sample_weight=None
     22.0
     """
     y = check_finite_array(y_true, name="y_true", ndim=1)
-    lo = check_finite_array(lower, name="lower", ndim=1)
-    hi = check_finite_array(upper, name="upper", ndim=1)
+    lo = _check_bounds(lower, name="lower", ndim=1)
+    hi = _check_bounds(upper, name="upper", ndim=1)
     check_consistent_length(y_true=y, lower=lo, upper=hi)
     c = check_confidence_level(confidence_level)
     if not np.isscalar(c):
         raise TypeError(f"`confidence_level` must be a single float; got {confidence_level!r}.")
     w = check_sample_weight(sample_weight, y.shape[0])
     alpha = 1.0 - c
-    s = (hi - lo) + (2.0 / alpha) * np.maximum(lo - y, 0.0) + (2.0 / alpha) * np.maximum(y - hi, 0.0)
+    with np.errstate(invalid="ignore"):
+        s = (hi - lo) + (2.0 / alpha) * np.maximum(lo - y, 0.0) + (2.0 / alpha) * np.maximum(y - hi, 0.0)
+    s[np.isinf(lo) | np.isinf(hi)] = np.inf  # an infinite bound: infinite width (inf - inf would be NaN)
+    if np.isinf(s[w > 0]).any():
+        return float("inf")
     return float(np.average(s, weights=w))
 
 
@@ -249,7 +301,7 @@ def coverage(y_true, y_quantiles, *, per="level", sample_weight=None):
     array([0.5])
     """
     y = check_finite_array(y_true, name="y_true", ndim=1)
-    Q = check_quantile_matrix(y_quantiles)
+    Q = _check_bounds(y_quantiles)
     check_consistent_length(y_true=y, y_quantiles=Q)
     w = check_sample_weight(sample_weight, y.shape[0])
     if per == "level":
@@ -284,12 +336,16 @@ def interval_width(y_quantiles, *, sample_weight=None):
     >>> interval_width([[0.0, 2.0], [1.0, 2.0]])
     array([1.5])
     """
-    Q = check_quantile_matrix(y_quantiles)
+    Q = _check_bounds(y_quantiles)
     w = check_sample_weight(sample_weight, Q.shape[0])
     pairs = _pairs(Q.shape[1])
     if not pairs:
         raise ValueError(f"`y_quantiles` needs at least two columns; got shape {Q.shape}.")
-    return np.array([np.average(Q[:, b] - Q[:, a], weights=w) for a, b in pairs])
+    out = np.empty(len(pairs))
+    for j, (a, b) in enumerate(pairs):
+        inf = (np.isinf(Q[:, a]) | np.isinf(Q[:, b])) & (w > 0)
+        out[j] = np.inf if inf.any() else np.average(Q[:, b] - Q[:, a], weights=w)
+    return out
 
 
 def quantile_calibration_error(y_true, y_quantiles, quantiles, *, sample_weight=None):
@@ -341,16 +397,16 @@ def crossing_rate(y_quantiles):
     >>> crossing_rate([[0.0, 1.0], [1.0, 0.0]])
     0.5
     """
-    Q = check_quantile_matrix(y_quantiles)
+    Q = _check_bounds(y_quantiles)
     return float(_kernels.crossing_rows(Q).mean())
 
 
 def _quantiles_of(estimator):
-    q = getattr(estimator, "quantiles_", None)
+    q = fitted_quantiles(estimator)
     if q is None:
         raise TypeError(
             f"`estimator` must be a fitted statlearn quantile estimator with `quantiles_` and "
-            f"`predict_quantiles`; got {type(estimator).__name__}."
+            f"`predict_quantiles` (or a Pipeline ending in one); got {type(estimator).__name__}."
         )
     return q
 
@@ -364,7 +420,8 @@ def pinball_scorer(estimator, X, y, sample_weight=None):
     Parameters
     ----------
     estimator : fitted estimator
-        Has ``predict_quantiles`` and ``quantiles_``.
+        Has ``predict_quantiles`` and ``quantiles_``, or is a ``Pipeline``
+        whose final step has them.
     X : array-like of shape (n_samples, n_features)
         Inputs.
     y : array-like of shape (n_samples,)
@@ -387,7 +444,8 @@ def pinball_scorer(estimator, X, y, sample_weight=None):
     >>> pinball_scorer(est, X, y) < 0
     True
     """
-    return -pinball_loss(y, estimator.predict_quantiles(X), _quantiles_of(estimator), sample_weight=sample_weight)
+    q = _quantiles_of(estimator)
+    return -pinball_loss(y, predict_quantiles_of(estimator, X), q, sample_weight=sample_weight)
 
 
 def weighted_interval_scorer(estimator, X, y, sample_weight=None):
@@ -396,7 +454,8 @@ def weighted_interval_scorer(estimator, X, y, sample_weight=None):
     Parameters
     ----------
     estimator : fitted estimator
-        Has ``predict_quantiles`` and ``quantiles_``.
+        Has ``predict_quantiles`` and ``quantiles_``, or is a ``Pipeline``
+        whose final step has them.
     X : array-like of shape (n_samples, n_features)
         Inputs.
     y : array-like of shape (n_samples,)
@@ -419,5 +478,5 @@ def weighted_interval_scorer(estimator, X, y, sample_weight=None):
     >>> weighted_interval_scorer(est, X, y) < 0
     True
     """
-    return -weighted_interval_score(y, estimator.predict_quantiles(X), _quantiles_of(estimator),
-                                    sample_weight=sample_weight)
+    q = _quantiles_of(estimator)
+    return -weighted_interval_score(y, predict_quantiles_of(estimator, X), q, sample_weight=sample_weight)

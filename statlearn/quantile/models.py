@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.pipeline import Pipeline
+from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
-from statlearn._validation import Interval, check_quantiles, check_sample_weight, validate_data, validate_params
+from statlearn._parallel import Parallel, delayed
+from statlearn._validation import (
+    Interval,
+    check_finite_array,
+    check_quantiles,
+    check_sample_weight,
+    validate_data,
+    validate_params,
+)
+
+from ._unwrap import final_step, fitted_quantiles, is_frozen, predict_quantiles_of
 
 __all__ = ["LinearQuantileRegressor", "MultiQuantileRegressor"]
 
@@ -18,26 +29,31 @@ def _median_index(quantiles):
 
 
 def _level_param(estimator):
-    """Name of the constructor parameter that sets a single quantile level, or None."""
+    """``set_params`` name of the parameter that sets a single quantile level (reaching through
+    Pipelines: ``"step__quantile"``), or None."""
+    prefix, final = final_step(estimator)
     try:
-        params = estimator.get_params(deep=False)
+        params = final.get_params(deep=False)
     except Exception:  # pragma: no cover - not an estimator
         return None
+    name = None
     if "quantile" in params:
         loss = params.get("loss", "quantile")
-        return "quantile" if loss in ("quantile", None) or "loss" not in params else None
-    if "alpha" in params and params.get("loss") == "quantile":
-        return "alpha"
-    if params.get("objective") == "quantile":  # LightGBM: `alpha` is a keyword parameter
-        return "alpha"
-    return None
+        name = "quantile" if loss in ("quantile", None) or "loss" not in params else None
+    elif "alpha" in params and params.get("loss") == "quantile":
+        name = "alpha"
+    elif params.get("objective") == "quantile":  # LightGBM: `alpha` is a keyword parameter
+        name = "alpha"
+    return None if name is None else prefix + name
 
 
 def _kind(estimator):
-    """How an estimator yields several levels: 'multi', 'forest', 'single' or None."""
-    if hasattr(estimator, "predict_quantiles"):
+    """How an estimator yields several levels: 'multi', 'forest', 'single' or None
+    (a Pipeline or FrozenEstimator is judged by its final step)."""
+    _, final = final_step(estimator)
+    if hasattr(final, "predict_quantiles"):
         return "multi"
-    module = type(estimator).__module__ or ""
+    module = type(final).__module__ or ""
     if module.startswith("quantile_forest"):
         return "forest"
     if _level_param(estimator) is not None:
@@ -47,8 +63,8 @@ def _kind(estimator):
 
 def _predict_levels(estimator, X, quantiles):
     """``(n_samples, n_quantiles)`` predictions of a fitted multi-level model at ``quantiles``."""
-    Q = np.asarray(estimator.predict_quantiles(X), dtype=np.float64)
-    have = getattr(estimator, "quantiles_", None)
+    Q = np.asarray(predict_quantiles_of(estimator, X), dtype=np.float64)
+    have = fitted_quantiles(estimator)
     if have is None:
         if Q.shape[1] != len(quantiles):
             raise ValueError(
@@ -56,7 +72,6 @@ def _predict_levels(estimator, X, quantiles):
                 f"{len(quantiles)} were requested."
             )
         return Q
-    have = np.asarray(have, dtype=np.float64)
     idx = np.searchsorted(have, quantiles)
     idx = np.clip(idx, 0, have.size - 1)
     if not np.allclose(have[idx], quantiles, rtol=0, atol=1e-12):
@@ -65,6 +80,75 @@ def _predict_levels(estimator, X, quantiles):
             f"include all of the requested `quantiles` {np.asarray(quantiles).tolist()}."
         )
     return Q[:, idx]
+
+
+def _takes_frames(estimator):
+    """Does ``estimator`` take a DataFrame as it is (its own preprocessing or categorical support)?"""
+    _, final = final_step(estimator)
+    if isinstance(estimator, Pipeline):
+        return True  # its first step decides what it accepts
+    if hasattr(final, "_passes_frames"):  # a statlearn wrapper: ask its base models
+        return final._passes_frames()
+    tags = get_tags(final).input_tags
+    if tags.categorical or tags.string:
+        return True
+    try:
+        params = final.get_params(deep=False)
+    except Exception:  # pragma: no cover - not an estimator
+        return False
+    return "categorical_features" in params or "categorical_feature" in params
+
+
+def _allows_nan(estimator):
+    return bool(get_tags(estimator).input_tags.allow_nan)
+
+
+def _check_y(y):
+    """Numeric, finite, 1-D ``y`` (strings raise a TypeError naming ``y``)."""
+    if y is None:
+        raise ValueError("This estimator requires y to be passed, but the target y is None.")
+    return check_finite_array(y, name="y", ndim=1)
+
+
+_NO_Y = object()
+
+
+def _validate_X(est, X, bases, *, reset, y=_NO_Y):
+    """Validate only what a wrapper itself uses. A DataFrame goes to the bases untouched when
+    every base takes one (a Pipeline, or a model with categorical support); NaN is let through
+    when every base's tags allow it. Returns ``X`` (and the checked ``y`` when given)."""
+    frame = hasattr(X, "iloc") and hasattr(X, "dtypes")
+    if frame and all(_takes_frames(b) for b in bases):
+        validate_data(est, X, skip_check_array=True, reset=reset)
+        if y is _NO_Y:
+            return X
+        y = _check_y(y)
+        if X.shape[0] != y.shape[0]:
+            raise ValueError(f"`X` and `y` must have the same number of rows; got {X.shape[0]} and {y.shape[0]}.")
+        return X, y
+    nan = "allow-nan" if all(_allows_nan(b) for b in bases) else True
+    if y is _NO_Y:
+        return validate_data(est, X, reset=reset, ensure_all_finite=nan)
+    if y is None:
+        _check_y(y)
+    X, y = validate_data(est, X, y, reset=reset, ensure_all_finite=nan, y_numeric=True)
+    return X, _check_y(y)
+
+
+def _wrapper_tags(tags, bases):
+    """A wrapper accepts NaN exactly when all its bases do."""
+    tags.input_tags.allow_nan = all(_allows_nan(b) for b in bases)
+    return tags
+
+
+def _set_levels(estimator, quantiles):
+    """Set the ``quantiles`` parameter of a multi-level model (through Pipelines); frozen models
+    keep theirs."""
+    prefix, _ = final_step(estimator)
+    name = prefix + "quantiles"
+    if not is_frozen(estimator, through_pipelines=True) and name in estimator.get_params(deep=True):
+        estimator.set_params(**{name: quantiles})
+    return estimator
 
 
 def _fit_one(estimator, X, y, sample_weight):
@@ -138,6 +222,12 @@ class MultiQuantileRegressor(RegressorMixin, BaseEstimator):
         self.quantiles = quantiles
         self.n_jobs = n_jobs
 
+    def __sklearn_tags__(self):
+        return _wrapper_tags(super().__sklearn_tags__(), [self._base()])
+
+    def _passes_frames(self):
+        return _takes_frames(self._base())
+
     def _base(self):
         if self.estimator is None:
             from sklearn.ensemble import HistGradientBoostingRegressor
@@ -163,11 +253,11 @@ class MultiQuantileRegressor(RegressorMixin, BaseEstimator):
             Fitted estimator.
         """
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
-        X, y = validate_data(self, X, y, y_numeric=True)
+        base = self._base()
+        X, y = _validate_X(self, X, [base], reset=True, y=y)
         q = check_quantiles(self.quantiles)
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X.shape[0])
-        base = self._base()
         kind = _kind(base)
         if kind is None:
             raise TypeError(
@@ -183,8 +273,8 @@ class MultiQuantileRegressor(RegressorMixin, BaseEstimator):
             )
         else:
             est = clone(base)
-            if kind == "multi" and "quantiles" in est.get_params(deep=False):
-                est.set_params(quantiles=q)
+            if kind == "multi":
+                _set_levels(est, q)
             self.estimators_ = [_fit_one(est, X, y, sample_weight)]
         self.mode_ = kind
         self.quantiles_ = q
@@ -204,7 +294,7 @@ class MultiQuantileRegressor(RegressorMixin, BaseEstimator):
             Column ``k`` predicts level ``quantiles_[k]`` (rows may cross).
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = _validate_X(self, X, self.estimators_, reset=False)
         if self.mode_ == "single":
             Q = np.column_stack([np.asarray(e.predict(X), dtype=np.float64).ravel() for e in self.estimators_])
         elif self.mode_ == "forest":
@@ -304,20 +394,28 @@ class LinearQuantileRegressor(RegressorMixin, BaseEstimator):
 
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
         X, y = validate_data(self, X, y, y_numeric=True)
+        y = _check_y(y)
         q = check_quantiles(self.quantiles)
         s = check_sample_weight(sample_weight, X.shape[0])
         n, d = X.shape
         # centre and scale the columns for a well-conditioned LP; map back afterwards
-        mu = X.mean(axis=0) if self.fit_intercept else np.zeros(d)
-        sd = X.std(axis=0)
+        # (weighted moments, so that weighting rows equals repeating them)
+        mu = np.average(X, axis=0, weights=s) if self.fit_intercept else np.zeros(d)
+        sd = np.sqrt(np.average((X - np.average(X, axis=0, weights=s)) ** 2, axis=0, weights=s))
         sd[sd == 0] = 1.0
         A = (X - mu) / sd
         if self.fit_intercept:
             A = np.column_stack([A, np.ones(n)])
+        # one LP row per distinct (x, y), weights summed, in sorted order: the LP (and so the optimum
+        # it picks when several exist, e.g. n_features > n_samples) does not depend on row order or on
+        # repeating rows versus weighting them
+        rows, inv = np.unique(np.column_stack([A, y]), axis=0, return_inverse=True)
+        s = np.bincount(inv.ravel(), weights=s, minlength=rows.shape[0])
+        A, yu = np.ascontiguousarray(rows[:, :-1]), rows[:, -1].copy()
         coef = np.empty((q.size, d))
         intercept = np.zeros(q.size)
         for k, t in enumerate(q):
-            w = pinball_lp(A, y, np.full(n, t), s, simplex=False)
+            w = pinball_lp(A, yu, np.full(yu.size, t), s, simplex=False)
             coef[k] = w[:d] / sd
             if self.fit_intercept:
                 intercept[k] = w[d] - coef[k] @ mu

@@ -17,7 +17,17 @@ from statlearn._validation import (
 )
 
 from . import _kernels
-from .models import MultiQuantileRegressor, _kind, _median_index, _predict_levels
+from ._unwrap import fitted_quantiles
+from .models import (
+    MultiQuantileRegressor,
+    _kind,
+    _median_index,
+    _predict_levels,
+    _set_levels,
+    _takes_frames,
+    _validate_X,
+    _wrapper_tags,
+)
 
 __all__ = [
     "NonCrossingQuantileRegressor",
@@ -213,6 +223,8 @@ class NonCrossingQuantileRegressor(RegressorMixin, BaseEstimator):
         The fitted multi-level model.
     quantiles_ : ndarray of shape (n_quantiles,)
         The levels.
+    method_ : str
+        The repair used in ``fit``.
     n_features_in_ : int
         Number of features seen in ``fit``.
 
@@ -245,6 +257,13 @@ class NonCrossingQuantileRegressor(RegressorMixin, BaseEstimator):
         self.method = method
         self.quantiles = quantiles
 
+    def __sklearn_tags__(self):
+        base = MultiQuantileRegressor() if self.estimator is None else self.estimator
+        return _wrapper_tags(super().__sklearn_tags__(), [base])
+
+    def _passes_frames(self):
+        return self.estimator is not None and _takes_frames(self.estimator)
+
     def fit(self, X, y, sample_weight=None):
         """Fit the wrapped model.
 
@@ -263,16 +282,16 @@ class NonCrossingQuantileRegressor(RegressorMixin, BaseEstimator):
             Fitted estimator.
         """
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
-        X, y = validate_data(self, X, y, y_numeric=True)
         est = _as_multi(self.estimator, self.quantiles)
+        X, y = _validate_X(self, X, [est], reset=True, y=y)
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X.shape[0])
             est.fit(X, y, sample_weight=sample_weight)
         else:
             est.fit(X, y)
         self.estimator_ = est
-        self.quantiles_ = np.asarray(est.quantiles_, dtype=np.float64)
-        self._fitted_method = self.method  # prediction reads this, not the constructor parameter
+        self.quantiles_ = fitted_quantiles(est)
+        self.method_ = self.method  # prediction reads this, not the constructor parameter
         return self
 
     def predict_quantiles(self, X):
@@ -289,9 +308,9 @@ class NonCrossingQuantileRegressor(RegressorMixin, BaseEstimator):
             Non-decreasing rows.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = _validate_X(self, X, [self.estimator_], reset=False)
         Q = _predict_levels(self.estimator_, X, self.quantiles_)
-        return repair_quantiles(Q, self.quantiles_, self._fitted_method)
+        return repair_quantiles(Q, self.quantiles_, self.method_)
 
     def predict(self, X):
         """Predict the level closest to 0.5.
@@ -316,9 +335,7 @@ def _as_multi(estimator, quantiles, default_quantiles=(0.1, 0.5, 0.9)):
     kind = _kind(estimator)
     if kind == "multi":
         est = clone(estimator)
-        if quantiles is not None and "quantiles" in est.get_params(deep=False):
-            est.set_params(quantiles=quantiles)
-        return est
+        return est if quantiles is None else _set_levels(est, quantiles)
     if kind in ("single", "forest"):
         return MultiQuantileRegressor(estimator, quantiles=default_quantiles if quantiles is None else quantiles)
     raise TypeError(

@@ -273,3 +273,18 @@ def test_absurd_values_raise_clearly(where, rng):
         Z[3, 1, 2] = 1e300
     with pytest.raises(ValueError, match=f"`{where}` holds 1e\\+300"):
         aggregation_weights(Z, y, Q3)
+
+
+def test_non_partitioning_splitter_raises(rng):
+    from sklearn.model_selection import ShuffleSplit
+
+    X = rng.normal(size=(80, 2))
+    y = X[:, 0] + rng.normal(size=80)
+    agg = QuantileAggregator([QuantileRegressor(alpha=0.0)], quantiles=Q3, cv=ShuffleSplit(3, test_size=0.2))
+    with pytest.raises(ValueError, match="`cv`.*exactly one test fold"):
+        agg.fit(X, y)
+    from sklearn.model_selection import GroupKFold
+
+    folds = list(GroupKFold(4).split(X, y, groups=np.arange(80) % 8))
+    agg = QuantileAggregator([QuantileRegressor(alpha=0.0)], quantiles=Q3, cv=folds).fit(X, y)
+    assert np.isfinite(agg.oof_predictions_).all()

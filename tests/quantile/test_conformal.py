@@ -156,3 +156,95 @@ def test_grid_search_and_clone():
     gs = GridSearchCV(est, {"conformity_score": ["cqr", "per-level"]}, scoring=weighted_interval_scorer,
                       cv=2).fit(X, y)
     assert gs.best_estimator_.predict_quantiles(X).shape == (200, 3)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_cvplus_kernel_equals_brute_force_selection(seed):
+    from statlearn.quantile import _kernels
+
+    rng = np.random.default_rng(seed)
+    F, m, K, n = rng.integers(2, 6), 9, 3, int(rng.integers(5, 60))
+    fold_of = np.sort(rng.integers(0, F, size=n))
+    fold_of[:F] = np.arange(F)  # every fold non-empty
+    fold_of = np.sort(fold_of)
+    starts = np.searchsorted(fold_of, np.arange(F + 1)).astype(np.int64)
+    P = np.round(rng.normal(size=(F, m, K)), 1)  # rounding makes ties frequent
+    S = np.round(rng.normal(size=(4, n)), 1)
+    for f in range(F):
+        S[:, starts[f]:starts[f + 1]].sort(axis=1)
+    levels = rng.integers(0, K, size=4).astype(np.int64)
+    ranks = np.array([0, 1, int(rng.integers(1, n + 1)), n + 1], dtype=np.int64)
+    got = _kernels.cvplus_order_stats(P, S, starts, levels, ranks)
+    for i in range(m):
+        for t in range(4):
+            vals = np.sort(P[fold_of, i, levels[t]] + S[t])
+            want = -np.inf if ranks[t] < 1 else np.inf if ranks[t] > n else vals[ranks[t] - 1]
+            assert got[i, t] == want
+
+
+def test_cvplus_every_score_equals_brute_force():
+    X, y = make_heteroscedastic_quantile(90, random_state=0)
+    Xt, _ = make_heteroscedastic_quantile(5, random_state=1)
+    q = np.array([0.1, 0.3, 0.5, 0.7, 0.9])
+    base = MultiQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=q)
+    folds = list(KFold(3, shuffle=True, random_state=0).split(X))
+    for score in ["cqr", "cqr-asymmetric", "per-level"]:
+        est = ConformalQuantileRegressor(base, quantiles=q, method="cv+", cv=folds, conformity_score=score).fit(X, y)
+        obj = est.conformity_score_
+        Pt = np.stack([np.sort(e.predict_quantiles(Xt), axis=1) for e in est.estimators_])
+        want = Pt.mean(axis=0)
+        for level, col, sign, rank in obj.targets(q, 90):
+            vals = np.sort(Pt[est.fold_of_, :, level] + sign * est.conformity_scores_[:, col][:, None], axis=0)
+            want[:, level] = vals[rank - 1]
+        np.testing.assert_array_equal(est.predict_quantiles(Xt), _oracles.minmax_rows(want, 2))
+
+
+def test_set_params_after_fit_changes_nothing():
+    X, y = make_heteroscedastic_quantile(200, random_state=0)
+    est = ConformalQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=[0.1, 0.5, 0.9], random_state=0).fit(X, y)
+    before = est.predict_quantiles(X[:20])
+    for params in [{"method": "cv+"}, {"conformity_score": "per-level"}, {"quantiles": [0.2, 0.8]}]:
+        est.set_params(**params)
+        np.testing.assert_array_equal(est.predict_quantiles(X[:20]), before)
+
+
+def test_conformity_score_by_name_or_object():
+    from statlearn.quantile.conformity_scores import BaseConformityScore, PerLevelScore
+
+    X, y = make_heteroscedastic_quantile(200, random_state=0)
+    kw = dict(quantiles=[0.1, 0.5, 0.9], random_state=0)
+    by_name = ConformalQuantileRegressor(QuantileRegressor(alpha=0.0), conformity_score="per-level", **kw).fit(X, y)
+    by_obj = ConformalQuantileRegressor(QuantileRegressor(alpha=0.0), conformity_score=PerLevelScore(), **kw).fit(X, y)
+    np.testing.assert_array_equal(by_name.shifts_, by_obj.shifts_)
+
+    class UpperOnly(BaseConformityScore):  # a user's score: calibrate only the top level, one-sided
+        def scores(self, Qs, y):
+            return (y - Qs[:, -1])[:, None]
+
+        def targets(self, quantiles, n):
+            return [(len(quantiles) - 1, 0, 1.0, int(np.ceil(quantiles[-1] * (n + 1))))]
+
+    est = ConformalQuantileRegressor(QuantileRegressor(alpha=0.0), conformity_score=UpperOnly(), **kw).fit(X, y)
+    assert est.shifts_[0] == est.shifts_[1] == 0.0
+    assert est.shifts_[2] == by_name.shifts_[2]
+    with pytest.raises(TypeError, match="conformity_score"):
+        ConformalQuantileRegressor(conformity_score=3).fit(X, y)
+
+
+def test_single_level():
+    X, y = make_heteroscedastic_quantile(300, random_state=0)
+    with pytest.raises(ValueError, match="per-level"):
+        ConformalQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=[0.9]).fit(X, y)
+    est = ConformalQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=[0.9], conformity_score="per-level",
+                                     random_state=0).fit(X, y)
+    assert est.shifts_.shape == (1,) and est.shifts_[0] != 0.0
+
+
+def test_cvplus_splitter_must_partition():
+    from sklearn.model_selection import ShuffleSplit
+
+    X, y = make_heteroscedastic_quantile(60, random_state=0)
+    est = ConformalQuantileRegressor(QuantileRegressor(alpha=0.0), method="cv+",
+                                     cv=ShuffleSplit(3, test_size=0.2, random_state=0))
+    with pytest.raises(ValueError, match="`cv`"):
+        est.fit(X, y)

@@ -114,7 +114,7 @@ def test_crossing_rate_equals_twin(rng):
     "call, exc, match",
     [
         (lambda: pinball_loss([1.0, np.nan], [[0.0], [1.0]], [0.5]), ValueError, "y_true"),
-        (lambda: pinball_loss([1.0, 2.0], [[0.0], [np.inf]], [0.5]), ValueError, "y_quantiles"),
+        (lambda: pinball_loss([1.0, 2.0], [[0.0], [np.nan]], [0.5]), ValueError, "y_quantiles"),
         (lambda: pinball_loss([1.0, 2.0], [[0.0, 1.0], [1.0, 2.0]], [0.5]), ValueError, "one column per"),
         (lambda: pinball_loss([1.0], [[0.0, 1.0]], [0.9, 0.1]), ValueError, "strictly increasing"),
         (lambda: pinball_loss([1.0], [[0.0, 1.0]], [0.0, 0.5]), ValueError, "strictly inside"),
@@ -130,3 +130,25 @@ def test_crossing_rate_equals_twin(rng):
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_infinite_bounds_are_accepted_and_scored_explicitly():
+    """Conformal calibration with a small calibration set returns infinite bounds on purpose."""
+    y = np.array([0.0, 1.0, 2.0])
+    Q = np.array([[-np.inf, 0.5, np.inf], [0.0, 1.5, np.inf], [1.0, 1.5, 3.0]])
+    q = [0.05, 0.5, 0.95]
+    np.testing.assert_array_equal(coverage(y, Q), [0.0, 2 / 3, 1.0])
+    np.testing.assert_array_equal(coverage(y, Q, per="pair"), [1.0])
+    assert interval_width(Q)[0] == np.inf
+    assert interval_width(Q[2:])[0] == 2.0
+    assert pinball_loss(y, Q, q) == np.inf
+    per = pinball_loss(y, Q, q, multioutput="raw_values")
+    assert per[0] == per[2] == np.inf and np.isfinite(per[1])
+    assert weighted_interval_score(y, Q, q) == np.inf
+    assert weighted_interval_score(y[2:], Q[2:], q) < np.inf
+    assert interval_score(y, Q[:, 0], Q[:, 2], 0.9) == np.inf
+    assert crossing_rate(Q) == 0.0
+    with pytest.raises(ValueError, match="y_quantiles"):
+        coverage(y, np.where(np.isinf(Q), np.nan, Q))
+    with pytest.raises(ValueError, match="y_true"):
+        coverage([0.0, np.inf, 1.0], Q)
