@@ -98,6 +98,42 @@ def _solve_scipy(A, y, lo, hi, c, simplex):  # pragma: no cover - used only with
     return -res.eqlin.marginals if res.status == 0 else None
 
 
+# Largest ratio the LPs can resolve (HiGHS' tolerances are 1e-7 on the scaled problem and it reads
+# |values| >= 1e20 as infinite): a value beyond 1e12 times the data's spread, or a weight beyond
+# 1e12 times the smallest positive weight, is refused with a clear error instead of returning
+# tolerance noise (or a HiGHS model error).
+MAX_DYNAMIC_RANGE = 1e12
+
+
+def robust_spread(y):
+    """Median absolute deviation of ``y`` (falling back to its range, |median| or 1)."""
+    med = float(np.median(y))
+    dev = np.abs(y - med)
+    return float(np.median(dev)) or float(dev.max()) or abs(med) or 1.0
+
+
+def check_lp_range(values, name, spread, what="the spread of `y`"):
+    """ValueError naming ``name`` when ``values`` hold entries the LP cannot resolve."""
+    top = float(np.abs(values).max()) if values.size else 0.0
+    if top > MAX_DYNAMIC_RANGE * spread:
+        where = np.unravel_index(int(np.argmax(np.abs(values))), values.shape)
+        raise ValueError(
+            f"`{name}` holds {top:.3g} at index {tuple(int(i) for i in where)}, more than "
+            f"{MAX_DYNAMIC_RANGE:.0e} times {what} ({spread:.3g}); the linear program cannot resolve "
+            "such values."
+        )
+
+
+def check_weight_range(s, name="sample_weight"):
+    """ValueError when positive weights span more than the LP can resolve."""
+    pos = s[s > 0]
+    if pos.size and pos.max() > MAX_DYNAMIC_RANGE * pos.min():
+        raise ValueError(
+            f"`{name}` spans {pos.min():.3g} to {pos.max():.3g}, more than a factor {MAX_DYNAMIC_RANGE:.0e}; "
+            "the linear program cannot resolve such weights (drop the rows with negligible weight)."
+        )
+
+
 def pinball_lp(A, y, tau, s, simplex, c=None):
     """Exact weights: ``min_w sum_r s_r psi_{tau_r}(y_r - A_r w) + c'w``.
 
@@ -112,12 +148,16 @@ def pinball_lp(A, y, tau, s, simplex, c=None):
     if (s == 0).any():  # zero-weight rows are fixed at l = 0: drop them (the same LP)
         keep = s > 0
         A, y, tau, s = A[keep], y[keep], tau[keep], s[keep]
+    top = s.max()  # the argmin does not depend on the scale of (s, c): keep the LP's numbers near 1
+    s, c = s / top, c / top
     lo, hi = -s * (1.0 - tau), s * tau
     try:
         raw = _solve_highspy(A, y, lo, hi, c, simplex)
     except ImportError:  # pragma: no cover - highspy ships with cvxpy
         raw = _solve_scipy(A, y, lo, hi, c, simplex)
     if raw is None:
+        if not np.any(c):  # pragma: no cover - l = 0 is feasible and the box bounds the dual
+            raise RuntimeError("HiGHS found no optimum of a pinball-loss LP.")
         return None
     if simplex:
         w = np.clip(raw, 0.0, None)

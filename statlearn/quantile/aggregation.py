@@ -14,21 +14,23 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import KFold
 from sklearn.utils import Bunch, _safe_indexing
-from sklearn.utils.validation import check_is_fitted, check_random_state
+from sklearn.utils.validation import check_is_fitted
 
+from statlearn._base import check_generator
 from statlearn._parallel import Parallel, delayed
 from statlearn._validation import (
     Interval,
     Options,
+    check_cv_partition,
     check_finite_array,
     check_quantiles,
     check_sample_weight,
+    validate_params,
 )
 
-from ._lp import screened_pinball_lp
-from ._shims import check_cv_partition, validate_params_with_cv
+from ._lp import MAX_DYNAMIC_RANGE, check_lp_range, check_weight_range, robust_spread, screened_pinball_lp
 from ._unwrap import is_frozen as _is_frozen
-from .models import _median_index, _predict_levels, _takes_frames, _validate_X, _wrapper_tags
+from .models import _MedianMixin, _predict_levels, _takes_frames, _validate_X, _wrapper_tags
 from .noncrossing import _as_multi, repair_quantiles
 
 __all__ = ["QuantileAggregator", "aggregation_weights"]
@@ -98,29 +100,18 @@ def aggregation_weights(base_predictions, y, quantiles, *, weights="medium", sam
     s = check_sample_weight(sample_weight, n)
     if weights not in ("coarse", "medium", "fine"):
         raise ValueError(f"`weights` must be 'coarse', 'medium' or 'fine'; got {weights!r}.")
-    Z, yv = _scaled(Z, yv)
+    Z, yv = _scaled(Z, yv, s)
     return _solve_weights(Z, yv, q, weights, s, simplex)
 
 
-# Largest ratio of a value to the spread of `y` that the LP can resolve (HiGHS' tolerances are 1e-7
-# on the scaled problem; 1e12 leaves room for the scaling and flags absurd predictions such as 1e300).
-_MAX_DYNAMIC_RANGE = 1e12
-
-
-def _scaled(Z, y):
+def _scaled(Z, y, s=None):
     """Divide by a power of two near the spread of ``y`` (exact, weights unchanged); refuse
-    values the LP cannot resolve instead of returning tolerance noise as weights."""
-    med = np.median(y)
-    spread = float(np.median(np.abs(y - med))) or float(np.abs(y - med).max()) or float(abs(med)) or 1.0
-    for name, v in (("y", y), ("base_predictions", Z)):
-        top = float(np.abs(v).max())
-        if top > _MAX_DYNAMIC_RANGE * spread:
-            where = np.unravel_index(int(np.argmax(np.abs(v))), v.shape)
-            raise ValueError(
-                f"`{name}` holds {top:.3g} at index {tuple(int(i) for i in where)}, more than "
-                f"{_MAX_DYNAMIC_RANGE:.0e} times the spread of `y` ({spread:.3g}); the weight LP cannot "
-                "resolve such values (check the base model that produced them)."
-            )
+    values (and weights) the LP cannot resolve instead of returning tolerance noise as weights."""
+    spread = robust_spread(y)
+    check_lp_range(y, "y", spread)
+    check_lp_range(Z, "base_predictions", spread)
+    if s is not None:
+        check_weight_range(s)
     b = 2.0 ** np.round(np.log2(spread))
     return Z / b, y / b
 
@@ -181,7 +172,7 @@ def _fit_full(est, X, y, sample_weight):
     return est.fit(X, y, sample_weight=sample_weight)
 
 
-class QuantileAggregator(RegressorMixin, BaseEstimator):
+class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
     """Aggregate heterogeneous quantile models by pinball-loss stacking.
 
     Base models are fitted in cross-validation; their out-of-fold quantile
@@ -393,7 +384,7 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         return bool(raw) and all(_takes_frames(e) for e in raw)
 
     def _validate(self):
-        validate_params_with_cv(self.get_params(deep=False), self._parameter_constraints, type(self).__name__)
+        validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
 
     def _base_list(self, q):
         if self.estimators is None:
@@ -445,7 +436,7 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         n = X.shape[0]
         sw = None if sample_weight is None else check_sample_weight(sample_weight, n)
         Xg = None if self.local is None else self._gate_input(X)
-        rng = check_random_state(self.random_state)
+        rng = check_generator(self.random_state)
         p, m = len(bases), q.size
 
         if base_predictions is not None:
@@ -457,8 +448,8 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
             Z = np.empty((n, p, m))
             if isinstance(self.cv, numbers.Integral):
                 if self.cv > n:
-                    raise ValueError(f"`cv`={self.cv} folds need at least {self.cv} samples; got n_samples={n}.")
-                splitter = KFold(self.cv, shuffle=True, random_state=rng.randint(np.iinfo(np.int32).max))
+                    raise ValueError(f"`cv`={self.cv} folds need at least {self.cv} samples; `X` has n_samples={n}.")
+                splitter = KFold(self.cv, shuffle=True, random_state=int(rng.integers(2**31 - 1)))
             else:
                 splitter = self.cv
             folds = check_cv_partition(splitter, X, y, name="cv")  # one out-of-fold prediction per row
@@ -474,6 +465,7 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         self.estimators_ = Parallel(n_jobs=self.n_jobs)(delayed(_fit_full)(e, X, y, sw) for e in bases)
         self.named_estimators_ = Bunch(**dict(zip(self._names(), self.estimators_, strict=True)))
 
+        self._check_oof(Z, y, q)
         s = np.ones(n) if sw is None else sw
         self.gate_, self.gate_coef_ = None, None
         if self.local is None:
@@ -499,7 +491,7 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
             loss = _row_losses(Z, y, q)  # (n, p)
             rel = loss - loss.mean(axis=1, keepdims=True)
             gate = DecisionTreeRegressor(max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=self.min_samples_leaf,
-                                         random_state=rng.randint(np.iinfo(np.int32).max))
+                                         random_state=int(rng.integers(2**31 - 1)))
             gate.fit(Xg, rel, sample_weight=s)
             leaves = gate.apply(Xg)
             ids = np.unique(leaves)
@@ -511,6 +503,18 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         self.oof_predictions_ = Z
         self.quantiles_ = q
         return self
+
+    def _check_oof(self, Z, y, q):
+        """Name the base model, row and level of an out-of-fold prediction the LP cannot resolve."""
+        spread = robust_spread(y)
+        bad = np.abs(Z) > MAX_DYNAMIC_RANGE * spread
+        if bad.any():
+            i, j, k = (int(v) for v in np.argwhere(bad)[0])
+            raise ValueError(
+                f"base model {self._names()[j]!r} predicted {Z[i, j, k]:.3g} for row {i} (level {q[k]}), more "
+                f"than {MAX_DYNAMIC_RANGE:.0e} times the spread of `y` ({spread:.3g}); the weight LP cannot "
+                "resolve it: check `X` and that model."
+            )
 
     def _gate_input(self, X):
         """The gate reads numeric features itself (finite for the softmax gate; trees take NaN)."""
@@ -583,20 +587,6 @@ class QuantileAggregator(RegressorMixin, BaseEstimator):
         X = _validate_X(self, X, self.estimators_, reset=False)
         return self._base_tensor(X)
 
-    def predict(self, X):
-        """Predict the level closest to 0.5.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Point prediction.
-        """
-        return self.predict_quantiles(X)[:, _median_index(self.quantiles_)].copy()
 
 
 def _row_losses(Z, y, q):

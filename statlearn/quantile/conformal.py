@@ -17,23 +17,26 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import KFold
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import check_is_fitted, check_random_state
+from sklearn.utils.validation import check_is_fitted
 
+from statlearn._base import check_generator
 from statlearn._parallel import Parallel, delayed
 from statlearn._validation import (
     Interval,
     Options,
     check_confidence_level,
+    check_cv_partition,
     check_quantiles,
+    validate_params,
 )
 
 from . import _kernels
-from ._shims import check_cv_partition, validate_params_with_cv
 from .aggregation import _is_frozen
 from .conformity_scores import BaseConformityScore, _pairs, check_conformity_score
 from .models import (
     MultiQuantileRegressor,
     _median_index,
+    _MedianMixin,
     _predict_levels,
     _takes_frames,
     _validate_X,
@@ -49,7 +52,7 @@ def _fit_fold(est, X, y, train, test, q):
     return est, np.sort(_predict_levels(est, _safe_indexing(X, test), q), axis=1)
 
 
-class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
+class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     """Conformalized quantile regression for every level at once, never crossing.
 
     The pipeline is sort -> conformal correction -> min-max sweep: the base
@@ -188,13 +191,13 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         self : ConformalQuantileRegressor
             Fitted estimator.
         """
-        validate_params_with_cv(self.get_params(deep=False), self._parameter_constraints, type(self).__name__)
+        validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
         q = check_quantiles(self.quantiles)
         score = check_conformity_score(self.conformity_score)
         score.check(q)
         base = _as_multi(self.estimator, q)
         X, y = _validate_X(self, X, [base], reset=True, y=y)
-        rng = check_random_state(self.random_state)
+        rng = check_generator(self.random_state)
         if self.method == "split":
             E = self._fit_split(base, X, y, q, rng, score)
         else:
@@ -215,7 +218,7 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
             n_cal = int(math.ceil(cs * n)) if isinstance(cs, float) else int(cs)
             if n_cal < 1 or n - n_cal < 1:
                 raise ValueError(
-                    f"`calibration_size`={cs!r} leaves no rows to fit or to calibrate with n_samples={n}."
+                    f"`calibration_size`={cs!r} leaves no rows to fit or to calibrate: `X` has n_samples={n}."
                 )
             perm = rng.permutation(n)
             cal, fit = perm[:n_cal], perm[n_cal:]
@@ -236,8 +239,8 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         cv = self.cv
         if isinstance(cv, numbers.Integral):
             if cv > n:
-                raise ValueError(f"`cv`={cv!r} folds need at least {cv} samples; got n_samples={n}.")
-            cv = KFold(cv, shuffle=True, random_state=rng.randint(np.iinfo(np.int32).max))
+                raise ValueError(f"`cv`={cv!r} folds need at least {cv} samples; `X` has n_samples={n}.")
+            cv = KFold(cv, shuffle=True, random_state=int(rng.integers(2**31 - 1)))
         folds = check_cv_partition(cv, X, y, name="cv")
         out = Parallel(n_jobs=self.n_jobs)(delayed(_fit_fold)(base, X, y, tr, te, q) for tr, te in folds)
         self.estimators_ = [est for est, _ in out]
@@ -293,20 +296,6 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
             Q = self._cvplus_quantiles(X)
         return _kernels.minmax_rows(np.ascontiguousarray(Q, dtype=np.float64), _median_index(self.quantiles_))
 
-    def predict(self, X):
-        """Predict the level closest to 0.5.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Point prediction.
-        """
-        return self.predict_quantiles(X)[:, _median_index(self.quantiles_)].copy()
 
     def predict_interval(self, X, confidence_level=0.8):
         """Calibrated central interval of one of the fitted pairs.

@@ -67,6 +67,9 @@ def _check_bounds(y_quantiles, *, name="y_quantiles", n_quantiles=None, ndim=2):
             arr = np.asarray(y_quantiles, dtype=np.float64)
         except (TypeError, ValueError):
             arr = None
+    if ndim == 2 and arr is not None and arr.ndim != 2:
+        raise ValueError(f"`{name}` must be 2-D (n_samples, n_quantiles); got shape {arr.shape}"
+                         + (" (use y[:, None] for a single level)." if arr.ndim == 1 else "."))
     inf = None if arr is None else np.isinf(arr)
     if inf is None or not inf.any():
         if ndim == 1:
@@ -411,6 +414,16 @@ def _quantiles_of(estimator):
     return q
 
 
+def _scorer_inputs(estimator, X, y):
+    """Levels, checked ``y`` and the predictions, with errors naming the scorer's own arguments."""
+    q = _quantiles_of(estimator)
+    y = check_finite_array(y, name="y", ndim=1)
+    Q = predict_quantiles_of(estimator, X)
+    if Q.shape[0] != y.shape[0]:
+        raise ValueError(f"`X` and `y` must have the same number of rows; got {Q.shape[0]} and {y.shape[0]}.")
+    return q, y, Q
+
+
 def pinball_scorer(estimator, X, y, sample_weight=None):
     """Scikit-learn scorer: minus the mean pinball loss of ``predict_quantiles``.
 
@@ -444,8 +457,8 @@ def pinball_scorer(estimator, X, y, sample_weight=None):
     >>> pinball_scorer(est, X, y) < 0
     True
     """
-    q = _quantiles_of(estimator)
-    return -pinball_loss(y, predict_quantiles_of(estimator, X), q, sample_weight=sample_weight)
+    q, y, Q = _scorer_inputs(estimator, X, y)
+    return -pinball_loss(y, Q, q, sample_weight=sample_weight)
 
 
 def weighted_interval_scorer(estimator, X, y, sample_weight=None):
@@ -478,5 +491,5 @@ def weighted_interval_scorer(estimator, X, y, sample_weight=None):
     >>> weighted_interval_scorer(est, X, y) < 0
     True
     """
-    q = _quantiles_of(estimator)
-    return -weighted_interval_score(y, predict_quantiles_of(estimator, X), q, sample_weight=sample_weight)
+    q, y, Q = _scorer_inputs(estimator, X, y)
+    return -weighted_interval_score(y, Q, q, sample_weight=sample_weight)

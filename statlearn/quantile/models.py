@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.exceptions import DataConversionWarning
 from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
@@ -107,32 +110,44 @@ def _check_y(y):
     """Numeric, finite, 1-D ``y`` (strings raise a TypeError naming ``y``)."""
     if y is None:
         raise ValueError("This estimator requires y to be passed, but the target y is None.")
+    shape = getattr(y, "shape", None)
+    if shape is not None and len(shape) == 2 and shape[1] == 1:  # scikit-learn's rule: warn and ravel
+        warnings.warn("A column-vector y was passed when a 1d array was expected; it is raveled.",
+                      DataConversionWarning, stacklevel=3)
+        y = np.asarray(y).ravel()
     return check_finite_array(y, name="y", ndim=1)
 
 
 _NO_Y = object()
 
 
-def _validate_X(est, X, bases, *, reset, y=_NO_Y):
+def _named_error(exc, name):
+    """scikit-learn's validation messages rarely name the argument: prefix it in backticks."""
+    msg = str(exc)
+    return msg if f"`{name}`" in msg else f"`{name}` is invalid: {msg}"
+
+
+def _validate_X(est, X, bases, *, reset, y=_NO_Y, allow_nan=None):
     """Validate only what a wrapper itself uses. A DataFrame goes to the bases untouched when
     every base takes one (a Pipeline, or a model with categorical support); NaN is let through
-    when every base's tags allow it. Returns ``X`` (and the checked ``y`` when given)."""
+    when every base's tags allow it (or ``allow_nan``). Returns ``X`` (and the checked ``y``
+    when given). Messages name `X` / `y`."""
     frame = hasattr(X, "iloc") and hasattr(X, "dtypes")
-    if frame and all(_takes_frames(b) for b in bases):
-        validate_data(est, X, skip_check_array=True, reset=reset)
-        if y is _NO_Y:
-            return X
-        y = _check_y(y)
-        if X.shape[0] != y.shape[0]:
-            raise ValueError(f"`X` and `y` must have the same number of rows; got {X.shape[0]} and {y.shape[0]}.")
-        return X, y
-    nan = "allow-nan" if all(_allows_nan(b) for b in bases) else True
+    if allow_nan is None:
+        allow_nan = all(_allows_nan(b) for b in bases)
+    try:
+        if frame and bases and all(_takes_frames(b) for b in bases):
+            validate_data(est, X, skip_check_array=True, reset=reset)
+        else:
+            X = validate_data(est, X, reset=reset, ensure_all_finite="allow-nan" if allow_nan else True)
+    except ValueError as exc:
+        raise ValueError(_named_error(exc, "X")) from None
     if y is _NO_Y:
-        return validate_data(est, X, reset=reset, ensure_all_finite=nan)
-    if y is None:
-        _check_y(y)
-    X, y = validate_data(est, X, y, reset=reset, ensure_all_finite=nan, y_numeric=True)
-    return X, _check_y(y)
+        return X
+    y = _check_y(y)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"`X` and `y` must have the same number of rows; got {X.shape[0]} and {y.shape[0]}.")
+    return X, y
 
 
 def _wrapper_tags(tags, bases):
@@ -157,7 +172,82 @@ def _fit_one(estimator, X, y, sample_weight):
     return estimator.fit(X, y, sample_weight=sample_weight)
 
 
-class MultiQuantileRegressor(RegressorMixin, BaseEstimator):
+class _MedianMixin:
+    """``predict`` is the fitted median; ``score`` is its R^2 (scikit-learn's regressor score).
+
+    ``predict`` refuses when 0.5 is not a fitted level rather than returning another level (or
+    a guessed interpolation) under the name of a point prediction.
+    """
+
+    def predict(self, X):
+        """Predict the median (the fitted 0.5 level).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            The 0.5 level of :meth:`predict_quantiles`.
+
+        Raises
+        ------
+        ValueError
+            When 0.5 is not among ``quantiles_``.
+        """
+        check_is_fitted(self)
+        return self.predict_quantiles(X)[:, _median_level(self.quantiles_)].copy()
+
+    def score(self, X, y, sample_weight=None):
+        """R^2 of :meth:`predict` (the median); use ``scoring=weighted_interval_scorer`` to rank
+        quantile models on all their levels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+        y : array-like of shape (n_samples,)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights.
+
+        Returns
+        -------
+        score : float
+            Coefficient of determination of the median.
+        """
+        from sklearn.metrics import r2_score
+
+        yv = check_finite_array(y, name="y", ndim=1)
+        if yv.shape[0] < 2:
+            raise ValueError(f"`y` must have at least 2 rows for R^2; got {yv.shape[0]}.")
+        pred = self.predict(X)
+        if pred.shape[0] != yv.shape[0]:
+            raise ValueError(f"`X` and `y` must have the same number of rows; got {pred.shape[0]} and {yv.shape[0]}.")
+        if not np.isfinite(pred).all():
+            raise ValueError("The median predicted for `X` is not finite (an infinite calibrated level, or `X` "
+                             "values so large the prediction overflows); R^2 is undefined.")
+        w = None if sample_weight is None else check_sample_weight(sample_weight, yv.shape[0])
+        # R^2 is scale-free: an exact power-of-two rescaling keeps squares of 1e300 from overflowing
+        scale = 2.0 ** np.ceil(np.log2(max(float(np.abs(yv).max()), float(np.abs(pred).max()), 1e-300)))
+        return float(r2_score(yv / scale, pred / scale, sample_weight=w))
+
+
+def _median_level(quantiles):
+    """Index of the level 0.5, or ValueError."""
+    q = np.asarray(quantiles, dtype=np.float64)
+    hit = np.flatnonzero(np.abs(q - 0.5) < 1e-12)
+    if hit.size == 0:
+        raise ValueError(
+            f"predict() returns the median (level 0.5), which is not among the fitted levels {q.tolist()}; "
+            "add 0.5 to `quantiles`, or use predict_quantiles() / predict_interval()."
+        )
+    return int(hit[0])
+
+
+class MultiQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     """Predict several quantile levels with any quantile estimator.
 
     Single-level quantile estimators (scikit-learn's ``QuantileRegressor``,
@@ -304,24 +394,9 @@ class MultiQuantileRegressor(RegressorMixin, BaseEstimator):
             Q = _predict_levels(self.estimators_[0], X, self.quantiles_)
         return np.ascontiguousarray(Q)
 
-    def predict(self, X):
-        """Predict the level closest to 0.5 (the median when it is fitted).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Point prediction.
-        """
-        Q = self.predict_quantiles(X)
-        return Q[:, _median_index(self.quantiles_)].copy()
 
 
-class LinearQuantileRegressor(RegressorMixin, BaseEstimator):
+class LinearQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     """Linear quantile regression for several levels, solved exactly by HiGHS.
 
     For every level the unpenalised problem
@@ -390,13 +465,14 @@ class LinearQuantileRegressor(RegressorMixin, BaseEstimator):
         self : LinearQuantileRegressor
             Fitted estimator.
         """
-        from ._lp import pinball_lp
+        from ._lp import check_lp_range, check_weight_range, pinball_lp, robust_spread
 
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
-        X, y = validate_data(self, X, y, y_numeric=True)
-        y = _check_y(y)
+        X, y = _validate_X(self, X, [], reset=True, y=y, allow_nan=False)
         q = check_quantiles(self.quantiles)
         s = check_sample_weight(sample_weight, X.shape[0])
+        check_lp_range(y, "y", robust_spread(y))
+        check_weight_range(s)
         n, d = X.shape
         # centre and scale the columns for a well-conditioned LP; map back afterwards
         # (weighted moments, so that weighting rows equals repeating them)
@@ -436,20 +512,6 @@ class LinearQuantileRegressor(RegressorMixin, BaseEstimator):
             Linear predictions (rows may cross).
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = _validate_X(self, X, [], reset=False, allow_nan=False)
         return np.ascontiguousarray(X @ self.coef_.T + self.intercept_)
 
-    def predict(self, X):
-        """Predict the level closest to 0.5.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Point prediction.
-        """
-        return self.predict_quantiles(X)[:, _median_index(self.quantiles_)].copy()

@@ -22,6 +22,7 @@ from .models import (
     MultiQuantileRegressor,
     _kind,
     _median_index,
+    _MedianMixin,
     _predict_levels,
     _set_levels,
     _takes_frames,
@@ -36,6 +37,15 @@ __all__ = [
     "repair_quantiles",
     "sort_quantiles",
 ]
+
+
+def _check_2d(y_quantiles, n_quantiles=None):
+    """``check_quantile_matrix`` that refuses a 1-D array (one row or one level? ambiguous)."""
+    if getattr(y_quantiles, "ndim", None) == 1 or (isinstance(y_quantiles, list | tuple) and len(y_quantiles)
+                                                    and np.ndim(y_quantiles[0]) == 0):
+        raise ValueError(f"`y_quantiles` must be 2-D (n_samples, n_quantiles); got a 1-D array of length "
+                         f"{len(y_quantiles)} (use Q[None, :] for one row, Q[:, None] for one level).")
+    return check_quantile_matrix(y_quantiles, n_quantiles=n_quantiles)
 
 
 def sort_quantiles(y_quantiles):
@@ -68,8 +78,7 @@ def sort_quantiles(y_quantiles):
     >>> sort_quantiles([[1.0, 0.0, 2.0]])
     array([[0., 1., 2.]])
     """
-    Q = check_quantile_matrix(y_quantiles)
-    return np.sort(Q, axis=1)
+    return np.sort(_check_2d(y_quantiles), axis=1)
 
 
 def isotonic_quantiles(y_quantiles, sample_weight=None):
@@ -109,7 +118,7 @@ def isotonic_quantiles(y_quantiles, sample_weight=None):
         out, finite, _ = _kernels.isotonic_rows(y_quantiles, np.ones((1, y_quantiles.shape[1])))
         if finite:
             return out
-    Q = check_quantile_matrix(y_quantiles)
+    Q = _check_2d(y_quantiles)
     if sample_weight is None:
         W = np.ones((1, Q.shape[1]))
     else:
@@ -159,7 +168,7 @@ def minmax_quantiles(y_quantiles, quantiles):
     array([[0., 0., 0.]])
     """
     q = check_quantiles(quantiles)
-    Q = check_quantile_matrix(y_quantiles, n_quantiles=q.size)
+    Q = _check_2d(y_quantiles, n_quantiles=q.size)
     return _kernels.minmax_rows(Q, _median_index(q))
 
 
@@ -186,21 +195,19 @@ def repair_quantiles(y_quantiles, quantiles, method="sort"):
     >>> repair_quantiles([[1.0, 0.0]], [0.25, 0.75], method="isotonic")
     array([[0.5, 0.5]])
     """
+    q = check_quantiles(quantiles)
     if method is None:
-        q = check_quantiles(quantiles)
-        return check_quantile_matrix(y_quantiles, n_quantiles=q.size)
+        return _check_2d(y_quantiles, n_quantiles=q.size)
     if method == "sort":
-        check_quantiles(quantiles)
-        return sort_quantiles(y_quantiles)
+        return sort_quantiles(_check_2d(y_quantiles, n_quantiles=q.size))
     if method == "isotonic":
-        check_quantiles(quantiles)
-        return isotonic_quantiles(y_quantiles)
+        return isotonic_quantiles(_check_2d(y_quantiles, n_quantiles=q.size))
     if method == "minmax":
-        return minmax_quantiles(y_quantiles, quantiles)
+        return minmax_quantiles(y_quantiles, q)
     raise ValueError(f"`method` must be one of 'sort', 'isotonic', 'minmax' or None; got {method!r}.")
 
 
-class NonCrossingQuantileRegressor(RegressorMixin, BaseEstimator):
+class NonCrossingQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     """Wrap a multi-level quantile model so that its predicted levels never cross.
 
     Parameters
@@ -312,20 +319,6 @@ class NonCrossingQuantileRegressor(RegressorMixin, BaseEstimator):
         Q = _predict_levels(self.estimator_, X, self.quantiles_)
         return repair_quantiles(Q, self.quantiles_, self.method_)
 
-    def predict(self, X):
-        """Predict the level closest to 0.5.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Point prediction.
-        """
-        return self.predict_quantiles(X)[:, _median_index(self.quantiles_)].copy()
 
 
 def _as_multi(estimator, quantiles, default_quantiles=(0.1, 0.5, 0.9)):

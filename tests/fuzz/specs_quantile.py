@@ -18,16 +18,23 @@ def _levels(value=LEVELS):
                                                "outside_0_1": (np.array([0.1, 0.5, 1.5]), "invalid")})
 
 
+# documented (issue 18): conformal calibration returns infinite bounds by construction, and the
+# metrics accept them; coverage counts them, widths and scores are inf explicitly (tested in
+# tests/quantile/test_metrics.py::test_infinite_bounds_are_accepted_and_scored_explicitly)
+INF_OK = {"inf": "documented: infinite bounds (conformal output) are accepted; coverage counts them, "
+                 "widths and scores are inf explicitly"}
+
+
 def _metric_specs():
     y, Q, lv = data.quantile_predictions()
     w = weight_arg(len(y))
-    Y, Yq = Arg(y), Arg(Q)
+    Y, Yq = Arg(y), Arg(Q, skip=INF_OK)
     return [
         func_spec(q.pinball_loss, y_true=Y, y_quantiles=Yq, quantiles=_levels(), sample_weight=w),
         func_spec(q.coverage, y_true=Y, y_quantiles=Yq, sample_weight=w),
         func_spec(q.crossing_rate, y_quantiles=Yq),
         func_spec(q.interval_width, y_quantiles=Yq, sample_weight=w),
-        func_spec(q.interval_score, y_true=Y, lower=Arg(Q[:, 0]), upper=Arg(Q[:, 2]),
+        func_spec(q.interval_score, y_true=Y, lower=Arg(Q[:, 0], skip=INF_OK), upper=Arg(Q[:, 2], skip=INF_OK),
                   sample_weight=w, fixed={"confidence_level": 0.8}),
         func_spec(q.weighted_interval_score, y_true=Y, y_quantiles=Yq, quantiles=_levels(), sample_weight=w),
         func_spec(q.quantile_calibration_error, y_true=Y, y_quantiles=Yq, quantiles=_levels(), sample_weight=w),

@@ -4,8 +4,8 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LinearRegression, QuantileRegressor
 from sklearn.model_selection import GridSearchCV, KFold
-from sklearn.utils import check_random_state
 
+from statlearn._base import check_generator
 from statlearn.datasets import make_heteroscedastic_quantile
 from statlearn.quantile import (
     ConformalQuantileRegressor,
@@ -101,7 +101,7 @@ def test_cvplus_equals_brute_force(rng):
     q = np.array([0.1, 0.5, 0.9])
     base = MultiQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=q)
     est = ConformalQuantileRegressor(base, quantiles=q, method="cv+", cv=4, random_state=0).fit(X, y)
-    seed = check_random_state(0).randint(np.iinfo(np.int32).max)
+    seed = int(check_generator(0).integers(2**31 - 1))  # the fold seed the estimator draws
     lo_v, hi_v = [], []
     for tr, te in KFold(4, shuffle=True, random_state=seed).split(X):
         m = MultiQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=q).fit(X[tr], y[tr])
