@@ -281,3 +281,77 @@ def cvplus_order_stats(P, S, starts, levels, ranks):
                 c[f] = P[f, i, levels[t]]
             out[i, t] = _kth_union(c, S[t], starts, ranks[t])
     return out
+
+
+@njit(cache=True, fastmath=_FAST)
+def softmax_gate_objective(T, D, Z, y, q, s, delta, penalty):
+    """Loss and gradient of the softmax-gated combination, one pass over the rows.
+
+    ``T`` (d, p, mm) gate coefficients (mm = 1: one weight per model; mm = m: per level),
+    ``D`` (n, d) design with the intercept column last, ``Z`` (n, p, m) base predictions.
+    The loss is the smoothed mean pinball ``s_i (q r + delta log(1 + exp(-r / delta)))``
+    over rows and levels (divided by ``sum(s) m``) plus ``penalty ||T[:-1]||^2``.
+    Numpy twin: ``tests/quantile/_oracles.py::gate_objective``.
+    """
+    d, p, mm = T.shape
+    n, _, m = Z.shape
+    grad = np.zeros((d, p, mm))
+    S = np.empty((p, mm))
+    G = np.empty((p, mm))
+    norm = 0.0
+    for i in range(n):
+        norm += s[i]
+    norm *= m
+    loss = 0.0
+    for i in range(n):
+        for k in range(mm):
+            top = -np.inf
+            for j in range(p):
+                v = 0.0
+                for a in range(d):
+                    v += D[i, a] * T[a, j, k]
+                S[j, k] = v
+                if v > top:
+                    top = v
+            tot = 0.0
+            for j in range(p):
+                e = np.exp(S[j, k] - top)
+                S[j, k] = e
+                tot += e
+            for j in range(p):
+                S[j, k] /= tot
+                G[j, k] = 0.0
+        for k in range(m):
+            kk = 0 if mm == 1 else k
+            pred = 0.0
+            for j in range(p):
+                pred += S[j, kk] * Z[i, j, k]
+            r = y[i] - pred
+            u = -r / delta
+            # log(1 + exp(u)) and expit(u), both stable
+            if u > 0:
+                soft = u + np.log1p(np.exp(-u))
+                sig = 1.0 / (1.0 + np.exp(-u))
+            else:
+                eu = np.exp(u)
+                soft = np.log1p(eu)
+                sig = eu / (1.0 + eu)
+            loss += s[i] * (q[k] * r + delta * soft)
+            dpred = -s[i] * (q[k] - sig) / norm
+            for j in range(p):
+                G[j, kk] += dpred * Z[i, j, k]
+        for k in range(mm):
+            sg = 0.0
+            for j in range(p):
+                sg += S[j, k] * G[j, k]
+            for j in range(p):
+                dl = S[j, k] * (G[j, k] - sg)
+                for a in range(d):
+                    grad[a, j, k] += D[i, a] * dl
+    loss /= norm
+    for a in range(d - 1):
+        for j in range(p):
+            for k in range(mm):
+                loss += penalty * T[a, j, k] * T[a, j, k]
+                grad[a, j, k] += 2.0 * penalty * T[a, j, k]
+    return loss, grad

@@ -28,6 +28,7 @@ from statlearn._validation import (
     validate_params,
 )
 
+from . import _kernels
 from ._lp import MAX_DYNAMIC_RANGE, check_lp_range, check_weight_range, robust_spread, screened_pinball_lp
 from ._unwrap import is_frozen as _is_frozen
 from .models import _MedianMixin, _predict_levels, _takes_frames, _validate_X, _wrapper_tags
@@ -604,26 +605,8 @@ def _softmax_weights(D, T):
 
 
 def _gate_objective(theta, D, Z, y, q, s, delta, penalty, shape):
-    """Smoothed mean pinball loss of the softmax-gated combination and its gradient."""
-    from scipy.special import expit
-
-    T = theta.reshape(shape)
-    S = _softmax_weights(D, T)
-    n, p, m = Z.shape
-    pred = np.einsum("npk,npk->nk", np.broadcast_to(S, Z.shape), Z)
-    r = y[:, None] - pred
-    u = -r / delta
-    norm = s.sum() * m
-    loss = float(np.sum(s[:, None] * (q * r + delta * np.logaddexp(0.0, u)))) / norm
-    dpred = -(s[:, None] * (q - expit(u))) / norm  # dL/dpred, (n, m)
-    G = dpred[:, None, :] * Z  # dL/dS if the weights were per level, (n, p, m)
-    if S.shape[2] == 1:
-        G = G.sum(axis=2, keepdims=True)
-    dlogit = S * (G - np.sum(S * G, axis=1, keepdims=True))
-    grad = np.einsum("nd,npk->dpk", D, dlogit)
-    slopes = T[:-1]
-    loss += penalty * float(np.sum(slopes ** 2))
-    grad[:-1] += 2.0 * penalty * slopes
+    """Smoothed mean pinball loss of the softmax-gated combination and its gradient (numba)."""
+    loss, grad = _kernels.softmax_gate_objective(theta.reshape(shape), D, Z, y, q, s, delta, penalty)
     return loss, grad.ravel()
 
 

@@ -70,3 +70,29 @@ def cqr_split_shift(E, confidence_level):
     n = E.size
     k = int(np.ceil(confidence_level * (n + 1) - 1e-9))
     return np.inf if k > n else np.sort(E)[k - 1]
+
+
+def gate_objective(theta, D, Z, y, q, s, delta, penalty, shape):
+    """Numpy twin of ``_kernels.softmax_gate_objective`` (loss and flat gradient)."""
+    from scipy.special import expit
+
+    T = theta.reshape(shape)
+    logits = np.einsum("nd,dpk->npk", D, T)
+    logits -= logits.max(axis=1, keepdims=True)
+    e = np.exp(logits)
+    S = e / e.sum(axis=1, keepdims=True)
+    n, p, m = Z.shape
+    pred = np.einsum("npk,npk->nk", np.broadcast_to(S, Z.shape), Z)
+    r = y[:, None] - pred
+    u = -r / delta
+    norm = s.sum() * m
+    loss = float(np.sum(s[:, None] * (q * r + delta * np.logaddexp(0.0, u)))) / norm
+    dpred = -(s[:, None] * (q - expit(u))) / norm
+    G = dpred[:, None, :] * Z
+    if S.shape[2] == 1:
+        G = G.sum(axis=2, keepdims=True)
+    dlogit = S * (G - np.sum(S * G, axis=1, keepdims=True))
+    grad = np.einsum("nd,npk->dpk", D, dlogit)
+    loss += penalty * float(np.sum(T[:-1] ** 2))
+    grad[:-1] += 2.0 * penalty * T[:-1]
+    return loss, grad.ravel()

@@ -13,6 +13,7 @@ from statlearn.quantile import (
     pinball_loss,
     weighted_interval_scorer,
 )
+from tests.quantile import _oracles
 
 Q3 = np.array([0.1, 0.5, 0.9])
 
@@ -195,6 +196,11 @@ def test_softmax_gate_gradient_matches_finite_differences(rng):
         err = check_grad(lambda t, shape=shape: _gate_objective(t, D, Z, y, q, s, 0.1, 0.01, shape)[0],
                          lambda t, shape=shape: _gate_objective(t, D, Z, y, q, s, 0.1, 0.01, shape)[1], theta)
         assert err < 1e-6 * max(1.0, np.linalg.norm(_gate_objective(theta, D, Z, y, q, s, 0.1, 0.01, shape)[1]))
+        # the numba kernel equals its numpy twin
+        got, want = _gate_objective(theta, D, Z, y, q, s, 0.1, 0.01, shape), \
+            _oracles.gate_objective(theta, D, Z, y, q, s, 0.1, 0.01, shape)
+        assert got[0] == pytest.approx(want[0], rel=1e-12)
+        np.testing.assert_allclose(got[1], want[1], rtol=1e-10, atol=1e-14)
 
 
 @pytest.mark.parametrize("kind", ["coarse", "medium"])
