@@ -12,7 +12,6 @@ from statlearn._validation import (
     check_quantile_matrix,
     check_quantiles,
     check_sample_weight,
-    validate_data,
     validate_params,
 )
 
