@@ -290,16 +290,18 @@ def _plot_curves(rec, outdir):
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from statlearn.online import plot_group_regret
+    from statlearn.online import GroupRegretDisplay
 
     frames = {}
     for method in ("baseline", "groupwise"):
         arr = np.asarray(rec[method], dtype=float)
         frames[method] = [pd.DataFrame(a, index=rec["rounds"], columns=rec["groups"]) for a in arr]
-    axes = plot_group_regret(frames["baseline"], label="baseline (one ridge + indicators)", color="tab:red")
-    plot_group_regret(frames["groupwise"], label="groupwise (ours)", color="tab:blue", axes=axes)
-    fig = axes[0].figure
-    fig.suptitle(f"{rec['dataset']}: per-group regret, mean +/- sd over {len(frames['baseline'])} shuffles")
+    disp = GroupRegretDisplay.from_curves(frames["baseline"], label="baseline (one ridge + indicators)",
+                                          color="tab:red")
+    GroupRegretDisplay.from_curves(frames["groupwise"], label="groupwise (ours)", color="tab:blue", ax=disp.axes_)
+    fig = disp.figure_
+    fig.suptitle(f"{rec['dataset']}: per-group regret (cumulative squared loss minus the best linear fit in "
+                 f"hindsight, squared units of y),\nmean +/- sd over {len(frames['baseline'])} shuffles", fontsize=9)
     fname = f"online_regret_{rec['dataset'].replace(':', '_')}.png"
     fig.savefig(Path(outdir) / fname, dpi=80)
     plt.close(fig)

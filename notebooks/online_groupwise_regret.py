@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from statlearn.datasets import load_adult, load_gss_wages, make_grouped_regression
-from statlearn.online import GroupwiseRegressor, OnlineRidge, group_regret, group_regret_curves, plot_group_regret
+from statlearn.online import GroupRegretDisplay, GroupwiseRegressor, OnlineRidge, group_regret, group_regret_curves
 
 SEEDS = (473, 503, 623)  # the first three of the paper's ten shuffle seeds
 
@@ -102,10 +102,11 @@ adult_table, adult_curves = compare(Xa, ya, ga, curves=True)
 adult_table
 
 # %%
-axes = plot_group_regret(adult_curves["baseline"], label="baseline (one ridge + indicators)",
-                         color="tab:red", ncols=5)
-plot_group_regret(adult_curves["groupwise"], label="groupwise", color="tab:blue", axes=axes)
-axes[0].figure.suptitle("Adult: per-group regret, mean +/- sd over 3 shuffles")
+disp = GroupRegretDisplay.from_curves(adult_curves["baseline"], label="baseline (one ridge + indicators)",
+                                      color="tab:red", ncols=5)
+GroupRegretDisplay.from_curves(adult_curves["groupwise"], label="groupwise", color="tab:blue", ax=disp.axes_)
+disp.figure_.suptitle("Adult: per-group regret (cumulative squared loss minus the best linear fit in hindsight, "
+                      "squared units of y), mean +/- sd over 3 shuffles", fontsize=9)
 plt.show()
 
 # %% [markdown]

@@ -1,17 +1,31 @@
 """Numba kernels of statlearn.online: online ridge and groupwise sleeping experts.
 
 Free ``@njit(cache=True)`` functions over plain float64 / int64 / bool arrays.
-Every kernel has a plain-numpy twin in ``tests/online/_oracles.py``.
+Every kernel has a plain-numpy twin in ``tests/online/_oracles.py``. Inputs are
+validated in Python (finite, contiguous, float64) before they get here; the
+kernels do not check them again.
 
 Conventions
 -----------
-- A ridge learner is the triple ``(P, theta, n)``: ``P`` the inverse of
-  ``alpha * I + sum x x^T`` (shape ``(d, d)``), ``theta`` the coefficients
-  (``(d,)``); ``x`` already carries the constant 1 when an intercept is fitted.
+- A ridge learner is the pair ``(P, theta)``: ``P`` the inverse of the
+  (weighted) penalised Gram matrix, shape ``(k, k)``, and ``theta`` the
+  coefficients, shape ``(k, n_outputs)``; rows ``x`` already carry the
+  constant 1 when an intercept is fitted. ``beta`` is the forgetting factor
+  (1 = no forgetting).
 - Sleeping-experts methods: 0 = AdaNormalHedge, 1 = hedge.
-- Losses: 0 = squared, 1 = log loss (probabilities clipped to ``[eps, 1 - eps]``).
+- Losses: 0 = squared (``scale * sum_k (yhat_k - y_k)^2``), 1 = log loss
+  (probabilities clipped to ``[eps, 1 - eps]``; one output = binary, several =
+  multiclass with one-hot ``y``).
+- Clip modes: 0 = none, 1 = clip each output to ``[lo, hi]``, 2 = clip to
+  ``[lo, hi]`` then rescale the outputs to sum to one (class probabilities).
 - Aggregation: 0 = mean (the weighted mean of the awake experts' forecasts),
-  1 = sample (one awake expert drawn with the weights, using ``uniforms[t]``).
+  1 = sample (one awake expert drawn with the weights, using ``u``).
+
+Kernels are few on purpose: a cold first call compiles each distinct
+signature once (issue 14), so the regressor, the classifier, ``fit`` and
+``predict`` all go through :func:`groupwise_pass` with the same argument
+types, and :class:`~statlearn.online.SleepingExperts` and the generic-base
+path reuse :func:`hedge_weights` and :func:`mix_row`.
 """
 
 import math
@@ -24,185 +38,187 @@ NEG_INF = -np.inf
 
 
 @njit(cache=True)
-def rls_update(P, theta, x, y):
-    """One Sherman-Morrison update of a ridge learner, in place; returns the prior forecast."""
-    d = x.shape[0]
-    u = np.empty(d)
-    pred = 0.0
-    for i in range(d):
-        pred += theta[i] * x[i]
-        s = 0.0
-        for j in range(d):
-            s += P[i, j] * x[j]
-        u[i] = s
-    denom = 1.0
-    for i in range(d):
-        denom += x[i] * u[i]
-    resid = (y - pred) / denom
-    for i in range(d):
-        ui = u[i] / denom
-        for j in range(d):
-            P[i, j] -= ui * u[j]
-        theta[i] += u[i] * resid
-    return pred
+def rls_update(P, theta, x, y, beta):
+    """One exponentially weighted Sherman-Morrison update of ``(P, theta)`` in place.
 
-
-@njit(cache=True)
-def rls_learn_one(P, theta, x, y, fit_intercept):
-    """Learn one row ``x`` (without the constant); the constant 1 is implicit when fitting an intercept.
-
-    Returns the forecast made before the update, or NaN (and no update) when
-    ``x`` or ``y`` is not finite.
+    With ``u = P x`` and ``s = beta + x^T u``: ``theta += u (y - theta^T x)^T / s``
+    and ``P = (P - u u^T / s) / beta``. After rows ``1..t`` this is the ridge
+    solution with row weights ``beta^(t-s)`` and penalty ``alpha beta^t``.
     """
-    k = theta.shape[0]
-    d = x.shape[0]
-    if not math.isfinite(y):
-        return math.nan
-    for i in range(d):
-        if not math.isfinite(x[i]):
-            return math.nan
+    k = x.shape[0]
+    K = theta.shape[1]
     u = np.empty(k)
-    pred = 0.0
+    s = beta
     for i in range(k):
-        xi = x[i] if i < d else 1.0
-        pred += theta[i] * xi
-        s = 0.0
-        for j in range(d):
-            s += P[i, j] * x[j]
-        if fit_intercept:
-            s += P[i, d]
-        u[i] = s
-    denom = 1.0
-    for i in range(d):
-        denom += x[i] * u[i]
-    if fit_intercept:
-        denom += u[d]
-    resid = (y - pred) / denom
-    for i in range(k):
-        ui = u[i] / denom
+        acc = 0.0
         for j in range(k):
-            P[i, j] -= ui * u[j]
-        theta[i] += u[i] * resid
-    return pred
+            acc += P[i, j] * x[j]
+        u[i] = acc
+        s += x[i] * acc
+    for o in range(K):
+        pred = 0.0
+        for i in range(k):
+            pred += theta[i, o] * x[i]
+        resid = (y[o] - pred) / s
+        for i in range(k):
+            theta[i, o] += u[i] * resid
+    # P stays exactly symmetric: with beta < 1 the rounding error of a non-symmetric update
+    # grows like beta^-t (Verhaegen 1989); the symmetric form is stable.
+    inv_beta = 1.0 / beta
+    for i in range(k):
+        ui = u[i] / s
+        for j in range(i, k):
+            v = (0.5 * (P[i, j] + P[j, i]) - ui * u[j]) * inv_beta
+            P[i, j] = v
+            P[j, i] = v
 
 
 @njit(cache=True)
-def rls_run(P, theta, X, y, preds):
-    """Prequential run of one ridge learner over the rows of ``X``; forecasts into ``preds``."""
+def rls_run(P, theta, X, Y, beta, preds):
+    """Prequential run of one ridge learner: ``preds[t] = theta^T X[t]``, then learn row ``t``."""
+    K = theta.shape[1]
     for t in range(X.shape[0]):
-        preds[t] = rls_update(P, theta, X[t], y[t])
+        x = X[t]
+        for o in range(K):
+            acc = 0.0
+            for i in range(x.shape[0]):
+                acc += theta[i, o] * x[i]
+            preds[t, o] = acc
+        rls_update(P, theta, x, Y[t], beta)
 
 
 @njit(cache=True)
-def anh_log_weight(R, C):
-    """Log of the AdaNormalHedge weight ``(exp(a) - exp(b)) / 2``; ``-inf`` for a zero weight.
+def hedge_weights(method, eta0, logG, R, C, counts, idx, m, normalise, p):
+    """Probabilities ``p[:m]`` of the awake experts ``idx[:m]`` (the only hedge-weight formula).
 
-    ``a = [R + 1]_+^2 / (3 (C + 1))`` and ``b = [R - 1]_+^2 / (3 (C + 1))``.
+    AdaNormalHedge: ``log w = a + log(1 - exp(b - a)) + log(1/2)`` with
+    ``a = [R + 1]_+^2 / (3 (C + 1))``, ``b = [R - 1]_+^2 / (3 (C + 1))`` (zero
+    weight when ``a <= b``). Hedge: ``log w = eta R`` with
+    ``eta = eta0 sqrt(logG / max(counts, 1))``. Normalised with the maximum
+    subtracted, so no weight overflows; uniform when every weight is zero.
+    With ``normalise=False``, ``p`` receives the log-weights (``-inf`` for a zero weight).
     """
-    denom = 3.0 * (C + 1.0)
-    rp = R + 1.0
-    rm = R - 1.0
-    a = rp * rp / denom if rp > 0.0 else 0.0
-    b = rm * rm / denom if rm > 0.0 else 0.0
-    if a <= b:
-        return NEG_INF
-    return a + math.log(-math.expm1(b - a)) + LOG_HALF
-
-
-@njit(cache=True)
-def log_weights(method, eta, R, C, awake_idx, n_awake, out):
-    """Log-weights of the awake experts ``awake_idx[:n_awake]`` into ``out[:n_awake]``."""
-    for k in range(n_awake):
-        g = awake_idx[k]
+    top = NEG_INF
+    for k in range(m):
+        g = idx[k]
         if method == 0:
-            out[k] = anh_log_weight(R[g], C[g])
+            denom = 3.0 * (C[g] + 1.0)
+            rp = R[g] + 1.0
+            rm = R[g] - 1.0
+            a = rp * rp / denom if rp > 0.0 else 0.0
+            b = rm * rm / denom if rm > 0.0 else 0.0
+            lw = a + math.log(-math.expm1(b - a)) + LOG_HALF if a > b else NEG_INF
         else:
-            out[k] = eta * R[g]
-
-
-@njit(cache=True)
-def normalise_log_weights(logw, n_awake, p):
-    """Probabilities from log-weights (max subtraction); uniform when every weight is zero."""
-    m = NEG_INF
-    for k in range(n_awake):
-        if logw[k] > m:
-            m = logw[k]
-    if m == NEG_INF:
-        for k in range(n_awake):
-            p[k] = 1.0 / n_awake
+            lw = eta0 * math.sqrt(logG / max(counts[g], 1)) * R[g]
+        p[k] = lw
+        if lw > top:
+            top = lw
+    if not normalise:
         return
-    s = 0.0
-    for k in range(n_awake):
-        e = math.exp(logw[k] - m) if logw[k] > NEG_INF else 0.0
+    if top == NEG_INF:
+        for k in range(m):
+            p[k] = 1.0 / m
+        return
+    total = 0.0
+    for k in range(m):
+        e = math.exp(p[k] - top) if p[k] > NEG_INF else 0.0
         p[k] = e
-        s += e
-    for k in range(n_awake):
-        p[k] /= s
+        total += e
+    for k in range(m):
+        p[k] /= total
 
 
 @njit(cache=True)
-def _loss(loss, pred, y, eps):
-    if loss == 0:
-        r = pred - y
-        return r * r
-    q = min(max(pred, eps), 1.0 - eps)
-    return -(y * math.log(q) + (1.0 - y) * math.log(1.0 - q))
+def regret_update(R, C, counts, idx, m, p, losses):
+    """Instantaneous regrets ``r_g = <p, l> - l_g`` of the awake experts into ``R``, ``|r_g|`` into ``C``."""
+    L = 0.0
+    for k in range(m):
+        L += p[k] * losses[k]
+    for k in range(m):
+        g = idx[k]
+        r = L - losses[k]
+        R[g] += r
+        C[g] += abs(r)
+        counts[g] += 1
 
 
 @njit(cache=True)
-def _forecast(theta_g, x, do_clip, lo, hi):
-    s = 0.0
-    for i in range(x.shape[0]):
-        s += theta_g[i] * x[i]
-    if do_clip:
-        if s < lo:
-            s = lo
-        elif s > hi:
-            s = hi
-    return s
+def mix_row(R, C, counts, idx, m, yhat, y, method, eta0, logG, loss, scale, eps, aggregation, u,
+            learn, p, losses, out):
+    """Combine the awake experts' forecasts ``yhat[:m]`` of one row into ``out``; learn ``y`` if asked.
 
-
-@njit(cache=True)
-def _aggregate(aggregation, u, yhat, p, n_awake):
+    This is the forecast-row kernel: the numba pass and the Python loop over
+    any scikit-learn base model both call it, once per row.
+    """
+    K = out.shape[0]
+    hedge_weights(method, eta0, logG, R, C, counts, idx, m, True, p)
+    for o in range(K):
+        out[o] = 0.0
     if aggregation == 0:
-        out = 0.0
-        for k in range(n_awake):
-            out += p[k] * yhat[k]
-        return out
-    c = 0.0
-    for k in range(n_awake):
-        c += p[k]
-        if u < c:
-            return yhat[k]
-    return yhat[n_awake - 1]
+        for k in range(m):
+            for o in range(K):
+                out[o] += p[k] * yhat[k, o]
+    else:
+        pick = m - 1
+        acc = 0.0
+        for k in range(m):
+            acc += p[k]
+            if u < acc:
+                pick = k
+                break
+        for o in range(K):
+            out[o] = yhat[pick, o]
+    if not learn:
+        return
+    for k in range(m):
+        v = 0.0
+        if loss == 0:
+            for o in range(K):
+                d = yhat[k, o] - y[o]
+                v += d * d
+            v *= scale
+        elif K == 1:
+            q = min(max(yhat[k, 0], eps), 1.0 - eps)
+            v = -(y[0] * math.log(q) + (1.0 - y[0]) * math.log(1.0 - q))
+        else:
+            for o in range(K):
+                if y[o] > 0.0:
+                    v -= y[o] * math.log(min(max(yhat[k, o], eps), 1.0 - eps))
+        losses[k] = v
+    regret_update(R, C, counts, idx, m, p, losses)
 
 
 @njit(cache=True)
-def groupwise_run(P, theta, R, C, counts, X, y, awake, method, eta0, loss, eps,
-                  aggregation, do_clip, lo, hi, uniforms, preds):
-    """Prequential groupwise learning over the rows of ``X`` (predict, then learn).
+def groupwise_pass(P, theta, R, C, counts, X, Y, awake, method, eta0, loss, scale, eps, aggregation,
+                   clip_mode, lo, hi, beta, residual, uniforms, learn, preds):
+    """Groupwise forecasts of the rows of ``X``; prequential learning when ``learn`` (else frozen).
 
     Parameters
     ----------
-    P : (G, d, d) float64, updated in place
-    theta : (G, d) float64, updated in place
+    P : (G, k, k) float64, updated in place when learning
+    theta : (G, k, K) float64, updated in place when learning
     R, C : (G,) float64, cumulative instantaneous regrets and their absolute values
     counts : (G,) int64, rounds each expert was awake
-    X : (n, d) float64 (with the constant column when an intercept is fitted)
-    y : (n,) float64
+    X : (n, k) float64 (with the constant column when an intercept is fitted)
+    Y : (n, K) float64 (ignored when not learning)
     awake : (n, G) bool
-    method : 0 AdaNormalHedge, 1 hedge (``eta = eta0 * sqrt(log(max(G, 2)) / counts[g])``
-        when ``eta0 > 0``)
-    loss, eps, aggregation, do_clip, lo, hi, uniforms : see the module docstring
-    preds : (n,) float64, the combined forecast of each row before learning it
+    residual : bool; when true, expert ``g < G - 1`` forecasts the last
+        (always-on) expert's forecast plus its own, and learns the residual
+        ``y - always-on forecast``: a group's expert starts at the global
+        model and moves away from it only as far as its own rows support.
+    uniforms : (n,) float64, the draws of ``aggregation=1``
+    preds : (n, K) float64, the combined forecast of each row (before learning it)
     """
-    n, d = X.shape
+    n, k = X.shape
     G = R.shape[0]
+    K = theta.shape[2]
+    glob = G - 1
     idx = np.empty(G, dtype=np.int64)
-    yhat = np.empty(G)
-    logw = np.empty(G)
+    yhat = np.empty((G, K))
     p = np.empty(G)
-    lg = np.empty(G)
+    losses = np.empty(G)
+    shared = np.zeros(K)
+    target = np.empty(K)
     logG = math.log(max(G, 2))
     for t in range(n):
         x = X[t]
@@ -211,57 +227,35 @@ def groupwise_run(P, theta, R, C, counts, X, y, awake, method, eta0, loss, eps,
             if awake[t, g]:
                 idx[m] = g
                 m += 1
-        for k in range(m):
-            yhat[k] = _forecast(theta[idx[k]], x, do_clip, lo, hi)
-        if method == 0:
-            log_weights(0, 0.0, R, C, idx, m, logw)
-        else:
-            for k in range(m):
-                g = idx[k]
-                eta = eta0 * math.sqrt(logG / max(counts[g], 1))
-                logw[k] = eta * R[g]
-        normalise_log_weights(logw, m, p)
-        preds[t] = _aggregate(aggregation, uniforms[t], yhat, p, m)
-        yt = y[t]
-        L = 0.0
-        for k in range(m):
-            lg[k] = _loss(loss, yhat[k], yt, eps)
-            L += p[k] * lg[k]
-        for k in range(m):
-            g = idx[k]
-            r = L - lg[k]
-            R[g] += r
-            C[g] += abs(r)
-            counts[g] += 1
-            rls_update(P[g], theta[g], x, yt)
-
-
-@njit(cache=True)
-def groupwise_predict(theta, R, C, counts, X, awake, method, eta0, aggregation,
-                      do_clip, lo, hi, uniforms, preds):
-    """Forecasts of the current (frozen) groupwise model; nothing is learned."""
-    n = X.shape[0]
-    G = R.shape[0]
-    idx = np.empty(G, dtype=np.int64)
-    yhat = np.empty(G)
-    logw = np.empty(G)
-    p = np.empty(G)
-    logG = math.log(max(G, 2))
-    for t in range(n):
-        x = X[t]
-        m = 0
-        for g in range(G):
-            if awake[t, g]:
-                idx[m] = g
-                m += 1
-        for k in range(m):
-            yhat[k] = _forecast(theta[idx[k]], x, do_clip, lo, hi)
-        if method == 0:
-            log_weights(0, 0.0, R, C, idx, m, logw)
-        else:
-            for k in range(m):
-                g = idx[k]
-                eta = eta0 * math.sqrt(logG / max(counts[g], 1))
-                logw[k] = eta * R[g]
-        normalise_log_weights(logw, m, p)
-        preds[t] = _aggregate(aggregation, uniforms[t], yhat, p, m)
+        if residual:
+            for o in range(K):
+                acc = 0.0
+                for i in range(k):
+                    acc += theta[glob, i, o] * x[i]
+                shared[o] = acc
+        for j in range(m):
+            g = idx[j]
+            total = 0.0
+            for o in range(K):
+                acc = shared[o] if residual and g != glob else 0.0
+                for i in range(k):
+                    acc += theta[g, i, o] * x[i]
+                if clip_mode > 0:
+                    acc = min(max(acc, lo), hi)
+                yhat[j, o] = acc
+                total += acc
+            if clip_mode == 2:
+                for o in range(K):
+                    yhat[j, o] = yhat[j, o] / total if total > 0.0 else 1.0 / K
+        mix_row(R, C, counts, idx, m, yhat, Y[t], method, eta0, logG, loss, scale, eps, aggregation,
+                uniforms[t], learn, p, losses, preds[t])
+        if not learn:
+            continue
+        for j in range(m):
+            g = idx[j]
+            if residual and g != glob:
+                for o in range(K):
+                    target[o] = Y[t, o] - shared[o]
+                rls_update(P[g], theta[g], x, target, beta)
+            else:
+                rls_update(P[g], theta[g], x, Y[t], beta)

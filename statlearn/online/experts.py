@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
+import math
 
 import numpy as np
-from sklearn.utils.validation import check_random_state
 
-from statlearn._validation import Interval, Options, check_finite_array, validate_params
+from statlearn._base import BaseObject, check_generator
+from statlearn._validation import Interval, Options, check_finite_array
 from statlearn.online import _kernels
 
 __all__ = ["SleepingExperts"]
@@ -19,6 +19,14 @@ def _check_awake(awake, n_experts, *, name="awake"):
     if awake is None:
         return np.ones(n_experts, dtype=bool)
     arr = np.asarray(awake)
+    if arr.dtype == object:
+        import pandas as pd
+
+        if np.asarray(pd.isna(arr), dtype=bool).any():
+            raise ValueError(f"`{name}` must not contain missing values (None, NaN, pd.NA); got {arr.tolist()[:8]}.")
+        if not all(isinstance(v, bool | np.bool_ | int | np.integer) for v in arr.ravel()):
+            raise TypeError(f"`{name}` must be a boolean vector of length {n_experts}; got {arr.tolist()[:8]}.")
+        arr = arr.astype(np.int64)
     if arr.dtype != bool:
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"`{name}` must be a boolean vector of length {n_experts}; got dtype {arr.dtype}.")
@@ -32,7 +40,7 @@ def _check_awake(awake, n_experts, *, name="awake"):
     return arr
 
 
-class SleepingExperts:
+class SleepingExperts(BaseObject):
     """Weights over experts that may sleep (abstain) in some rounds.
 
     Only awake experts receive a weight, a loss and an update. Each expert
@@ -53,11 +61,14 @@ class SleepingExperts:
         rounds expert ``g`` was awake.
     learning_rate : float, default=1.0
         Scale of the hedge learning rate (unused by AdaNormalHedge).
-    random_state : int, RandomState instance or None, default=None
-        Seed of :meth:`sample`.
+    random_state : None, int, Generator, RandomState or SeedSequence, default=None
+        Seed of :meth:`sample` (through :func:`statlearn._base.check_generator`).
 
     Attributes
     ----------
+    (set at the first call of a method, and again by :meth:`reset` and
+    :meth:`set_params`)
+
     regret_ : ndarray of shape (n_experts,)
         Cumulative instantaneous regret ``R`` of each expert.
     abs_regret_ : ndarray of shape (n_experts,)
@@ -96,36 +107,45 @@ class SleepingExperts:
     }
 
     def __init__(self, n_experts, method="adanormalhedge", learning_rate=1.0, random_state=None):
-        validate_params(
-            {"n_experts": n_experts, "method": method, "learning_rate": learning_rate,
-             "random_state": random_state},
-            self._parameter_constraints, owner="SleepingExperts",
-        )
-        if not np.isfinite(learning_rate):
-            raise ValueError(f"`learning_rate` must be a finite float > 0; got {learning_rate!r}.")
-        self.n_experts = int(n_experts)
+        self.n_experts = n_experts
         self.method = method
-        self.learning_rate = float(learning_rate)
+        self.learning_rate = learning_rate
         self.random_state = random_state
-        self.reset()
 
     def reset(self):
-        """Forget every loss seen so far (uniform weights again).
+        """Forget every loss seen so far (uniform weights again) and reseed :meth:`sample`.
 
         Returns
         -------
         self : SleepingExperts
             The reset object.
         """
-        self.regret_ = np.zeros(self.n_experts)
-        self.abs_regret_ = np.zeros(self.n_experts)
-        self.counts_ = np.zeros(self.n_experts, dtype=np.int64)
-        self._rng = check_random_state(self.random_state)
+        self._validate_params()
+        if not math.isfinite(self.learning_rate):
+            raise ValueError(f"`learning_rate` must be a finite float > 0; got {self.learning_rate!r}.")
+        n = int(self.n_experts)
+        self.regret_ = np.zeros(n)
+        self.abs_regret_ = np.zeros(n)
+        self.counts_ = np.zeros(n, dtype=np.int64)
+        self._rng = check_generator(self.random_state)
+        self._kernel_args = (_METHODS[self.method], float(self.learning_rate), math.log(max(n, 2)))
         return self
 
-    def __repr__(self):
-        return (f"SleepingExperts(n_experts={self.n_experts}, method={self.method!r}, "
-                f"learning_rate={self.learning_rate!r}, random_state={self.random_state!r})")
+    def _after_set_params(self):
+        if "regret_" in self.__dict__:
+            self.reset()
+
+    def _awake_index(self, awake):
+        if "regret_" not in self.__dict__:
+            self.reset()
+        mask = _check_awake(awake, int(self.n_experts))
+        return mask, np.flatnonzero(mask).astype(np.int64)
+
+    def _weights(self, idx, normalise):
+        out = np.empty(idx.size)
+        _kernels.hedge_weights(*self._kernel_args, self.regret_, self.abs_regret_, self.counts_, idx, idx.size,
+                               normalise, out)
+        return out
 
     def log_weights(self, awake=None):
         """Log of the unnormalised weights; ``-inf`` for sleeping or zero-weight experts.
@@ -140,16 +160,9 @@ class SleepingExperts:
         log_weights : ndarray of shape (n_experts,)
             Never NaN and never ``+inf``.
         """
-        awake = _check_awake(awake, self.n_experts)
-        out = np.full(self.n_experts, -np.inf)
-        idx = np.flatnonzero(awake)
-        if self.method == "adanormalhedge":
-            tmp = np.empty(idx.size)
-            _kernels.log_weights(0, 0.0, self.regret_, self.abs_regret_, idx.astype(np.int64), idx.size, tmp)
-        else:
-            eta = self.learning_rate * np.sqrt(np.log(max(self.n_experts, 2)) / np.maximum(self.counts_[idx], 1))
-            tmp = eta * self.regret_[idx]
-        out[idx] = tmp
+        _, idx = self._awake_index(awake)
+        out = np.full(int(self.n_experts), -np.inf)
+        out[idx] = self._weights(idx, False)
         return out
 
     def weights(self, awake=None):
@@ -168,13 +181,9 @@ class SleepingExperts:
         p : ndarray of shape (n_experts,)
             Probabilities.
         """
-        awake = _check_awake(awake, self.n_experts)
-        logw = self.log_weights(awake)
-        idx = np.flatnonzero(awake)
-        p_awake = np.empty(idx.size)
-        _kernels.normalise_log_weights(np.ascontiguousarray(logw[idx]), idx.size, p_awake)
-        p = np.zeros(self.n_experts)
-        p[idx] = p_awake
+        _, idx = self._awake_index(awake)
+        p = np.zeros(int(self.n_experts))
+        p[idx] = self._weights(idx, True)
         return p
 
     def sample(self, awake=None):
@@ -190,8 +199,9 @@ class SleepingExperts:
         expert : int
             Index of the drawn expert.
         """
-        p = self.weights(awake)
-        return int(self._rng.choice(self.n_experts, p=p))
+        _, idx = self._awake_index(awake)
+        p = self._weights(idx, True)
+        return int(idx[min(int(np.searchsorted(np.cumsum(p), self._rng.random(), side="right")), idx.size - 1)])
 
     def update(self, losses, awake=None):
         """Record one round of losses of the awake experts.
@@ -209,16 +219,16 @@ class SleepingExperts:
         self : SleepingExperts
             The updated object.
         """
-        awake = _check_awake(awake, self.n_experts)
-        if isinstance(losses, numbers.Number):
-            raise TypeError(f"`losses` must be an array of shape ({self.n_experts},); got a scalar {losses!r}.")
-        losses = np.asarray(losses, dtype=np.float64)
-        if losses.shape != (self.n_experts,):
-            raise ValueError(f"`losses` must have shape ({self.n_experts},); got {losses.shape}.")
-        la = check_finite_array(losses[awake], name="losses", ndim=1)
-        p = self.weights(awake)[awake]
-        r = float(p @ la) - la
-        self.regret_[awake] += r
-        self.abs_regret_[awake] += np.abs(r)
-        self.counts_[awake] += 1
+        mask, idx = self._awake_index(awake)
+        n = int(self.n_experts)
+        if np.ndim(losses) == 0 and not isinstance(losses, str | bytes):
+            raise TypeError(f"`losses` must be an array of shape ({n},); got a scalar {losses!r}.")
+        losses = check_finite_array(losses, name="losses", allow_nan=True)
+        if losses.shape != (n,):
+            raise ValueError(f"`losses` must have shape ({n},); got {losses.shape}.")
+        la = check_finite_array(losses[mask], name="losses", ndim=1)
+        if np.abs(la).max() > 1e150:
+            raise ValueError(f"`losses` must be below 1e150 in absolute value; got {np.abs(la).max():.3g}.")
+        p = self._weights(idx, True)
+        _kernels.regret_update(self.regret_, self.abs_regret_, self.counts_, idx, idx.size, p, la)
         return self

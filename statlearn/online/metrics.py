@@ -1,4 +1,4 @@
-"""Per-group regret against the best linear fit in hindsight, its curves and their plot."""
+"""Per-group regret against the best linear fit in hindsight, and its curves along the stream."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from statlearn._validation import (
     check_consistent_length,
     check_finite_array,
     check_groups,
-    validate_params,
+    validate_args,
 )
 
-__all__ = ["group_regret", "group_regret_curves", "plot_group_regret"]
+__all__ = ["group_regret", "group_regret_curves"]
 
 # Singular values below _RCOND * the largest count as zero. With a machine-epsilon cut-off (as
 # in lstsq's default), exactly collinear designs (e.g. a group indicator that is constant on
@@ -25,6 +25,7 @@ def _inputs(y, predictions, X, groups, always_on):
     predictions = check_finite_array(predictions, name="predictions", ndim=1)
     X = check_finite_array(X, name="X", ndim=2)
     check_consistent_length(y=y, predictions=predictions, X=X)
+    _check_magnitudes(y, predictions, X)
     if groups is None:
         G, names = np.ones((y.shape[0], 1), dtype=bool), ["all"]
     else:
@@ -33,6 +34,18 @@ def _inputs(y, predictions, X, groups, always_on):
             G = np.column_stack([G, np.ones(y.shape[0], dtype=bool)])
             names = [*names, "always_on"]
     return y, predictions, X, G, names
+
+
+def _check_magnitudes(y, predictions, X):
+    """Squares must stay finite: a 1e300 value would turn every regret into inf or NaN."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        for name, v in (("y", y), ("predictions", predictions - y), ("X", X)):
+            if not np.isfinite(np.sum(v * v)):
+                what = "`predictions` - `y`" if name == "predictions" else f"`{name}`"
+                raise ValueError(
+                    f"`{name}` holds values too large for squared losses: the squares of {what} overflow "
+                    f"float64 (max |{what}| = {float(np.max(np.abs(v))):.3g}); rescale them."
+                )
 
 
 def _design(X, fit_intercept):
@@ -59,6 +72,7 @@ def _min_sse(A, b, yy):
     return max(yy - float(c @ (c / w)), 0.0)
 
 
+@validate_args({"fit_intercept": ["boolean"], "always_on": ["boolean"]})
 def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_on=True):
     """Per-group cumulative squared loss and regret against hindsight least squares.
 
@@ -121,8 +135,6 @@ def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_o
     """
     import pandas as pd
 
-    validate_params({"fit_intercept": fit_intercept, "always_on": always_on},
-                    {"fit_intercept": ["boolean"], "always_on": ["boolean"]}, owner="group_regret")
     y, predictions, X, G, names = _inputs(y, predictions, X, groups, always_on)
     Z = _design(X, fit_intercept)
     rows = []
@@ -142,6 +154,8 @@ def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_o
     return pd.DataFrame(rows, index=pd.Index(names, name="group"))
 
 
+@validate_args({"n_checkpoints": [Interval("integral", 1, None)], "fit_intercept": ["boolean"],
+                "always_on": ["boolean"]})
 def group_regret_curves(y, predictions, X, groups=None, *, n_checkpoints=100, fit_intercept=True,
                         always_on=True):
     """Per-group regret against hindsight least squares along the stream.
@@ -177,7 +191,7 @@ def group_regret_curves(y, predictions, X, groups=None, *, n_checkpoints=100, fi
     See Also
     --------
     group_regret : the end-of-stream table, solved exactly by ``lstsq``.
-    plot_group_regret : plots these curves.
+    GroupRegretDisplay : plots these curves.
 
     Examples
     --------
@@ -192,9 +206,6 @@ def group_regret_curves(y, predictions, X, groups=None, *, n_checkpoints=100, fi
     """
     import pandas as pd
 
-    validate_params({"n_checkpoints": n_checkpoints, "fit_intercept": fit_intercept, "always_on": always_on},
-                    {"n_checkpoints": [Interval("integral", 1, None)], "fit_intercept": ["boolean"],
-                     "always_on": ["boolean"]}, owner="group_regret_curves")
     y, predictions, X, G, names = _inputs(y, predictions, X, groups, always_on)
     Z = _design(X, fit_intercept)
     n, k = Z.shape
@@ -222,81 +233,3 @@ def group_regret_curves(y, predictions, X, groups=None, *, n_checkpoints=100, fi
             out[c, j] = loss[j] - best
         start = end
     return pd.DataFrame(out, index=pd.Index(ends, name="round"), columns=names)
-
-
-def plot_group_regret(curves, *, label=None, color=None, axes=None, ncols=4, band="sd"):
-    """Plot per-group regret curves, one panel per group, with bands over repeats.
-
-    Call it once per method with the same ``axes`` to overlay methods (e.g.
-    the groupwise learner and the baseline).
-
-    Parameters
-    ----------
-    curves : pandas.DataFrame or list of pandas.DataFrame
-        Output(s) of :func:`group_regret_curves`; a list (e.g. one per
-        shuffle, with the same columns and length) is drawn as its mean with
-        a band.
-    label : str, default=None
-        Legend label of this method.
-    color : str, default=None
-        Line colour.
-    axes : array of matplotlib Axes, default=None
-        Panels to draw into (one per group); created when ``None``.
-    ncols : int, default=4
-        Panels per row when creating ``axes``.
-    band : {"sd", "minmax"}, default="sd"
-        Band of a list of curves: mean +/- one standard deviation, or the range.
-
-    Returns
-    -------
-    axes : ndarray of matplotlib Axes
-        The panels, flattened.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from statlearn.online import group_regret_curves, plot_group_regret
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(200, 2))
-    >>> y = X @ [1.0, -1.0]
-    >>> curves = group_regret_curves(y, np.zeros(200), X, n_checkpoints=10)
-    >>> axes = plot_group_regret(curves, label="zero forecast")
-    >>> len(axes)
-    1
-    """
-    import matplotlib.pyplot as plt
-
-    frames = list(curves) if isinstance(curves, list | tuple) else [curves]
-    if not frames or not all(hasattr(f, "columns") for f in frames):
-        raise TypeError("`curves` must be a DataFrame or a list of DataFrames from `group_regret_curves`.")
-    if band not in ("sd", "minmax"):
-        raise ValueError(f"`band` must be one of {{'sd', 'minmax'}}; got {band!r}.")
-    cols = list(frames[0].columns)
-    if axes is None:
-        nc = min(int(ncols), len(cols))
-        nr = int(np.ceil(len(cols) / nc))
-        fig, axes = plt.subplots(nr, nc, figsize=(3.2 * nc, 2.6 * nr), squeeze=False, layout="constrained")
-        for ax in axes.ravel()[len(cols):]:
-            ax.set_visible(False)
-    axes = np.asarray(axes).ravel()
-    if axes.size < len(cols):
-        raise ValueError(f"`axes` must hold at least {len(cols)} panels (one per group); got {axes.size}.")
-    t = np.asarray(frames[0].index, dtype=float)
-    for j, col in enumerate(cols):
-        vals = np.array([np.asarray(f[col], dtype=float) for f in frames])
-        mean = vals.mean(axis=0)
-        ax = axes[j]
-        (line,) = ax.plot(t, mean, color=color, label=label)
-        if len(frames) > 1:
-            if band == "sd":
-                lo, hi = mean - vals.std(axis=0), mean + vals.std(axis=0)
-            else:
-                lo, hi = vals.min(axis=0), vals.max(axis=0)
-            ax.fill_between(t, lo, hi, color=line.get_color(), alpha=0.25, linewidth=0)
-        ax.axhline(0.0, color="0.6", linewidth=0.7)
-        ax.set_title(str(col), fontsize=9)
-        ax.set_xlabel("round")
-        ax.set_ylabel("regret")
-    if label is not None:
-        axes[0].legend(fontsize=8)
-    return axes

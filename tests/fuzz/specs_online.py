@@ -5,7 +5,7 @@ import numpy as np
 from statlearn import online as ol
 
 from . import data
-from .core import Arg, Scalar, Spec, estimator_specs, func_spec
+from .core import Arg, Scalar, estimator_specs, func_spec
 
 NOT_FUZZABLE = {}
 
@@ -19,16 +19,18 @@ def _regret_inputs():
 def _regret_specs():
     y, pred, X, G = _regret_inputs()
     args = dict(y=Arg(y), predictions=Arg(pred), X=Arg(X), groups=Arg(G, "bool"))
-    curves = ol.group_regret_curves(y, pred, X, G, n_checkpoints=10)
 
-    def plot(curves):
-        axes = ol.plot_group_regret(curves)
-        return [line.get_ydata() for ax in np.ravel(axes) for line in ax.get_lines()]
+    def display(y, predictions, X, groups):
+        import matplotlib.pyplot as plt
+
+        disp = ol.GroupRegretDisplay.from_predictions(y, predictions, X, groups, n_checkpoints=10)
+        plt.close(disp.figure_)
+        return [line.get_ydata() for line in disp.lines_.values()]
 
     return [
         func_spec(ol.group_regret, **args),
         func_spec(ol.group_regret_curves, **args, fixed={"n_checkpoints": 10}),
-        Spec("plot_group_regret", lambda: plot(curves)),
+        func_spec(display, id="GroupRegretDisplay.from_predictions", name="GroupRegretDisplay", **args),
     ]
 
 
@@ -70,6 +72,16 @@ def _estimator_specs():
     specs += estimator_specs("GroupwiseClassifier", make, fit, methods)
     specs += estimator_specs("GroupwiseClassifier", make, fit, methods, fit_method="partial_fit",
                              fit_fixed={"classes": [0, 1]}, method_specs=False)
+    # multiclass labels, and a scikit-learn partial_fit base (the Python path)
+    y3 = np.digitize(Xc[:, 0], [-0.5, 0.5])
+    fit3 = {"X": Arg(Xc), "y": Arg(y3, "labels"), **g}
+    specs += estimator_specs("GroupwiseClassifier", make, fit3, {"predict_proba": {"X": Arg(Xc), **g}},
+                             tag="[multiclass]")
+    from sklearn.linear_model import SGDRegressor
+
+    sgd = lambda: ol.GroupwiseRegressor(base=SGDRegressor(random_state=0), experts="residual")  # noqa: E731
+    specs += estimator_specs("GroupwiseRegressor", sgd, {"X": Arg(X), "y": Arg(y), **g},
+                             {"predict": {"X": Arg(X), **g}}, tag="[sgd]")
     return specs
 
 

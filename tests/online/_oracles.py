@@ -62,30 +62,49 @@ def probabilities(logw):
     return e / e.sum()
 
 
+def ridge_weighted_closed_form(X, y, alpha, beta, fit_intercept=True):
+    """Weighted ridge: row ``s`` of ``t`` has weight ``beta^(t-s)``, the penalty is ``alpha beta^t``."""
+    Z = np.column_stack([X, np.ones(len(X))]) if fit_intercept else X
+    t = len(X)
+    w = beta ** (t - 1 - np.arange(t))
+    return np.linalg.solve(alpha * beta**t * np.eye(Z.shape[1]) + (Z * w[:, None]).T @ Z, (Z * w[:, None]).T @ y)
+
+
 def groupwise_numpy(X, y, awake, *, alpha=1.0, fit_intercept=True, method="adanormalhedge",
                     learning_rate=1.0, loss="squared", eps=1e-4, aggregation="mean", clip=None,
-                    uniforms=None):
+                    uniforms=None, beta=1.0, residual=False, simplex=False):
     """Prequential groupwise learner with a Python loop over rows, numpy over groups.
 
-    Returns the forecasts and the final state ``(theta, R, C, counts)``.
+    ``y`` is (n,) or (n, K) (one-hot for several classes; then the squared loss
+    is half the sum over classes and ``simplex`` rescales clipped forecasts to
+    sum to one). ``residual``: experts but the last forecast the last's
+    forecast plus their own and learn its residual. Returns the forecasts and
+    the final state ``(theta, R, C, counts)``.
     """
     n, d = X.shape
+    Y = np.asarray(y, dtype=float).reshape(n, -1)
+    K = Y.shape[1]
     Z = np.column_stack([X, np.ones(n)]) if fit_intercept else X.copy()
     k = Z.shape[1]
     G = awake.shape[1]
     gram = np.repeat(alpha * np.eye(k)[None], G, axis=0)
-    xy = np.zeros((G, k))
-    theta = np.zeros((G, k))
+    xy = np.zeros((G, k, K))
+    theta = np.zeros((G, k, K))
     R = np.zeros(G)
     C = np.zeros(G)
     counts = np.zeros(G, dtype=np.int64)
-    preds = np.empty(n)
+    preds = np.empty((n, K))
     for t in range(n):
         A = np.flatnonzero(awake[t])
         z = Z[t]
-        yhat = theta[A] @ z
+        own = np.einsum("gkK,k->gK", theta[A], z)
+        shared = theta[G - 1].T @ z
+        yhat = own + np.where((A != G - 1)[:, None], shared[None], 0.0) if residual else own
         if clip is not None:
             yhat = np.clip(yhat, *clip)
+        if simplex:
+            tot = yhat.sum(axis=1, keepdims=True)
+            yhat = np.where(tot > 0, yhat / np.where(tot > 0, tot, 1.0), 1.0 / K)
         if method == "adanormalhedge":
             logw = anh_log_weight(R[A], C[A])
         else:
@@ -98,16 +117,22 @@ def groupwise_numpy(X, y, awake, *, alpha=1.0, fit_intercept=True, method="adano
             j = np.searchsorted(np.cumsum(p), uniforms[t], side="right")
             preds[t] = yhat[min(j, A.size - 1)]
         if loss == "squared":
-            lg = (yhat - y[t]) ** 2
+            lg = ((yhat - Y[t]) ** 2).sum(axis=1) * (0.5 if K > 1 else 1.0)
+        elif K == 1:
+            q = np.clip(yhat[:, 0], eps, 1 - eps)
+            lg = -(Y[t, 0] * np.log(q) + (1 - Y[t, 0]) * np.log(1 - q))
         else:
             q = np.clip(yhat, eps, 1 - eps)
-            lg = -(y[t] * np.log(q) + (1 - y[t]) * np.log(1 - q))
+            lg = -(np.log(q) * Y[t]).sum(axis=1)
         r = p @ lg - lg
         R[A] += r
         C[A] += np.abs(r)
         counts[A] += 1
-        gram[A] += np.outer(z, z)[None]
-        xy[A] += y[t] * z[None]
         for g in A:
+            target = Y[t] - shared if residual and g != G - 1 else Y[t]
+            gram[g] = beta * gram[g] + np.outer(z, z)
+            xy[g] = beta * xy[g] + np.outer(z, target)
             theta[g] = np.linalg.solve(gram[g], xy[g])
+    preds = preds[:, 0] if K == 1 else preds
+    theta = theta[:, :, 0] if K == 1 else theta
     return preds, theta, R, C, counts

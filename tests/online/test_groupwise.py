@@ -3,8 +3,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge, SGDClassifier, SGDRegressor
 
+from statlearn._base import check_generator, seed_from
 from statlearn.datasets import make_grouped_regression
 from statlearn.online import GroupwiseClassifier, GroupwiseRegressor, OnlineRidge, group_regret
 from tests.online import _oracles
@@ -39,9 +42,9 @@ def test_kernel_matches_numpy_twin(rng, params):
     uniforms = None
     if params.get("aggregation") == "sample":
         # the estimator draws its predict seed first, then one uniform per row
-        rs = np.random.RandomState(5)
-        rs.randint(0, 2**31 - 1)
-        uniforms = rs.random_sample(len(y))
+        rs = check_generator(5)
+        seed_from(rs)
+        uniforms = rs.random(len(y))
     preds, theta, R, C, counts = _oracles.groupwise_numpy(
         X, y, _awake(groups), alpha=base.alpha, fit_intercept=base.fit_intercept,
         method=params.get("method", "adanormalhedge"), learning_rate=params.get("learning_rate", 1.0),
@@ -154,7 +157,7 @@ def test_bad_input(rng):
     model = GroupwiseRegressor().fit(X, y, groups)
     with pytest.raises(ValueError, match="`groups` is required"):
         model.predict(X)
-    with pytest.raises(ValueError, match="`groups` must have 4 columns"):
+    with pytest.raises(ValueError, match="`groups` must have 4 group column"):
         model.partial_fit(X, y, groups=groups[:, :2])
     with pytest.raises(ValueError, match="aggregation"):
         GroupwiseRegressor(aggregation="median").fit(X, y)
@@ -162,8 +165,8 @@ def test_bad_input(rng):
         GroupwiseRegressor(base="ridge").fit(X, y)
     with pytest.raises(ValueError, match="clip"):
         GroupwiseRegressor(clip=(1.0, 0.0)).fit(X, y)
-    with pytest.raises(ValueError, match="Only binary"):
-        GroupwiseClassifier().fit(X, rng.integers(0, 3, size=50))
+    with pytest.raises(ValueError, match="at least two classes"):
+        GroupwiseClassifier().fit(X, np.zeros(50))
 
 
 def _regrets(label, seed, n):
@@ -198,13 +201,14 @@ def test_score_uses_groups(rng):
     assert clf.score(X, yb, groups) > 0.6
 
 
-def test_dataframe_column_order_is_checked(rng):
+def test_dataframe_columns_are_matched_by_name(rng):
     X, y, groups = _data(rng, G=2)
     frame = pd.DataFrame(groups, columns=["a", "b"])
     model = GroupwiseRegressor().fit(X, y, groups=frame)
-    with pytest.raises(ValueError, match="columns must be"):
-        model.predict(X, groups=frame[["b", "a"]])
+    np.testing.assert_array_equal(model.predict(X, groups=frame[["b", "a"]]), model.predict(X, groups=frame))
     np.testing.assert_array_equal(model.predict(X, groups=frame), model.predict(X, groups=groups))
+    with pytest.raises(ValueError, match="groups"):
+        model.predict(X, groups=frame.rename(columns={"b": "c"}))
 
 
 def test_pickle_mid_stream_then_continue(rng):
@@ -244,9 +248,9 @@ def test_always_on_changed_mid_stream_raises(rng):
         model.set_params(always_on=then)
         with pytest.raises(ValueError, match="`always_on`"):
             model.partial_fit(X[50:], y[50:], groups=groups[50:])
-        with pytest.raises(ValueError, match="`always_on`"):
-            model.predict(X[50:], groups=groups[50:])
+        before = model.predict(X[50:], groups=groups[50:])  # predictions use the fitted expert set
         np.testing.assert_array_equal(model.group_counts_, counts)
+        assert before.shape == (50,)
         model.fit(X, y, groups=groups)  # a refit starts a new stream with the new setting
         assert len(model.expert_names_) == groups.shape[1] + int(then)
 
@@ -277,3 +281,109 @@ def test_bad_rates_and_base_penalty_raise(rng, params, match):
     X, y, groups = _data(rng, n=60)
     with pytest.raises(ValueError, match=match):
         GroupwiseRegressor(**params).fit(X, y, groups=groups)
+
+
+# --------------------------------------------------------------------------- #
+# issue 16: forgetting, residual experts, multiclass, any partial_fit base
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize("params", [{"experts": "residual"}, {"base": OnlineRidge(forgetting_factor=0.95)},
+                                    {"experts": "residual", "base": OnlineRidge(alpha=4.0, forgetting_factor=0.9),
+                                     "clip": (0.0, 1.0)}])
+def test_residual_and_forgetting_match_numpy_twin(rng, params):
+    X, y, groups = _data(rng)
+    model = GroupwiseRegressor(**params).fit(X[:170], y[:170], groups=groups[:170])
+    model.partial_fit(X[170:], y[170:], groups=groups[170:])
+    base = params.get("base", OnlineRidge())
+    preds, theta, R, C, counts = _oracles.groupwise_numpy(
+        X, y, _awake(groups), alpha=base.alpha, beta=base.forgetting_factor,
+        residual=params.get("experts") == "residual", clip=params.get("clip"))
+    np.testing.assert_allclose(model.prequential_predictions_, preds, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(model.expert_regret_, R, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(np.column_stack([model.coef_, model.intercept_]), theta, rtol=1e-9, atol=1e-11)
+    # expert_predictions of a residual expert = the always-on forecast + its correction
+    Z = np.column_stack([X, np.ones(len(X))])
+    own = Z @ theta.T
+    if params.get("experts") == "residual":
+        own[:, :-1] += own[:, -1:]
+    if "clip" in params:
+        own = np.clip(own, *params["clip"])
+    np.testing.assert_allclose(model.expert_predictions(X), own, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("loss", ["squared", "log"])
+def test_multiclass_matches_numpy_twin(rng, loss):
+    X, y, groups = _data(rng)
+    labels = np.array(["low", "mid", "high"])[np.digitize(y, np.quantile(y, [0.33, 0.66]))]
+    clf = GroupwiseClassifier(loss=loss).fit(X, labels, groups=groups)
+    assert clf.classes_.tolist() == ["high", "low", "mid"]
+    codes = np.searchsorted(clf.classes_, labels)
+    clip = (1e-4, 1.0) if loss == "log" else (0.0, 1.0)
+    preds, *_ = _oracles.groupwise_numpy(X, np.eye(3)[codes], _awake(groups), loss=loss, clip=clip, simplex=True)
+    np.testing.assert_allclose(clf.prequential_predictions_, preds, rtol=1e-10, atol=1e-12)
+    proba = clf.predict_proba(X, groups=groups)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.predict(X, groups=groups), clf.classes_[proba.argmax(axis=1)])
+    assert clf.score(X, labels, groups=groups) > 0.5
+    with pytest.raises(ValueError, match="`y`"):
+        clf.score(X, np.where(labels == "mid", "other", labels), groups=groups)
+
+
+class _GramRidge(RegressorMixin, BaseEstimator):
+    """A plain ridge with partial_fit (Gram matrix and solve), for the generic-base path."""
+
+    def __init__(self, alpha=1.0):
+        self.alpha = alpha
+
+    def partial_fit(self, X, y):
+        Z = np.column_stack([X, np.ones(len(X))])
+        if not hasattr(self, "gram_"):
+            self.gram_, self.xy_ = self.alpha * np.eye(Z.shape[1]), np.zeros(Z.shape[1])
+        self.gram_ = self.gram_ + Z.T @ Z
+        self.xy_ = self.xy_ + Z.T @ np.asarray(y, float)
+        self.coef_ = np.linalg.solve(self.gram_, self.xy_)
+        return self
+
+    def fit(self, X, y):
+        self.__dict__.pop("gram_", None)
+        return self.partial_fit(X, y)
+
+    def predict(self, X):
+        return np.column_stack([X, np.ones(len(X))]) @ self.coef_
+
+
+@pytest.mark.parametrize("experts", ["independent", "residual"])
+def test_generic_base_path_equals_ridge_kernel(rng, experts):
+    X, y, groups = _data(rng, n=150)
+    fast = GroupwiseRegressor(experts=experts).fit(X, y, groups=groups)
+    slow = GroupwiseRegressor(base=_GramRidge(), experts=experts).fit(X[:90], y[:90], groups=groups[:90])
+    slow.partial_fit(X[90:], y[90:], groups=groups[90:])
+    np.testing.assert_allclose(slow.prequential_predictions_, fast.prequential_predictions_, rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(slow.predict(X, groups=groups), fast.predict(X, groups=groups), rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(slow.expert_predictions(X), fast.expert_predictions(X), rtol=1e-9, atol=1e-11)
+    assert len(slow.estimators_) == len(fast.expert_names_) and not hasattr(slow, "coef_")
+
+
+def test_sgd_base_single_group_equals_its_own_prequential_loop(rng):
+    X, y, _ = _data(rng, n=120)
+    model = GroupwiseRegressor(base=SGDRegressor(random_state=0), always_on=False).fit(X, y)
+    ref, preds = SGDRegressor(random_state=0), []
+    for t in range(len(y)):
+        preds.append(ref.predict(X[t : t + 1])[0] if t else 0.0)
+        ref.partial_fit(X[t : t + 1], y[t : t + 1])
+    np.testing.assert_allclose(model.prequential_predictions_, preds, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(model.predict(X), ref.predict(X), rtol=1e-12)
+
+
+def test_partial_fit_classifier_base(rng):
+    X, y, groups = _data(rng, n=200)
+    labels = np.digitize(y, np.quantile(y, [0.33, 0.66]))
+    clf = GroupwiseClassifier(base=SGDClassifier(loss="log_loss", random_state=0)).fit(X, labels, groups=groups)
+    proba = clf.predict_proba(X, groups=groups)
+    assert proba.shape == (200, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    with pytest.raises(TypeError, match="predict_proba"):
+        GroupwiseClassifier(base=SGDClassifier()).fit(X, labels, groups=groups)  # hinge: no predict_proba
+    with pytest.raises(ValueError, match="residual"):
+        GroupwiseClassifier(base=SGDClassifier(loss="log_loss"), experts="residual").fit(X, labels, groups=groups)
+    with pytest.raises(TypeError, match="partial_fit"):
+        GroupwiseRegressor(base=Ridge()).fit(X, y, groups=groups)

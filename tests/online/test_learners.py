@@ -36,11 +36,42 @@ def test_rls_kernel_matches_numpy_twin(rng):
     X = rng.normal(size=(200, d))
     y = rng.normal(size=200)
     P = np.eye(d)
-    theta = np.zeros(d)
-    preds = np.empty(200)
-    _kernels.rls_run(P, theta, X, y, preds)
+    theta = np.zeros((d, 1))
+    preds = np.empty((200, 1))
+    _kernels.rls_run(P, theta, X, y.reshape(-1, 1), 1.0, preds)
     np.testing.assert_allclose(P, np.linalg.inv(np.eye(d) + X.T @ X), rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(theta, _oracles.ridge_closed_form(X, y, 1.0, False), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(theta[:, 0], _oracles.ridge_closed_form(X, y, 1.0, False), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("beta", [0.9, 0.99])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_forgetting_factor_equals_weighted_ridge(rng, beta, fit_intercept):
+    X = rng.normal(size=(150, 3))
+    y = X @ np.array([1.0, -1.0, 2.0]) + 0.3 * rng.normal(size=150)
+    model = OnlineRidge(alpha=2.0, fit_intercept=fit_intercept, forgetting_factor=beta).fit(X[:80], y[:80])
+    model.partial_fit(X[80:], y[80:])
+    ref = _oracles.ridge_weighted_closed_form(X, y, 2.0, beta, fit_intercept)
+    ours = np.r_[model.coef_, model.intercept_] if fit_intercept else model.coef_
+    np.testing.assert_allclose(ours, ref, rtol=1e-9, atol=1e-10)
+    # every prequential forecast is the weighted ridge of the rows before it
+    t = 37
+    prev = _oracles.ridge_weighted_closed_form(X[:t], y[:t], 2.0, beta, fit_intercept)
+    z = np.r_[X[t], 1.0] if fit_intercept else X[t]
+    assert model.prequential_predictions_[t] == pytest.approx(z @ prev, rel=1e-9)
+
+
+def test_forgetting_tracks_drift(rng):
+    n = 2000
+    X = rng.normal(size=(n, 2))
+    w = np.where(np.arange(n)[:, None] < n // 2, [1.0, 1.0], [-1.0, 2.0])
+    y = (X * w).sum(axis=1) + 0.1 * rng.normal(size=n)
+    plain = OnlineRidge().fit(X, y)
+    forget = OnlineRidge(forgetting_factor=0.98).fit(X, y)
+    np.testing.assert_allclose(forget.coef_, [-1.0, 2.0], atol=0.05)
+    assert np.abs(plain.coef_ - [-1.0, 2.0]).max() > 0.5
+    late = slice(n // 2 + 200, n)
+    assert np.mean((forget.prequential_predictions_[late] - y[late]) ** 2) < 0.2 * np.mean(
+        (plain.prequential_predictions_[late] - y[late]) ** 2)
 
 
 def test_batches_equal_one_pass_and_learn_one(rng):
@@ -139,3 +170,12 @@ def test_infinite_alpha_raises(rng):
         OnlineRidge(alpha=float("inf")).fit(X, X[:, 0])
     with pytest.raises(ValueError, match="`alpha`"):
         OnlineRidge(alpha=float("inf")).learn_one(X[0], 1.0)
+
+
+def test_forgetting_is_numerically_stable_on_long_streams(rng):
+    # the non-symmetric update of P drifts like beta^-t (1e-6 after 1,200 rows at beta = 0.98)
+    X = rng.normal(size=(20_000, 2))
+    y = X @ [1.0, 2.0] + rng.normal(size=20_000)
+    model = OnlineRidge(forgetting_factor=0.9).fit(X, y)
+    ref = _oracles.ridge_weighted_closed_form(X[-3000:], y[-3000:], 1e-300, 0.9)  # older rows weigh < 1e-137
+    np.testing.assert_allclose(np.r_[model.coef_, model.intercept_], ref, rtol=1e-10, atol=1e-12)

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LinearRegression
 
-from statlearn.online import group_regret, group_regret_curves, plot_group_regret
+from statlearn.online import GroupRegretDisplay, group_regret, group_regret_curves
 
 
 def _data(rng, n=400):
@@ -49,18 +49,48 @@ def test_curves_end_at_table_and_prefixes_match(rng):
     np.testing.assert_allclose(curves.loc[200].to_numpy(), prefix["regret"].to_numpy(), rtol=1e-8, atol=1e-8)
 
 
-def test_plot_overlays_methods(rng):
+def test_display_overlays_methods_and_says_what_regret_is(rng):
+    import matplotlib.pyplot as plt
+
     X, y, preds, groups = _data(rng)
     ours = [group_regret_curves(y, preds + s, X, groups, n_checkpoints=10) for s in (0.0, 0.1)]
-    base = group_regret_curves(y, preds * 1.1, X, groups, n_checkpoints=10)
-    axes = plot_group_regret(ours, label="ours")
-    axes = plot_group_regret(base, label="baseline", axes=axes)
-    assert len(axes) >= 3
-    assert len(axes[0].lines) >= 4  # two curves + two zero lines
+    disp = GroupRegretDisplay.from_curves(ours, label="ours")
+    other = GroupRegretDisplay.from_predictions(y, preds * 1.1, X, groups, label="baseline", n_checkpoints=10,
+                                                ax=disp.axes_)
+    assert other.figure_ is disp.figure_ and len(disp.axes_) >= 3
+    panel = disp.axes_[0]
+    assert len(panel.lines) >= 4  # two curves + two zero lines
+    np.testing.assert_allclose(disp.lines_[panel.get_title()].get_ydata(),
+                               np.mean([c[panel.get_title()] for c in ours], axis=0))
+    assert "squared units of y" in panel.get_ylabel() and "round" in panel.get_xlabel()
+    assert "hindsight" in disp.figure_._suptitle.get_text()
     with pytest.raises(TypeError, match="curves"):
-        plot_group_regret(np.zeros(3))
+        GroupRegretDisplay.from_curves(np.zeros(3))
     with pytest.raises(ValueError, match="band"):
-        plot_group_regret(base, band="iqr")
+        GroupRegretDisplay.from_curves(ours, band="iqr")
+    with pytest.raises(ValueError, match="panels"):
+        GroupRegretDisplay.from_curves(ours, ax=[panel])
+    plt.close("all")
+
+
+def test_display_from_estimator_runs_the_stream_prequentially(rng):
+    import matplotlib.pyplot as plt
+
+    from statlearn.online import GroupwiseRegressor, OnlineRidge
+
+    X, y, _, groups = _data(rng)
+    disp = GroupRegretDisplay.from_estimator(GroupwiseRegressor(), X, y, groups, n_checkpoints=5)
+    ref = GroupwiseRegressor().fit(X, y, groups=groups).prequential_predictions_
+    expected = group_regret_curves(y, ref, X, groups, n_checkpoints=5)
+    for name, line in disp.lines_.items():
+        np.testing.assert_allclose(line.get_ydata(), expected[name])
+    assert disp.label == "GroupwiseRegressor"
+    GroupRegretDisplay.from_estimator(OnlineRidge(), X, y, groups, n_checkpoints=5, ax=disp.axes_)  # no groups arg
+    with pytest.raises(TypeError, match="prequential"):
+        from sklearn.linear_model import Ridge
+
+        GroupRegretDisplay.from_estimator(Ridge(), X, y, groups)
+    plt.close("all")
 
 
 def test_bad_input(rng):

@@ -15,13 +15,7 @@ group against the best linear fit in hindsight on that group's rows.
 import matplotlib.pyplot as plt
 
 from statlearn.datasets import make_grouped_regression
-from statlearn.online import (
-    GroupwiseRegressor,
-    OnlineRidge,
-    group_regret,
-    group_regret_curves,
-    plot_group_regret,
-)
+from statlearn.online import GroupRegretDisplay, GroupwiseRegressor, OnlineRidge, group_regret
 
 X, y, groups = make_grouped_regression(n_samples=20_000, label="first", random_state=0)
 
@@ -33,12 +27,15 @@ table["baseline_regret"] = group_regret(y, baseline.prequential_predictions_, X,
 print(table[["n_samples", "baseline_regret", "regret"]].round(2))
 
 # %%
-# Regret along the stream, one panel per group: the baseline's regret grows
-# in every group, the groupwise learner's stays near (or below) zero.
-axes = plot_group_regret(group_regret_curves(y, baseline.prequential_predictions_, X, groups),
-                         label="one ridge + indicators", color="tab:red", ncols=3)
-plot_group_regret(group_regret_curves(y, ours.prequential_predictions_, X, groups),
-                  label="groupwise", color="tab:blue", axes=axes)
+# Regret along the stream, one panel per group: the cumulative squared loss
+# on the group's rows minus that of the best linear fit on them in hindsight
+# (squared units of y). The baseline's regret grows in every group, the
+# groupwise learner's stays near (or below) zero. ``from_estimator`` runs each
+# estimator over the stream and scores the forecasts it made before each row.
+disp = GroupRegretDisplay.from_estimator(OnlineRidge(), X, y, groups, label="one ridge + indicators",
+                                         color="tab:red", ncols=3)
+GroupRegretDisplay.from_estimator(GroupwiseRegressor(), X, y, groups, label="groupwise", color="tab:blue",
+                                  ax=disp.axes_)
 plt.show()
 
 # %%
