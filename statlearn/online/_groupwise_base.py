@@ -32,7 +32,8 @@ _AGGREGATIONS = {"mean": 0, "sample": 1}
 LOG_EPS = 1e-4
 
 
-def _awake_matrix(G, always_on):
+def _awake_matrix(G, always_on, has_global):
+    """Awake experts per row: the groups, then the global learner (awake only when ``always_on``)."""
     if not always_on:
         none = ~G.any(axis=1)
         if none.any():
@@ -41,8 +42,9 @@ def _awake_matrix(G, always_on):
                 f"Every row must belong to at least one group when `always_on=False`; "
                 f"{rows.size} row(s) of `groups` belong to none, first at index {rows[0]}."
             )
+    if not has_global:
         return np.ascontiguousarray(G, dtype=bool)
-    awake = np.ones((G.shape[0], G.shape[1] + 1), dtype=bool)
+    awake = np.full((G.shape[0], G.shape[1] + 1), bool(always_on))
     awake[:, :-1] = G
     return awake
 
@@ -121,9 +123,6 @@ class _GroupwiseBase(BaseEstimator):
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
         if not math.isfinite(self.learning_rate):
             raise ValueError(f"`learning_rate` must be a finite float > 0; got {self.learning_rate!r}.")
-        if self.experts == "residual" and not self.always_on:
-            raise ValueError("`experts='residual'` needs `always_on=True`: group experts learn the residual "
-                             "of the always-on expert.")
         base, fast = self._check_base()
         params, base_snapshot = self._snapshot_params()
         self._stream_params = (params, base_snapshot)
@@ -131,10 +130,12 @@ class _GroupwiseBase(BaseEstimator):
         self._residual = self.experts == "residual"
         self._kernel = (_METHODS[self.method], float(self.learning_rate), self._loss_code, self._loss_scale(),
                         LOG_EPS, _AGGREGATIONS[self.aggregation], *self._clip_spec())
-        G = len(names) + int(self.always_on)
+        self._has_global = bool(self.always_on) or self.experts == "residual"
+        G = len(names) + int(self._has_global)
         self.n_groups_ = len(names)
         self.group_names_ = list(names)
-        self.expert_names_ = list(names) + (["always_on"] if self.always_on else [])
+        glob = ["always_on"] if self.always_on else ["global"] if self._has_global else []
+        self.expert_names_ = list(names) + glob
         self._R = np.zeros(G)
         self._C = np.zeros(G)
         self.group_counts_ = np.zeros(G, dtype=np.int64)
@@ -168,7 +169,8 @@ class _GroupwiseBase(BaseEstimator):
             else:
                 G = encoder.fit_transform(groups, n_samples)
                 names = list(encoder.names_)
-            return _awake_matrix(G, self.always_on), names, encoder
+            has_global = bool(self.always_on) or self.experts == "residual"
+            return _awake_matrix(G, self.always_on, has_global), names, encoder
         encoder = self.groups_encoder_
         if encoder is None:
             if groups is not None:
@@ -179,7 +181,7 @@ class _GroupwiseBase(BaseEstimator):
                              f"{self.group_names_}; got None.")
         else:
             G = encoder.transform(groups, n_samples)
-        return _awake_matrix(G, self._stream_params[0]["always_on"]), None, encoder
+        return _awake_matrix(G, self._stream_params[0]["always_on"], self._has_global), None, encoder
 
     # learning --------------------------------------------------------- #
     def _learn(self, X, Y, groups, first):
@@ -209,8 +211,12 @@ class _GroupwiseBase(BaseEstimator):
         return preds
 
     def _ridge_pass(self, P, theta, state, X, Y, awake, kernel, uniforms, learn, preds):
-        _kernels.groupwise_pass(P, theta, *state, _augment(X, self._fit_intercept), Y, awake, *kernel, self._beta,
-                                self._residual, uniforms, learn, preds)
+        Xa = _augment(X, self._fit_intercept)
+        G, K = theta.shape[0], theta.shape[2]
+        idx, yhat = np.empty(G, dtype=np.int64), np.empty((G, K))
+        work = np.zeros((5, max(G, Xa.shape[1], K)))
+        _kernels.groupwise_pass(P, theta, *state, Xa, Y, awake, *kernel, self._beta, self._residual, uniforms, learn,
+                                idx, yhat, work, preds)
 
     def _expert_forecasts(self, x, idx, m, yhat):
         """Forecasts of the awake experts ``idx[:m]`` for one row (generic path)."""
@@ -263,7 +269,8 @@ class _GroupwiseBase(BaseEstimator):
                 _kernels.mix_row(R, C, counts, idx, m, yhat, Y[t], method, eta0, logG, loss, scale, eps,
                                  aggregation, uniforms[t], learn, p, losses, preds[t])
                 if learn:
-                    for g in idx[:m]:
+                    learners = idx[:m] if not self._residual or awake[t, glob] else [*idx[:m], glob]
+                    for g in learners:
                         target = Y[t] - base_row if self._residual and g != glob else Y[t]
                         try:
                             self._model_learn(self.estimators_[g], x, target)
@@ -276,10 +283,10 @@ class _GroupwiseBase(BaseEstimator):
         """Copy the public view of the state (copies: later updates do not change them)."""
         G = self._R.shape[0]
         idx = np.arange(G, dtype=np.int64)
-        p = np.empty(G)
+        logw, p = np.empty(G), np.empty(G)
         method, eta0 = self._kernel[:2]
         _kernels.hedge_weights(method, eta0, math.log(max(G, 2)), self._R, self._C, self.group_counts_, idx, G,
-                               True, p)
+                               logw, p)
         self.expert_weights_ = p
         self.expert_regret_ = self._R.copy()
         if not self._fast:

@@ -1,6 +1,6 @@
 """Numba kernels of statlearn.online: online ridge and groupwise sleeping experts.
 
-Free ``@njit(cache=True)`` functions over plain float64 / int64 / bool arrays.
+Free ``@njit(cache=True, error_model="numpy")`` functions over plain float64 / int64 / bool arrays.
 Every kernel has a plain-numpy twin in ``tests/online/_oracles.py``. Inputs are
 validated in Python (finite, contiguous, float64) before they get here; the
 kernels do not check them again.
@@ -37,17 +37,17 @@ LOG_HALF = math.log(0.5)
 NEG_INF = -np.inf
 
 
-@njit(cache=True)
-def rls_update(P, theta, x, y, beta):
+@njit(cache=True, error_model="numpy")
+def rls_update(P, theta, x, y, beta, u):
     """One exponentially weighted Sherman-Morrison update of ``(P, theta)`` in place.
 
     With ``u = P x`` and ``s = beta + x^T u``: ``theta += u (y - theta^T x)^T / s``
     and ``P = (P - u u^T / s) / beta``. After rows ``1..t`` this is the ridge
     solution with row weights ``beta^(t-s)`` and penalty ``alpha beta^t``.
+    ``u`` is scratch space of length ``>= k``.
     """
     k = x.shape[0]
     K = theta.shape[1]
-    u = np.empty(k)
     s = beta
     for i in range(k):
         acc = 0.0
@@ -73,8 +73,8 @@ def rls_update(P, theta, x, y, beta):
             P[j, i] = v
 
 
-@njit(cache=True)
-def rls_run(P, theta, X, Y, beta, preds):
+@njit(cache=True, error_model="numpy")
+def rls_run(P, theta, X, Y, beta, u, preds):
     """Prequential run of one ridge learner: ``preds[t] = theta^T X[t]``, then learn row ``t``."""
     K = theta.shape[1]
     for t in range(X.shape[0]):
@@ -84,19 +84,24 @@ def rls_run(P, theta, X, Y, beta, preds):
             for i in range(x.shape[0]):
                 acc += theta[i, o] * x[i]
             preds[t, o] = acc
-        rls_update(P, theta, x, Y[t], beta)
+        rls_update(P, theta, x, Y[t], beta, u)
 
 
-@njit(cache=True)
-def hedge_weights(method, eta0, logG, R, C, counts, idx, m, normalise, p):
-    """Probabilities ``p[:m]`` of the awake experts ``idx[:m]`` (the only hedge-weight formula).
+@njit(cache=True, error_model="numpy", inline="always")
+def _clip(v, lo, hi):
+    return lo if v < lo else hi if v > hi else v
 
-    AdaNormalHedge: ``log w = a + log(1 - exp(b - a)) + log(1/2)`` with
+
+@njit(cache=True, error_model="numpy")
+def hedge_weights(method, eta0, logG, R, C, counts, idx, m, logw, p):
+    """Log-weights ``logw[:m]`` and probabilities ``p[:m]`` of the awake experts ``idx[:m]``.
+
+    The only hedge-weight formula. AdaNormalHedge:
+    ``log w = a + log(1 - exp(b - a)) + log(1/2)`` with
     ``a = [R + 1]_+^2 / (3 (C + 1))``, ``b = [R - 1]_+^2 / (3 (C + 1))`` (zero
-    weight when ``a <= b``). Hedge: ``log w = eta R`` with
+    weight, ``-inf``, when ``a <= b``). Hedge: ``log w = eta R`` with
     ``eta = eta0 sqrt(logG / max(counts, 1))``. Normalised with the maximum
     subtracted, so no weight overflows; uniform when every weight is zero.
-    With ``normalise=False``, ``p`` receives the log-weights (``-inf`` for a zero weight).
     """
     top = NEG_INF
     for k in range(m):
@@ -109,26 +114,24 @@ def hedge_weights(method, eta0, logG, R, C, counts, idx, m, normalise, p):
             b = rm * rm / denom if rm > 0.0 else 0.0
             lw = a + math.log(-math.expm1(b - a)) + LOG_HALF if a > b else NEG_INF
         else:
-            lw = eta0 * math.sqrt(logG / max(counts[g], 1)) * R[g]
-        p[k] = lw
+            lw = eta0 * math.sqrt(logG / (counts[g] if counts[g] > 1 else 1)) * R[g]
+        logw[k] = lw
         if lw > top:
             top = lw
-    if not normalise:
-        return
     if top == NEG_INF:
         for k in range(m):
             p[k] = 1.0 / m
         return
     total = 0.0
     for k in range(m):
-        e = math.exp(p[k] - top) if p[k] > NEG_INF else 0.0
+        e = math.exp(logw[k] - top) if logw[k] > NEG_INF else 0.0
         p[k] = e
         total += e
     for k in range(m):
         p[k] /= total
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", inline="always")
 def regret_update(R, C, counts, idx, m, p, losses):
     """Instantaneous regrets ``r_g = <p, l> - l_g`` of the awake experts into ``R``, ``|r_g|`` into ``C``."""
     L = 0.0
@@ -142,7 +145,7 @@ def regret_update(R, C, counts, idx, m, p, losses):
         counts[g] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def mix_row(R, C, counts, idx, m, yhat, y, method, eta0, logG, loss, scale, eps, aggregation, u,
             learn, p, losses, out):
     """Combine the awake experts' forecasts ``yhat[:m]`` of one row into ``out``; learn ``y`` if asked.
@@ -151,7 +154,7 @@ def mix_row(R, C, counts, idx, m, yhat, y, method, eta0, logG, loss, scale, eps,
     any scikit-learn base model both call it, once per row.
     """
     K = out.shape[0]
-    hedge_weights(method, eta0, logG, R, C, counts, idx, m, True, p)
+    hedge_weights(method, eta0, logG, R, C, counts, idx, m, losses, p)  # losses: scratch until set below
     for o in range(K):
         out[o] = 0.0
     if aggregation == 0:
@@ -178,19 +181,19 @@ def mix_row(R, C, counts, idx, m, yhat, y, method, eta0, logG, loss, scale, eps,
                 v += d * d
             v *= scale
         elif K == 1:
-            q = min(max(yhat[k, 0], eps), 1.0 - eps)
+            q = _clip(yhat[k, 0], eps, 1.0 - eps)
             v = -(y[0] * math.log(q) + (1.0 - y[0]) * math.log(1.0 - q))
         else:
             for o in range(K):
                 if y[o] > 0.0:
-                    v -= y[o] * math.log(min(max(yhat[k, o], eps), 1.0 - eps))
+                    v -= y[o] * math.log(_clip(yhat[k, o], eps, 1.0 - eps))
         losses[k] = v
     regret_update(R, C, counts, idx, m, p, losses)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def groupwise_pass(P, theta, R, C, counts, X, Y, awake, method, eta0, loss, scale, eps, aggregation,
-                   clip_mode, lo, hi, beta, residual, uniforms, learn, preds):
+                   clip_mode, lo, hi, beta, residual, uniforms, learn, idx, yhat, work, preds):
     """Groupwise forecasts of the rows of ``X``; prequential learning when ``learn`` (else frozen).
 
     Parameters
@@ -203,26 +206,25 @@ def groupwise_pass(P, theta, R, C, counts, X, Y, awake, method, eta0, loss, scal
     Y : (n, K) float64 (ignored when not learning)
     awake : (n, G) bool
     residual : bool; when true, expert ``g < G - 1`` forecasts the last
-        (always-on) expert's forecast plus its own, and learns the residual
-        ``y - always-on forecast``: a group's expert starts at the global
-        model and moves away from it only as far as its own rows support.
+        (global) learner's forecast plus its own, and learns the residual
+        ``y - global forecast``: a group's expert starts at the global model
+        and moves away from it only as far as its own rows support. The
+        global learner learns every row, even where it is not awake (mixed).
     uniforms : (n,) float64, the draws of ``aggregation=1``
+    idx, yhat, work : scratch space, (G,) int64, (G, K) and (5, max(G, k, K)) float64
+        (allocated by the caller: array allocation inside the kernel would
+        compile numpy's allocators on a cold start)
     preds : (n, K) float64, the combined forecast of each row (before learning it)
     """
     n, k = X.shape
     G = R.shape[0]
     K = theta.shape[2]
     glob = G - 1
-    idx = np.empty(G, dtype=np.int64)
-    yhat = np.empty((G, K))
-    p = np.empty(G)
-    losses = np.empty(G)
-    shared = np.zeros(K)
-    target = np.empty(K)
-    logG = math.log(max(G, 2))
+    p, losses, u, shared, target = work[0], work[1], work[2], work[3], work[4]
+    logG = math.log(G if G > 2 else 2)
     for t in range(n):
         x = X[t]
-        m = 0
+        m = np.int64(0)  # not the literal 0: numba would compile mix_row for Literal[int](0) first
         for g in range(G):
             if awake[t, g]:
                 idx[m] = g
@@ -241,7 +243,7 @@ def groupwise_pass(P, theta, R, C, counts, X, Y, awake, method, eta0, loss, scal
                 for i in range(k):
                     acc += theta[g, i, o] * x[i]
                 if clip_mode > 0:
-                    acc = min(max(acc, lo), hi)
+                    acc = _clip(acc, lo, hi)
                 yhat[j, o] = acc
                 total += acc
             if clip_mode == 2:
@@ -256,6 +258,8 @@ def groupwise_pass(P, theta, R, C, counts, X, Y, awake, method, eta0, loss, scal
             if residual and g != glob:
                 for o in range(K):
                     target[o] = Y[t, o] - shared[o]
-                rls_update(P[g], theta[g], x, target, beta)
+                rls_update(P[g], theta[g], x, target, beta, u)
             else:
-                rls_update(P[g], theta[g], x, Y[t], beta)
+                rls_update(P[g], theta[g], x, Y[t], beta, u)
+        if residual and not awake[t, glob]:  # the global learner learns every row, mixed or not
+            rls_update(P[glob], theta[glob], x, Y[t], beta, u)

@@ -141,11 +141,10 @@ class SleepingExperts(BaseObject):
         mask = _check_awake(awake, int(self.n_experts))
         return mask, np.flatnonzero(mask).astype(np.int64)
 
-    def _weights(self, idx, normalise):
-        out = np.empty(idx.size)
-        _kernels.hedge_weights(*self._kernel_args, self.regret_, self.abs_regret_, self.counts_, idx, idx.size,
-                               normalise, out)
-        return out
+    def _weights(self, idx):
+        logw, p = np.empty(idx.size), np.empty(idx.size)
+        _kernels.hedge_weights(*self._kernel_args, self.regret_, self.abs_regret_, self.counts_, idx, idx.size, logw, p)
+        return logw, p
 
     def log_weights(self, awake=None):
         """Log of the unnormalised weights; ``-inf`` for sleeping or zero-weight experts.
@@ -162,7 +161,7 @@ class SleepingExperts(BaseObject):
         """
         _, idx = self._awake_index(awake)
         out = np.full(int(self.n_experts), -np.inf)
-        out[idx] = self._weights(idx, False)
+        out[idx] = self._weights(idx)[0]
         return out
 
     def weights(self, awake=None):
@@ -183,7 +182,7 @@ class SleepingExperts(BaseObject):
         """
         _, idx = self._awake_index(awake)
         p = np.zeros(int(self.n_experts))
-        p[idx] = self._weights(idx, True)
+        p[idx] = self._weights(idx)[1]
         return p
 
     def sample(self, awake=None):
@@ -200,7 +199,7 @@ class SleepingExperts(BaseObject):
             Index of the drawn expert.
         """
         _, idx = self._awake_index(awake)
-        p = self._weights(idx, True)
+        p = self._weights(idx)[1]
         return int(idx[min(int(np.searchsorted(np.cumsum(p), self._rng.random(), side="right")), idx.size - 1)])
 
     def update(self, losses, awake=None):
@@ -229,6 +228,6 @@ class SleepingExperts(BaseObject):
         la = check_finite_array(losses[mask], name="losses", ndim=1)
         if np.abs(la).max() > 1e150:
             raise ValueError(f"`losses` must be below 1e150 in absolute value; got {np.abs(la).max():.3g}.")
-        p = self._weights(idx, True)
+        p = self._weights(idx)[1]
         _kernels.regret_update(self.regret_, self.abs_regret_, self.counts_, idx, idx.size, p, la)
         return self

@@ -236,7 +236,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         Xa = _augment(X, self._fit_intercept)
         P, theta = self._P.copy(), self._theta.copy()
         preds = np.empty((X.shape[0], 1))
-        _kernels.rls_run(P, theta, Xa, y.reshape(-1, 1), self._beta, preds)
+        _kernels.rls_run(P, theta, Xa, y.reshape(-1, 1), self._beta, np.empty(Xa.shape[1]), preds)
         check_state_finite((P, theta, preds), X, y)
         self._P, self._theta = P, theta
         self._chunks.append(preds[:, 0])
@@ -351,7 +351,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
                              f"{_HUGE:.0e}); got max |x| = {np.abs(xa).max():.3g}, |y| = {abs(y):.3g}.")
         theta = self._theta
         pred = float(xa @ theta[:, 0])
-        _kernels.rls_update(self._P, theta, xa, np.array([y]), self._beta)
+        _kernels.rls_update(self._P, theta, xa, np.array([y]), self._beta, np.empty(xa.shape[0]))
         if not (np.isfinite(theta).all() and np.isfinite(self._P).all()):
             raise ValueError("The online ridge state overflowed float64 (with `forgetting_factor` < 1, "
                              "directions the rows never excite grow without bound); call `fit` to restart.")

@@ -128,7 +128,8 @@ def groupwise_numpy(X, y, awake, *, alpha=1.0, fit_intercept=True, method="adano
         R[A] += r
         C[A] += np.abs(r)
         counts[A] += 1
-        for g in A:
+        learners = list(A) + ([G - 1] if residual and G - 1 not in A else [])  # the global learner learns every row
+        for g in learners:
             target = Y[t] - shared if residual and g != G - 1 else Y[t]
             gram[g] = beta * gram[g] + np.outer(z, z)
             xy[g] = beta * xy[g] + np.outer(z, target)

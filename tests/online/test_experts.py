@@ -9,8 +9,8 @@ from tests.online import _oracles
 
 def _log_weights(R, C):
     R, C = np.atleast_1d(np.asarray(R, float)), np.atleast_1d(np.asarray(C, float))
-    out = np.empty(R.size)
-    _kernels.hedge_weights(0, 0.0, 0.0, R, C, np.zeros(R.size, np.int64), np.arange(R.size), R.size, False, out)
+    out, p = np.empty(R.size), np.empty(R.size)
+    _kernels.hedge_weights(0, 0.0, 0.0, R, C, np.zeros(R.size, np.int64), np.arange(R.size), R.size, out, p)
     return out
 
 

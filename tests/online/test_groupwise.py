@@ -37,7 +37,7 @@ def _awake(groups, always_on=True):
 )
 def test_kernel_matches_numpy_twin(rng, params):
     X, y, groups = _data(rng)
-    model = GroupwiseRegressor(**params).fit(X, y, groups=groups)
+    model = GroupwiseRegressor(**{"experts": "independent", **params}).fit(X, y, groups=groups)
     base = params.get("base", OnlineRidge())
     uniforms = None
     if params.get("aggregation") == "sample":
@@ -73,7 +73,7 @@ def test_classifier_kernel_matches_numpy_twin(rng, loss):
 
 def test_single_group_equals_online_ridge(rng):
     X, y, _ = _data(rng)
-    model = GroupwiseRegressor(always_on=False).fit(X, y)
+    model = GroupwiseRegressor(experts="independent", always_on=False).fit(X, y)
     ridge = OnlineRidge().fit(X, y)
     np.testing.assert_allclose(model.prequential_predictions_, ridge.prequential_predictions_, atol=1e-12)
     np.testing.assert_allclose(model.predict(X), ridge.predict(X), atol=1e-12)
@@ -169,21 +169,22 @@ def test_bad_input(rng):
         GroupwiseClassifier().fit(X, np.zeros(50))
 
 
-def _regrets(label, seed, n):
+def _regrets(label, seed, n, experts):
     X, y, groups = make_grouped_regression(n_samples=n, label=label, random_state=seed)
-    ours = GroupwiseRegressor().fit(X, y, groups=groups).prequential_predictions_
+    ours = GroupwiseRegressor(experts=experts).fit(X, y, groups=groups).prequential_predictions_
     baseline = OnlineRidge().fit(X, y).prequential_predictions_
     return group_regret(y, ours, X, groups)["regret"], group_regret(y, baseline, X, groups)["regret"]
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("experts", ["independent", "residual"])
 @pytest.mark.parametrize("label", ["mean", "min", "max", "first"])
-def test_beats_baseline_in_every_group_on_paper_synthetic(label):
+def test_beats_baseline_in_every_group_on_paper_synthetic(label, experts):
     # Over 5 seeds, the groupwise learner's regret is below the baseline's in every
     # group in every seed (a sign test: 5/5 wins has probability 1/32 under no effect).
     wins = []
     for seed in range(5):
-        ours, base = _regrets(label, seed, 4000)
+        ours, base = _regrets(label, seed, 4000, experts)
         wins.append((ours < base).to_numpy())
     wins = np.array(wins)
     assert wins.all(), f"groups lost: {np.argwhere(~wins)}"
@@ -243,7 +244,7 @@ def test_always_on_changed_mid_stream_raises(rng):
     X, y, groups = _data(rng, n=100)
     groups[:, 0] |= ~groups.any(axis=1)  # every row in some group, so always_on=False is valid
     for first, then in ((True, False), (False, True)):
-        model = GroupwiseRegressor(always_on=first).fit(X[:50], y[:50], groups=groups[:50])
+        model = GroupwiseRegressor(experts="independent", always_on=first).fit(X[:50], y[:50], groups=groups[:50])
         counts = model.group_counts_.copy()
         model.set_params(always_on=then)
         with pytest.raises(ValueError, match="`always_on`"):
@@ -286,24 +287,29 @@ def test_bad_rates_and_base_penalty_raise(rng, params, match):
 # --------------------------------------------------------------------------- #
 # issue 16: forgetting, residual experts, multiclass, any partial_fit base
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("params", [{"experts": "residual"}, {"base": OnlineRidge(forgetting_factor=0.95)},
-                                    {"experts": "residual", "base": OnlineRidge(alpha=4.0, forgetting_factor=0.9),
-                                     "clip": (0.0, 1.0)}])
+@pytest.mark.parametrize("params", [{}, {"experts": "independent", "base": OnlineRidge(forgetting_factor=0.95)},
+                                    {"base": OnlineRidge(alpha=4.0, forgetting_factor=0.9), "clip": (0.0, 1.0)},
+                                    {"always_on": False}])
 def test_residual_and_forgetting_match_numpy_twin(rng, params):
     X, y, groups = _data(rng)
+    groups[:, 0] |= ~groups.any(axis=1)  # every row in some group, so always_on=False is valid
     model = GroupwiseRegressor(**params).fit(X[:170], y[:170], groups=groups[:170])
     model.partial_fit(X[170:], y[170:], groups=groups[170:])
     base = params.get("base", OnlineRidge())
+    awake = _awake(groups)
+    if params.get("always_on") is False:  # the global learner is there, never mixed
+        awake[:, -1] = False
+        assert model.expert_names_[-1] == "global"
     preds, theta, R, C, counts = _oracles.groupwise_numpy(
-        X, y, _awake(groups), alpha=base.alpha, beta=base.forgetting_factor,
-        residual=params.get("experts") == "residual", clip=params.get("clip"))
+        X, y, awake, alpha=base.alpha, beta=base.forgetting_factor,
+        residual=params.get("experts", "residual") == "residual", clip=params.get("clip"))
     np.testing.assert_allclose(model.prequential_predictions_, preds, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(model.expert_regret_, R, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(np.column_stack([model.coef_, model.intercept_]), theta, rtol=1e-9, atol=1e-11)
     # expert_predictions of a residual expert = the always-on forecast + its correction
     Z = np.column_stack([X, np.ones(len(X))])
     own = Z @ theta.T
-    if params.get("experts") == "residual":
+    if params.get("experts", "residual") == "residual":
         own[:, :-1] += own[:, -1:]
     if "clip" in params:
         own = np.clip(own, *params["clip"])
@@ -365,7 +371,7 @@ def test_generic_base_path_equals_ridge_kernel(rng, experts):
 
 def test_sgd_base_single_group_equals_its_own_prequential_loop(rng):
     X, y, _ = _data(rng, n=120)
-    model = GroupwiseRegressor(base=SGDRegressor(random_state=0), always_on=False).fit(X, y)
+    model = GroupwiseRegressor(base=SGDRegressor(random_state=0), experts="independent", always_on=False).fit(X, y)
     ref, preds = SGDRegressor(random_state=0), []
     for t in range(len(y)):
         preds.append(ref.predict(X[t : t + 1])[0] if t else 0.0)

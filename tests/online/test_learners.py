@@ -38,7 +38,7 @@ def test_rls_kernel_matches_numpy_twin(rng):
     P = np.eye(d)
     theta = np.zeros((d, 1))
     preds = np.empty((200, 1))
-    _kernels.rls_run(P, theta, X, y.reshape(-1, 1), 1.0, preds)
+    _kernels.rls_run(P, theta, X, y.reshape(-1, 1), 1.0, np.empty(d), preds)
     np.testing.assert_allclose(P, np.linalg.inv(np.eye(d) + X.T @ X), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(theta[:, 0], _oracles.ridge_closed_form(X, y, 1.0, False), rtol=1e-12, atol=1e-12)
 
