@@ -32,6 +32,30 @@ _AGGREGATIONS = {"mean": 0, "sample": 1}
 LOG_EPS = 1e-4
 
 
+def _splitmix(h):
+    h = (h + np.uint64(0x9E3779B97F4A7C15)) & np.uint64(0xFFFFFFFFFFFFFFFF)
+    h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def _row_uniforms(X, awake, seed):
+    """One uniform draw per row, a hash of ``(seed, row of X, row of awake)``.
+
+    ``predict`` with ``aggregation="sample"`` thus gives a row the same draw
+    whatever the other rows and their order (and the same draw on every call).
+    """
+    with np.errstate(over="ignore"):
+        h = _splitmix(np.full(X.shape[0], np.uint64(seed % 2**64)))
+        bits = np.ascontiguousarray(X, dtype=np.float64).view(np.uint64)
+        for j in range(bits.shape[1]):
+            h = _splitmix(h ^ bits[:, j])
+        packed = np.packbits(awake, axis=1).astype(np.uint64)
+        for j in range(packed.shape[1]):
+            h = _splitmix(h ^ packed[:, j])
+    return (h >> np.uint64(11)).astype(np.float64) * 2.0**-53
+
+
 def _awake_matrix(G, always_on, has_global):
     """Awake experts per row: the groups, then the global learner (awake only when ``always_on``)."""
     if not always_on:
@@ -305,7 +329,7 @@ class _GroupwiseBase(BaseEstimator):
         awake, _, _ = self._encode_groups(groups, X.shape[0], first=False)
         n = X.shape[0]
         if self._kernel[5] == 1:
-            uniforms = np.random.default_rng(self._predict_seed).random(n)
+            uniforms = _row_uniforms(X, awake, self._predict_seed)
         else:
             uniforms = np.zeros(n)
         preds = np.empty((n, self._n_outputs))

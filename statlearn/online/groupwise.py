@@ -35,7 +35,7 @@ def _check_clip(clip):
 
 
 class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
-    """Online regression with small regret on every (intersecting) group at once.
+    __doc__ = """Online regression with small regret on every (intersecting) group at once.
 
     One online learner is run per group (plus an ``always_on`` learner);
     each is awake on the rows of its group. The awake learners' forecasts are
@@ -252,7 +252,7 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
 
 
 class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
-    """Class-probability forecasts with small regret on every (intersecting) group.
+    __doc__ = """Class-probability forecasts with small regret on every (intersecting) group.
 
     The construction of :class:`GroupwiseRegressor` applied to labels: with
     the default online ridge, each group's learner is a linear probability
