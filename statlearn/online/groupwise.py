@@ -109,7 +109,7 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
         Rows learned since the last reset.
     n_features_in_ : int
         Number of features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     See Also
@@ -319,7 +319,7 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
         Rows learned since the last reset.
     n_features_in_ : int
         Number of features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     See Also

@@ -83,7 +83,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
         Current intercept (0.0 when ``fit_intercept=False``).
     n_features_in_ : int
         Number of features seen in the first call of ``fit``/``partial_fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when fitted on a DataFrame with string column names.
     n_samples_seen_ : int
         Rows learned so far.
