@@ -442,3 +442,21 @@ def test_group_bins_follow_the_module_bin_rule_on_grid_points():
         res = multicalibration_error(y, p, G, n_bins=nb, alpha=0.0)
         np.testing.assert_array_equal(res.cell_weight[0], np.bincount(_oracles.bin_ids(p, edges), minlength=nb))
         assert abs(res.group_ece[0] - expected_calibration_error(y, p, n_bins=nb)) < 1e-12
+
+
+@pytest.mark.parametrize("ydt", [np.bool_, np.int8, np.int32, np.uint8, np.float32, np.float64])
+@pytest.mark.parametrize("pdt", [np.float32, np.float64])
+def test_dtype_fast_paths_equal_the_float64_path(data, ydt, pdt):
+    y, p = data
+    yy, pp = y.astype(ydt), p.astype(pdt)
+    p64 = pp.astype(np.float64)
+    for norm in ("l1", "l2", "max"):
+        assert expected_calibration_error(yy, pp, norm=norm) == expected_calibration_error(
+            y.astype(np.int64), p64, norm=norm)
+    assert brier_score(yy, pp) == brier_score(y.astype(np.float64), p64)
+    assert smooth_ece(yy, pp) == pytest.approx(smooth_ece(y, p64), rel=1e-12)
+    bad = yy.copy()
+    bad[3] = 2 if ydt is not np.bool_ else bad[3]
+    if ydt is not np.bool_:
+        with pytest.raises(ValueError, match="`y_true` must be binary"):
+            expected_calibration_error(bad, pp)
