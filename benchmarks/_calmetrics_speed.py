@@ -100,8 +100,10 @@ def cell_ece_read_floor(sizes=(1_000_000, 10_000_000), repeats=9, peers_up_to=1_
     for n in sizes:
         rows, ratio, wall_ratio = _floor_rows(n, repeats, n <= peers_up_to, floor, netcal)
         out += rows
-    out.append(headline(f"uniform ECE on {max(sizes):.0e} within 1.5x of reading its inputs once", ratio,
-                        "<= 1.5x (best of runs, CPU time)", ratio <= 1.5, wall_ratio=wall_ratio))
+    out.append(headline(f"uniform ECE on {max(sizes):.0e} vs reading its inputs once", ratio,
+                        "<= 1.5 (best of runs, CPU time)", ratio <= 1.5, unit="x", wall_ratio=wall_ratio,
+                        reason="binning is a data-dependent scatter-add (~2.5-3.5 ns/row in one scalar pass); "
+                               "the floor is a streaming sum (~0.7 ns/row)"))
     return out
 
 
@@ -122,8 +124,9 @@ def cell_ece_dtypes(n=1_000_000, repeats=9):
         out.append(record(KIND, task=f"uniform ECE, n={n:,}, y {np.dtype(yd).name}, p {np.dtype(pd).name}",
                           method="statlearn", seconds=w, cpu_seconds=t, ratio_to_int64_float64=t / t_ref,
                           ratio_to_read_floor=t / t_floor))
-    out.append(headline("uniform ECE with bool/int32/float64 y or float32 p vs int64/float64 (x slower, CPU)",
-                        worst, "<= 1.5x", worst <= 1.5))
+    out.append(headline("uniform ECE with bool/int32/float64 y or float32 p vs int64/float64 (slower by, CPU)",
+                        worst, "<= 1.5", worst <= 1.5, unit="x",
+                        reason="a dtype path slower than the int64/float64 one"))
     return out
 
 
@@ -142,8 +145,10 @@ def cell_ece_overhead(n=1000, repeats=7, loops=2000):
         out.append(record(KIND, task=f"per call, n={n}", method=name, seconds=w, cpu_seconds=t,
                           ratio_to_read_floor=t / t_bare))
         if name == "expected_calibration_error":
-            out.append(headline("expected_calibration_error per call at n=1000 (us, CPU)", t * 1e6, "< 10 us",
-                                t * 1e6 < 10, wall_us=w * 1e6))
+            out.append(headline("expected_calibration_error per call at n=1000 (CPU)", t * 1e6, "< 10", t * 1e6 < 10,
+                                unit="us", wall_us=w * 1e6,
+                                reason="validate_args binds the 10-argument signature on every call (see STATUS "
+                                       "request to contract)"))
     return out
 
 
@@ -179,8 +184,9 @@ def cell_cold_start(names=("expected_calibration_error", "smooth_ece", "calibrat
         wall, cpu = d[name]
         out.append(record(KIND, task="first call, empty numba cache", method=name, seconds=wall, cpu_seconds=cpu,
                           warm_seconds=d[name + "_warm"], import_seconds=d["import_s"]))
-        out.append(headline(f"{name} first call, empty numba cache (s, CPU; wall in wall_seconds)", cpu, "< 3 s",
-                            cpu < 3, wall_seconds=wall))
+        out.append(headline(f"{name} first call, empty numba cache (CPU; wall in wall_seconds)", cpu, "< 3",
+                            cpu < 3, unit="s", wall_seconds=wall,
+                            reason="numba compile of the kernels this call needs"))
     return out
 
 
