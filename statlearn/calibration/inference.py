@@ -485,7 +485,8 @@ def calibration_report(y_true, y_prob, groups=None, *, n_bins=15, strategy="unif
     The first row (``group="all"``) covers every row; then one row per group
     (groups may intersect). Columns: ``group``, ``n`` (rows),
     ``ece`` (binned, l1) with ``ece_low`` / ``ece_high`` (basic bootstrap
-    interval, :func:`bootstrap_ci`), ``noise_floor`` (expected ECE of a perfectly calibrated model
+    interval, :func:`bootstrap_ci`; it corrects the ECE's upward bias, so it
+    can lie below the plug-in ``ece``), ``noise_floor`` (expected ECE of a perfectly calibrated model
     with the same predictions, :func:`ece_noise_floor`) and
     ``noise_floor_upper`` (its ``confidence_level`` quantile),
     ``within_noise`` (``ece <= noise_floor_upper``), ``pvalue`` (the test of

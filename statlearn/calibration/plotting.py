@@ -39,7 +39,7 @@ class ReliabilityDisplay:
         Legend label.
     prob_true_lower, prob_true_upper : ndarray of shape (n_nonempty_bins,), default=None
         Interval of each bin's frequency (:func:`calibration_curve_ci`),
-        drawn as a band.
+        drawn as error bars.
     pos_label : object, default=None
         The positive class (shown in the y-axis label).
 
@@ -107,7 +107,7 @@ class ReliabilityDisplay:
         confidence_level : float, default=0.9
             Coverage of the per-bin intervals and of the smoothed band.
         ci : bool, default=True
-            Draw the Wilson interval of every bin's frequency as a band.
+            Draw the Wilson interval of every bin's frequency as error bars.
         random_state : int, Generator, RandomState or None, default=None
             Seed of the bootstrap.
         pos_label : int, float, bool or str, default=None
@@ -212,7 +212,7 @@ class ReliabilityDisplay:
         n_bootstrap : int, default=50
             Bootstrap resamples.
         ci : bool, default=True
-            Draw each bin's Wilson interval as a band.
+            Draw each bin's Wilson interval as error bars.
         random_state : int, Generator, RandomState or None, default=None
             Seed of the bootstrap.
         pos_label : int, float, bool or str, default=None
@@ -289,8 +289,10 @@ class ReliabilityDisplay:
         (self.line_,) = ax.plot(self.prob_pred, self.prob_true, "s-", ms=4, label=label)
         color = self.line_.get_color()
         if self.prob_true_lower is not None and self.prob_true_upper is not None:
-            ax.fill_between(self.prob_pred, self.prob_true_lower, self.prob_true_upper, color=color, alpha=0.15,
-                            lw=0, step=None)
+            # per-bin intervals as error bars, so they read apart from the smoothed curve's band
+            yerr = np.vstack([self.prob_true - self.prob_true_lower, self.prob_true_upper - self.prob_true])
+            ax.errorbar(self.prob_pred, self.prob_true, yerr=np.maximum(yerr, 0), fmt="none", ecolor=color,
+                        elinewidth=1, capsize=2, alpha=0.8)
         if self.smooth is not None:
             s = self.smooth
             ax.plot(s["t"], s["curve"], color=color, lw=1.5, alpha=0.9)
