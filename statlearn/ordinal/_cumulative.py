@@ -7,7 +7,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from statlearn._validation import validate_data
 
-from ._data import predict_eta, proba_from_eta
+from statlearn._validation import check_sample_weight
+
+from ._data import check_fit_inputs, check_X, codes_for, predict_eta, proba_from_eta
 
 
 class CumulativeLinkMixin:
@@ -30,6 +32,7 @@ class CumulativeLinkMixin:
             Not rearranged: rows may decrease where boundaries cross.
         """
         check_is_fitted(self)
+        check_X(X)
         X = validate_data(self, X, reset=False)
         return predict_eta(X, self.intercept_, self._boundary_coef())
 
@@ -102,6 +105,32 @@ class CumulativeLinkMixin:
         """
         check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of :meth:`predict` (scikit-learn's classifier score).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,)
+            True labels, among ``classes_``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights.
+
+        Returns
+        -------
+        score : float
+            Weighted fraction of correct predictions.
+        """
+        from sklearn.metrics import accuracy_score
+
+        check_is_fitted(self)
+        check_fit_inputs(X, y, sample_weight)
+        codes = codes_for(y, self.classes_)
+        w = None if sample_weight is None else check_sample_weight(sample_weight, codes.size)
+        pred = np.argmax(self.predict_proba(X), axis=1)
+        return float(accuracy_score(codes, pred, sample_weight=w))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -119,10 +119,17 @@ def evaluate(prob, alpha, psi, eta=None):
     return pt
 
 
+def loss_at_eta(eta, y, w, link="logit"):
+    """``-sum_i w_i log p_{y_i}`` at boundary predictors ``eta`` (``inf`` outside the domain)."""
+    eta = np.ascontiguousarray(eta, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.int64)
+    return float(_kernels.NLL[link](eta, y, np.ascontiguousarray(w, dtype=np.float64), np.empty_like(eta), False))
+
+
 def loss_at(data, alpha, psi, link="logit"):
     """``(loss, eta)`` of prepared data at ``(alpha, psi)`` (no gradient)."""
     eta = linear_predictor(data.X, alpha, psi)
-    return float(_kernels.NLL[link](eta, data.y, data.w, np.empty_like(eta), False)), eta
+    return loss_at_eta(eta, data.y, data.w, link), eta
 
 
 def objective(prob, pt):

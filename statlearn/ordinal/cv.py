@@ -9,11 +9,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
+from statlearn._base import seed_from
 from statlearn._parallel import Parallel, delayed
 from statlearn._validation import Interval, Options, check_sample_weight, validate_data, validate_params
 
 from ._cumulative import CumulativeLinkMixin
-from ._data import encode_target, predict_eta, prepare_fit, proba_from_eta
+from ._data import check_fit_inputs, encode_target, predict_eta, prepare_fit, proba_from_eta
 from ._penalty import check_lambdas, check_penalty_factor, lambda_grid, lambda_max
 from .presto import PRESTO_CONSTRAINTS, PrestoClassifier, run_path
 
@@ -37,44 +38,68 @@ def _score(proba, y, scoring):
     return float(-np.mean(hit * np.log(rare) + (1 - hit) * np.log1p(-rare)))
 
 
-def _fold_path(X, codes, w, train, test, lambdas, params, c, scoring):
-    """Out-of-fold scores of a warm-started path fitted on ``train``."""
+def _fold_path(X, codes, w, train, test, lambdas, params, c, scoring, init=None):
+    """Out-of-fold scores of a warm-started path fitted on ``train``; also its last solution."""
     n_classes = int(codes.max()) + 1
     present = np.bincount(codes[train][w[train] > 0], minlength=n_classes)
     if (present == 0).any():
         raise ValueError(
             f"a cross-validation training fold has no sample of class code(s) "
-            f"{np.flatnonzero(present == 0).tolist()}; use fewer folds or a stratified `cv`."
+            f"{np.flatnonzero(present == 0).tolist()} of `y` (too rare for this split); use fewer "
+            "folds or a stratified `cv`."
         )
     data = prepare_fit(X[train], codes[train], w[train], params["standardize"])
     path = run_path(data, c, lambdas, params["l1_ratio"], params["first_block_penalty"],
-                     params["tol"], params["max_iter"])
+                    params["tol"], params["max_iter"], params["link"], init=init)
     scores = np.empty(lambdas.size)
     for i in range(lambdas.size):
         eta = predict_eta(X[test], path.intercept[i], path.coef[i])
-        proba = proba_from_eta(eta, "rearrange")
+        proba = proba_from_eta(eta, "rearrange", params["link"])
         scores[i] = _score(proba, codes[test], scoring)
-    return scores
+    return scores, path._internal[-1]
+
+
+def _select(mean, se, rule):
+    """Index of the chosen ``lam`` on a decreasing grid (ties go to the largest ``lam``)."""
+    best = mean.min()
+    if rule == "min":
+        return int(np.flatnonzero(mean <= best + 1e-12 * abs(best))[0])
+    i_min = int(np.argmin(mean))
+    return int(np.flatnonzero(mean <= best + se[i_min])[0])
+
+
+def _extension(lambdas, n_per_decade=None):
+    """The next decade of a decreasing log grid, at the grid's own spacing."""
+    if lambdas.size > 1 and lambdas[-1] > 0 and lambdas[-2] > lambdas[-1]:
+        step = lambdas[-1] / lambdas[-2]
+    else:
+        step = 10 ** -0.1
+    m = max(int(np.ceil(np.log(0.1) / np.log(step) - 1e-9)), 2)
+    return lambdas[-1] * step ** np.arange(1, m + 1)
 
 
 class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
-    """PRESTO with ``lam`` chosen by K-fold cross-validation.
+    """PRESTO with ``lam`` chosen by K-fold cross-validation, on a grid that extends itself.
 
     One grid of ``lam`` (from the full data) is shared by all folds; each fold
     fits a warm-started path and scores it out of fold. Ties go to the largest
-    ``lam`` (the most shrinkage), as in the paper; the model is then refitted
+    ``lam`` (the most shrinkage), as in the paper. When the choice falls on the
+    smallest ``lam`` of the default grid, the grid is extended by a decade at
+    its own spacing (warm-started, up to ``max_grid_extensions`` times); a
+    choice still at an edge it cannot extend warns. The model is then refitted
     on all data at the chosen ``lam``.
 
     Parameters
     ----------
     lambdas : array-like, default=None
         The grid; ``None`` gives ``n_lambdas`` log-spaced values from
-        ``lambda_max`` down to ``lambda_min_ratio * lambda_max``.
+        ``lambda_max`` down to ``lambda_min_ratio * lambda_max``. An explicit
+        grid is used as given (an edge choice warns).
     n_lambdas : int, default=20
         Grid length when ``lambdas`` is None.
     lambda_min_ratio : float, default=0.01
         Smallest over largest ``lam`` when ``lambdas`` is None.
-    cv : int or cross-validation splitter, default=5
+    cv : int, cross-validation splitter or iterable, default=5
         An int gives :class:`~sklearn.model_selection.StratifiedKFold` (shuffled,
         seeded by ``random_state``) so every fold holds the rare class.
     scoring : {"brier", "log_loss", "rare_brier", "rare_log_loss"}, default="brier"
@@ -83,27 +108,36 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     select : {"min", "1se"}, default="min"
         The ``lam`` with the lowest mean loss, or the largest ``lam`` within one
         standard error of it.
+    max_grid_extensions : int, default=3
+        How many decades the default grid may grow below ``lambda_min_ratio``
+        when the choice is its smallest ``lam``; 0 never extends.
     n_jobs : int, default=None
         Folds run in parallel through joblib, each worker's BLAS threads
         limited to its share of the cores.
-    l1_ratio, first_block_penalty, penalty_factor, standardize, tol, max_iter, crossing
+    l1_ratio, first_block_penalty, penalty_factor, standardize, tol, max_iter, crossing, link, classes
         As in :class:`PrestoClassifier`.
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, Generator, RandomState, SeedSequence or None, default=None
         Seeds the fold shuffling when ``cv`` is an int.
 
     Attributes
     ----------
     lam_ : float
         The chosen penalty.
-    lambdas_ : ndarray of shape (n_lambdas,)
-        The grid, decreasing.
+    lambdas_ : ndarray of shape (n_lambdas_,)
+        The grid actually scored (after any extension), decreasing.
+    best_index_ : int
+        Index of ``lam_`` in ``lambdas_``.
+    n_grid_extensions_ : int
+        Decades added below the initial grid.
     cv_results_ : dict
-        ``lambdas``, ``mean_score``, ``std_score``, ``se_score`` (n_lambdas,)
-        and ``split_scores`` (n_splits, n_lambdas); scores are losses (lower is
-        better).
+        The whole curve: ``lambdas``, ``mean_score``, ``std_score``,
+        ``se_score`` (standard error of the mean over folds) of shape
+        (n_lambdas_,), and ``split_scores`` (n_splits, n_lambdas_); scores are
+        losses (lower is better); ``scoring``, ``index_min`` and ``index_1se``
+        (the two selection rules).
     best_estimator_ : PrestoClassifier
         The refitted model.
-    classes_, coef_, diff_coef_, intercept_, n_iter_, n_crossings_
+    classes_, coef_, diff_coef_, intercept_, n_iter_, n_crossings_, link_
         Those of ``best_estimator_``.
     n_features_in_ : int
         Number of features.
@@ -111,6 +145,7 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     See Also
     --------
     PrestoClassifier : the model at a fixed ``lam``.
+    PathDisplay : plots the cross-validation curve and the coefficient path.
 
     References
     ----------
@@ -123,10 +158,10 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     >>> from statlearn.ordinal import PrestoCV
     >>> X, y = make_presto_data(n_samples=600, intercepts=(0.0, 2.0, 3.5), random_state=0)
     >>> cv = PrestoCV(n_lambdas=10, cv=3, random_state=0).fit(X, y)
-    >>> cv.lambdas_.shape
-    (10,)
     >>> bool(cv.lam_ in cv.lambdas_)
     True
+    >>> sorted(cv.cv_results_)[:3]
+    ['index_1se', 'index_min', 'lambdas']
     """
 
     _parameter_constraints = {
@@ -134,21 +169,25 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         "lambdas": [None, "array-like"],
         "n_lambdas": [Interval("integral", 1, None)],
         "lambda_min_ratio": [Interval("real", 0, 1, closed="right")],
+        "cv": ["cv_object"],
         "scoring": [Options("brier", "log_loss", "rare_brier", "rare_log_loss")],
         "select": [Options("min", "1se")],
+        "max_grid_extensions": [Interval("integral", 0, None)],
         "n_jobs": [None, numbers.Integral],
         "random_state": ["random_state"],
     }
 
     def __init__(self, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, cv=5, scoring="brier",
-                 select="min", n_jobs=None, l1_ratio=1.0, first_block_penalty=1.0, penalty_factor=None,
-                 standardize=True, tol=1e-6, max_iter=5000, crossing="rearrange", random_state=None):
+                 select="min", max_grid_extensions=3, n_jobs=None, l1_ratio=1.0, first_block_penalty=1.0,
+                 penalty_factor=None, standardize=True, tol=1e-6, max_iter=5000, crossing="rearrange",
+                 link="logit", classes=None, random_state=None):
         self.lambdas = lambdas
         self.n_lambdas = n_lambdas
         self.lambda_min_ratio = lambda_min_ratio
         self.cv = cv
         self.scoring = scoring
         self.select = select
+        self.max_grid_extensions = max_grid_extensions
         self.n_jobs = n_jobs
         self.l1_ratio = l1_ratio
         self.first_block_penalty = first_block_penalty
@@ -157,6 +196,8 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         self.tol = tol
         self.max_iter = max_iter
         self.crossing = crossing
+        self.link = link
+        self.classes = classes
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
@@ -176,59 +217,90 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         self : PrestoCV
             The fitted estimator.
         """
-        from sklearn.model_selection import StratifiedKFold, check_cv
-
-        params = self.get_params(deep=False)
-        validate_params(params, self._parameter_constraints, owner="PrestoCV")
-        cv_ok = isinstance(self.cv, numbers.Integral) or hasattr(self.cv, "split") or hasattr(self.cv, "__iter__")
-        if not cv_ok or (isinstance(self.cv, numbers.Integral) and self.cv < 2):
-            raise ValueError(f"PrestoCV: `cv` must be an int >= 2 or a splitter; got {self.cv!r}.")
-        X, _ = validate_data(self, X, y, dtype=np.float64, y_numeric=False)
-        full = prepare_fit(X, y, sample_weight, self.standardize)
-        codes, _ = encode_target(y)
+        validate_params(self.get_params(deep=False), self._parameter_constraints, owner="PrestoCV")
+        check_fit_inputs(X, y, sample_weight)
+        X = validate_data(self, X, dtype=np.float64)
+        full = prepare_fit(X, y, sample_weight, self.standardize, self.classes)
+        codes, _ = encode_target(y, self.classes)
         w = check_sample_weight(sample_weight, X.shape[0])
         c = check_penalty_factor(self.penalty_factor, X.shape[1])
+        lam_max = lambda_max(full, c, self.first_block_penalty, self.l1_ratio, link=self.link)
         if self.lambdas is None:
-            lmax = lambda_max(full, c, self.first_block_penalty, self.l1_ratio)
-            lambdas = lambda_grid(lmax, self.n_lambdas, self.lambda_min_ratio)
+            lambdas = lambda_grid(lam_max, self.n_lambdas, self.lambda_min_ratio)
         else:
             lambdas = check_lambdas(self.lambdas)
+        splits = self._splits(X, codes)
+        scores, lambdas = self._tune(X, codes, w, splits, lambdas, c, extend=self.lambdas is None)
+        self._set_results(scores, lambdas, lam_max)
+        self._refit(X, y, sample_weight)
+        return self
+
+    def _splits(self, X, codes):
+        from sklearn.model_selection import StratifiedKFold, check_cv
+
         if isinstance(self.cv, numbers.Integral):
-            splitter = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+            splitter = StratifiedKFold(self.cv, shuffle=True, random_state=seed_from(self.random_state))
         else:
             splitter = check_cv(self.cv, codes, classifier=True)
-        splits = list(splitter.split(X, codes))
-        fold_params = {k: params[k] for k in ("standardize", "l1_ratio", "first_block_penalty", "tol",
-                                              "max_iter")}
-        scores = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fold_path)(X, codes, w, tr, te, lambdas, fold_params, c, self.scoring)
-            for tr, te in splits)
-        scores = np.asarray(scores)
+        return list(splitter.split(X, codes))
+
+    def _curve(self, X, codes, w, splits, lambdas, c, inits):
+        params = {"standardize": self.standardize, "l1_ratio": self.l1_ratio, "link": self.link,
+                  "first_block_penalty": self.first_block_penalty, "tol": self.tol, "max_iter": self.max_iter}
+        out = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fold_path)(X, codes, w, tr, te, lambdas, params, c, self.scoring, init)
+            for (tr, te), init in zip(splits, inits, strict=True))
+        return np.array([o[0] for o in out]), [o[1] for o in out]
+
+    def _tune(self, X, codes, w, splits, lambdas, c, extend):
+        """Fold curves on the grid, extended downwards while the choice is its smallest ``lam``."""
+        scores, lasts = self._curve(X, codes, w, splits, lambdas, c, [None] * len(splits))
+        self.n_grid_extensions_ = 0
+        while (extend and self.n_grid_extensions_ < self.max_grid_extensions and lambdas[-1] > 0
+               and self._choose(scores) == lambdas.size - 1):
+            more = _extension(lambdas)
+            extra, lasts = self._curve(X, codes, w, splits, more, c, lasts)
+            scores, lambdas = np.hstack([scores, extra]), np.concatenate([lambdas, more])
+            self.n_grid_extensions_ += 1
+        return scores, lambdas
+
+    def _choose(self, scores):
         mean = scores.mean(axis=0)
-        std = scores.std(axis=0)
+        return _select(mean, scores.std(axis=0) / np.sqrt(scores.shape[0]), self.select)
+
+    def _set_results(self, scores, lambdas, lam_max):
+        mean, std = scores.mean(axis=0), scores.std(axis=0)
         se = std / np.sqrt(scores.shape[0])
-        best = mean.min()
-        if self.select == "min":
-            # lambdas are decreasing: the first index attaining the minimum is the largest lambda
-            idx = int(np.flatnonzero(mean <= best + 1e-12 * abs(best))[0])
-        else:
-            i_min = int(np.argmin(mean))
-            idx = int(np.flatnonzero(mean <= best + se[i_min])[0])
+        idx = _select(mean, se, self.select)
         self.lambdas_ = lambdas
         self.lam_ = float(lambdas[idx])
         self.best_index_ = idx
         self.cv_results_ = {"lambdas": lambdas, "mean_score": mean, "std_score": std, "se_score": se,
-                            "split_scores": scores}
+                            "split_scores": scores, "scoring": self.scoring,
+                            "index_min": _select(mean, se, "min"), "index_1se": _select(mean, se, "1se")}
+        # at the top, lam >= lambda_max is the fully shrunk model: a genuine choice, not an edge
+        at_low = idx == lambdas.size - 1 and lambdas[-1] > 0 and lambdas.size > 1
+        at_high = idx == 0 and lambdas.size > 1 and lambdas[0] < lam_max * (1 - 1e-9)
+        if at_low or at_high:
+            where = "smallest" if at_low else "largest"
+            how = ("of the given `lambdas`" if self.lambdas is not None else
+                   f"even after {self.n_grid_extensions_} extension(s) of the grid down to {lambdas[-1]:.3g}")
+            warnings.warn(
+                f"PrestoCV chose the {where} lam {self.lam_:.3g} {how}: the cross-validated loss may keep "
+                f"decreasing beyond the grid. Extend `lambdas` (or lower `lambda_min_ratio`, raise "
+                f"`max_grid_extensions`); at the smallest end the data favour little or no penalty.",
+                UserWarning, stacklevel=3)
+
+    def _refit(self, X, y, sample_weight):
         est = PrestoClassifier(lam=self.lam_, l1_ratio=self.l1_ratio,
                                first_block_penalty=self.first_block_penalty,
                                penalty_factor=self.penalty_factor, standardize=self.standardize,
-                               tol=self.tol, max_iter=self.max_iter, crossing=self.crossing)
+                               tol=self.tol, max_iter=self.max_iter, crossing=self.crossing, link=self.link,
+                               classes=self.classes)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             est.fit(X, y, sample_weight=sample_weight)
         self.best_estimator_ = est
         for name in ("classes_", "coef_", "diff_coef_", "intercept_", "n_iter_", "n_crossings_",
-                     "objective_", "loss_", "crossing_"):
+                     "objective_", "loss_", "crossing_", "link_", "separated_"):
             setattr(self, name, getattr(est, name))
-        return self
-

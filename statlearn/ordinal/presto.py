@@ -24,7 +24,9 @@ from statlearn._validation import Interval, Options, validate_data, validate_par
 
 from . import _solver
 from ._cumulative import CumulativeLinkMixin
-from ._data import back_transform, count_crossings, prepare_fit, to_internal
+from ._data import back_transform, check_fit_inputs, count_crossings, prepare_fit, to_internal
+from ._inference import check_separation
+from ._links import NAMES as LINK_NAMES
 from ._penalty import check_lambdas, check_penalty_factor, lambda_grid, lambda_max, penalty_matrix
 
 __all__ = ["PrestoClassifier", "presto_path"]
@@ -39,6 +41,8 @@ PRESTO_CONSTRAINTS = {
     "max_iter": [Interval("integral", 1, None)],
     "warm_start": ["boolean"],
     "crossing": [Options("rearrange", "raise")],
+    "link": [Options(*LINK_NAMES)],
+    "classes": [None, "array-like"],
 }
 _PATH_CONSTRAINTS = {
     "n_lambdas": [Interval("integral", 1, None)],
@@ -50,7 +54,7 @@ _PATH_CONSTRAINTS = {
 # --------------------------------------------------------------------------- #
 # the path
 # --------------------------------------------------------------------------- #
-def run_path(data, c, lambdas, l1_ratio, first_block_penalty, tol, max_iter):
+def run_path(data, c, lambdas, l1_ratio, first_block_penalty, tol, max_iter, link="logit", init=None):
     """Warm-started solutions on prepared data over decreasing ``lambdas``."""
     p = data.X.shape[1]
     k1 = data.n_classes - 1
@@ -58,23 +62,26 @@ def run_path(data, c, lambdas, l1_ratio, first_block_penalty, tol, max_iter):
     coef, diff = np.empty((m, p, k1)), np.empty((m, p, k1))
     intercept = np.empty((m, k1))
     objective, n_iter = np.empty(m), np.empty(m, dtype=np.int64)
+    loss = np.empty(m)
     internal = []
-    init = None
     for i, lam in enumerate(lambdas):
         pen = penalty_matrix(lam, c, first_block_penalty, p, k1)
-        a_s, p_s, obj, it, _ = _solver.solve(data, pen, l1_ratio, k1, tol, max_iter, init=init)
+        a_s, p_s, obj, it, _ = _solver.solve(data, pen, l1_ratio, k1, tol, max_iter, init=init, link=link)
         init = (a_s, p_s)
         internal.append(init)
         intercept[i], coef[i], diff[i] = back_transform(a_s, p_s, data.mean, data.scale)
         objective[i] = obj
+        loss[i] = _solver.loss_at(data, a_s, p_s, link)[0]
         n_iter[i] = it
-    return Bunch(lambdas=lambdas, coef=coef, diff_coef=diff, intercept=intercept,
-                 objective=objective, n_iter=n_iter, classes=data.classes, _internal=internal)
+    n_nonzero = np.count_nonzero(diff[:, :, 1:], axis=(1, 2))
+    return Bunch(lambdas=lambdas, coef=coef, diff_coef=diff, intercept=intercept, objective=objective,
+                 loss=loss, n_nonzero=n_nonzero, n_iter=n_iter, classes=data.classes, link=link,
+                 _internal=internal)
 
 
 def presto_path(X, y, *, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, l1_ratio=1.0,
                 first_block_penalty=1.0, penalty_factor=None, standardize=True, sample_weight=None,
-                tol=1e-6, max_iter=5000):
+                tol=1e-6, max_iter=5000, link="logit", classes=None):
     """PRESTO solutions over a decreasing grid of ``lam``, each warm-started from the previous one.
 
     Parameters
@@ -92,7 +99,7 @@ def presto_path(X, y, *, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, l1_r
         Grid length when ``lambdas`` is None.
     lambda_min_ratio : float, default=0.01
         Smallest over largest lambda when ``lambdas`` is None.
-    l1_ratio, first_block_penalty, penalty_factor, standardize, tol, max_iter
+    l1_ratio, first_block_penalty, penalty_factor, standardize, tol, max_iter, link, classes
         As in :class:`PrestoClassifier`.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights.
@@ -102,8 +109,10 @@ def presto_path(X, y, *, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, l1_r
     path : Bunch
         ``lambdas`` (n_lambdas,), ``coef`` (n_lambdas, n_features,
         n_classes - 1), ``diff_coef`` (same shape), ``intercept``
-        (n_lambdas, n_classes - 1), ``objective`` and ``n_iter`` (n_lambdas,),
-        ``classes``.
+        (n_lambdas, n_classes - 1); per ``lam`` (n_lambdas,): ``objective``,
+        ``loss`` (the training mean negative log-likelihood), ``n_nonzero``
+        (non-zero differences beyond the first block: how far the fit is from
+        proportional odds) and ``n_iter``; ``classes``, ``link``.
 
     See Also
     --------
@@ -119,28 +128,30 @@ def presto_path(X, y, *, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, l1_r
     >>> path.coef.shape
     (5, 10, 3)
     """
-    params = {"l1_ratio": l1_ratio, "first_block_penalty": first_block_penalty,
+    params = {"l1_ratio": l1_ratio, "first_block_penalty": first_block_penalty, "link": link, "classes": classes,
               "penalty_factor": penalty_factor, "standardize": standardize, "tol": tol, "max_iter": max_iter}
     validate_params(params, PRESTO_CONSTRAINTS, owner="presto_path")
     validate_params({"n_lambdas": n_lambdas, "lambda_min_ratio": lambda_min_ratio, "lambdas": lambdas},
                     _PATH_CONSTRAINTS, owner="presto_path")
+    check_fit_inputs(X, y, sample_weight)
     X = check_array(X, dtype=np.float64)
-    data = prepare_fit(X, y, sample_weight, standardize)
+    data = prepare_fit(X, y, sample_weight, standardize, classes)
     c = check_penalty_factor(penalty_factor, X.shape[1])
     if lambdas is None:
-        lmax = lambda_max(data, c, first_block_penalty, l1_ratio)
+        lmax = lambda_max(data, c, first_block_penalty, l1_ratio, link=link)
         lambdas = lambda_grid(lmax, n_lambdas, lambda_min_ratio)
     lambdas = check_lambdas(lambdas)
-    return run_path(data, c, lambdas, l1_ratio, first_block_penalty, tol, max_iter)
+    return run_path(data, c, lambdas, l1_ratio, first_block_penalty, tol, max_iter, link)
 
 
 # --------------------------------------------------------------------------- #
 # the estimator
 # --------------------------------------------------------------------------- #
 class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
-    r"""PRESTO: cumulative-logit ordinal regression with fused boundary weights.
+    r"""PRESTO: cumulative-link ordinal regression with fused boundary weights.
 
-    Models ``P(y <= k | x) = sigmoid(alpha_k + x . beta_k)`` for the ``K - 1``
+    Models ``P(y <= k | x) = F(alpha_k + x . beta_k)`` (``F`` the logistic
+    distribution function by default, see ``link``) for the ``K - 1``
     boundaries between ordered classes, each with its own weight vector, and
     minimizes
 
@@ -186,6 +197,12 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     crossing : {"rearrange", "raise"}, default="rearrange"
         What :meth:`predict_proba` does when the boundaries of a sample cross
         (``P(y <= k)`` decreasing in ``k``): sort them, or raise.
+    link : {"logit", "probit", "cloglog"}, default="logit"
+        ``F``: logistic (the paper), standard normal, or ``1 - exp(-exp(z))``.
+    classes : array-like of shape (n_classes,), default=None
+        The labels from lowest to highest. Needed for text labels, which are
+        never sorted: without it ``y`` must be numbers, numeric strings
+        (ordered as numbers) or an ordered pandas Categorical.
 
     Attributes
     ----------
@@ -205,6 +222,12 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         Attained objective (on the internal, standardized scale).
     loss_ : float
         Weighted mean negative log-likelihood on the training data.
+    link_ : str
+        The fitted link.
+    separated_ : bool
+        Whether the unpenalized parameters separate the classes (their
+        estimate then does not exist; a
+        :class:`~sklearn.exceptions.ConvergenceWarning` was raised).
     n_features_in_ : int
         Number of features.
 
@@ -216,11 +239,12 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    Labels are ordered by their sorted values, or by the categories of an
-    ordered pandas Categorical; to make the first category the rare one,
-    reverse the order (``y.cat.reorder_categories(y.cat.categories[::-1])`` or
-    ``-y``). With two classes the model has a single boundary and PRESTO reduces
-    to a lasso (``first_block_penalty > 0``) or plain logistic regression on
+    Labels are ordered by ``classes``, by the categories of an ordered pandas
+    Categorical, or numerically (numbers and numeric strings: ``"2" < "10"``);
+    other text raises. To make the first category the rare one, reverse the
+    order (``classes=[...][::-1]``, ``y.cat.reorder_categories(...)`` or ``-y``).
+    With two classes the model has a single boundary and PRESTO reduces to a
+    lasso (``first_block_penalty > 0``) or plain logistic regression on
     ``1{y = classes_[1]}``.
 
     The solver works on the centred (and scaled) features with the difference
@@ -251,7 +275,8 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     _parameter_constraints = PRESTO_CONSTRAINTS
 
     def __init__(self, lam=0.01, l1_ratio=1.0, first_block_penalty=1.0, penalty_factor=None,
-                 standardize=True, tol=1e-6, max_iter=5000, warm_start=False, crossing="rearrange"):
+                 standardize=True, tol=1e-6, max_iter=5000, warm_start=False, crossing="rearrange",
+                 link="logit", classes=None):
         self.lam = lam
         self.l1_ratio = l1_ratio
         self.first_block_penalty = first_block_penalty
@@ -261,12 +286,15 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.warm_start = warm_start
         self.crossing = crossing
+        self.link = link
+        self.classes = classes
 
     def _validate(self, X, y, sample_weight, reset=True):
         validate_params(self.get_params(deep=False), self._parameter_constraints,
                         owner=type(self).__name__)
-        X, _ = validate_data(self, X, y, reset=reset, dtype=np.float64, y_numeric=False)
-        data = prepare_fit(X, y, sample_weight, self.standardize)
+        check_fit_inputs(X, y, sample_weight)
+        X = validate_data(self, X, reset=reset, dtype=np.float64)
+        data = prepare_fit(X, y, sample_weight, self.standardize, self.classes)
         c = check_penalty_factor(self.penalty_factor, X.shape[1])
         return X, data, c
 
@@ -299,8 +327,11 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
                 alpha, beta, _ = back_transform(a0, p0, mean0, scale0)
                 init = to_internal(alpha, beta, data.mean, data.scale)
         alpha_s, psi_s, obj, n_iter, kkt = _solver.solve(data, pen, self.l1_ratio, k1, self.tol,
-                                                         self.max_iter, init=init)
-        if not kkt <= self.tol:
+                                                         self.max_iter, init=init, link=self.link)
+        free = pen == 0
+        self.separated_ = bool(free.any()) and check_separation(data, alpha_s, psi_s, free,
+                                                                 type(self).__name__)
+        if not kkt <= self.tol and not self.separated_:
             warnings.warn(
                 f"PrestoClassifier did not converge in {self.max_iter} iterations (KKT violation "
                 f"{kkt:.3g} > tol={self.tol:g}); increase `max_iter` or `lam`.",
@@ -317,7 +348,8 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         self.n_iter_ = int(n_iter)
         self.objective_ = float(obj)
         self.crossing_ = self.crossing
-        loss, eta = _solver.loss_at(data, alpha_s, psi_s)
+        self.link_ = self.link
+        loss, eta = _solver.loss_at(data, alpha_s, psi_s, self.link)
         self.loss_ = loss
         self.n_crossings_ = count_crossings(eta)
         self._internal = (np.asarray(alpha_s), np.ascontiguousarray(psi_s), data.mean, data.scale)
@@ -342,11 +374,12 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         """
         validate_params(self.get_params(deep=False), self._parameter_constraints,
                         owner=type(self).__name__)
+        check_fit_inputs(X, y, sample_weight)
         X = check_array(X, dtype=np.float64)
-        data = prepare_fit(X, y, sample_weight, self.standardize)
+        data = prepare_fit(X, y, sample_weight, self.standardize, self.classes)
         c = check_penalty_factor(self.penalty_factor, X.shape[1])
         return lambda_max(data, c, self.first_block_penalty, self.l1_ratio, min(self.tol, 1e-8),
-                          max(self.max_iter, 10000))
+                          max(self.max_iter, 10000), link=self.link)
 
     def path(self, X, y, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, sample_weight=None):
         """Solutions over a decreasing grid of ``lam``: :func:`presto_path` with this estimator's parameters.
@@ -379,4 +412,5 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         return presto_path(X, y, lambdas=lambdas, n_lambdas=n_lambdas, lambda_min_ratio=lambda_min_ratio,
                            l1_ratio=self.l1_ratio, first_block_penalty=self.first_block_penalty,
                            penalty_factor=self.penalty_factor, standardize=self.standardize,
-                           sample_weight=sample_weight, tol=self.tol, max_iter=self.max_iter)
+                           sample_weight=sample_weight, tol=self.tol, max_iter=self.max_iter, link=self.link,
+                           classes=self.classes)

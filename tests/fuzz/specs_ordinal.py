@@ -39,4 +39,21 @@ def build_specs():
         specs += estimator_specs(name, make, fit, methods, fit_outputs=("predict_proba", "decision_function"))
     specs.append(func_spec(o.presto_path, X=Arg(X), y=_ordinal_y(y), sample_weight=weight_arg(len(y)),
                            fixed={"n_lambdas": 3}, out=lambda r: [r.coef, r.intercept, r.objective]))
+    for link in ("probit", "cloglog"):
+        specs += estimator_specs("ProportionalOddsClassifier",
+                                 lambda link=link: o.ProportionalOddsClassifier(link=link),
+                                 {"X": Arg(X), "y": Arg(y, "labels"), "sample_weight": weight_arg(len(y))},
+                                 {"predict_proba": {"X": Arg(X)}}, method_specs=False, tag=f"[{link}]")
+    specs.append(func_spec(_display, id="PathDisplay", lambdas=Arg(np.geomspace(1.0, 0.01, 6), "float", rows="grid"),
+                           mean_score=Arg(np.linspace(0.9, 0.5, 6), "float", rows="grid"),
+                           se_score=Arg(np.full(6, 0.01), "float", rows="grid")))
     return specs
+
+
+def _display(lambdas, mean_score, se_score):
+    import matplotlib.pyplot as plt
+
+    disp = o.PathDisplay(lambdas, mean_score=mean_score, se_score=se_score).plot()
+    out = [np.asarray(disp.lines_["cv"][0].get_ydata(), dtype=float)]
+    plt.close(disp.figure_)
+    return out

@@ -6,13 +6,13 @@ We simulate the paper's sparse-differences design (Faletto & Bien, 2023,
 Section 4.1): four ordered classes whose last one is rare (about 1%), and
 compare the estimated probability of the rare class from
 
-- :class:`~statlearn.ordinal.PrestoCV` (penalty chosen by 5-fold CV on the Brier score),
+- :class:`~statlearn.ordinal.PrestoCV` (penalty chosen by 5-fold cross-validation),
 - :class:`~statlearn.ordinal.ProportionalOddsClassifier`,
 - logistic regression on the rare class alone,
 
-with the true probability. Then we plot PRESTO's coefficient path: with
-``first_block_penalty=0`` the path starts at the proportional odds fit, and the
-differences between adjacent boundaries enter one by one.
+with the true probability. Then we plot PRESTO's cross-validation curve and its
+coefficient path: the differences between adjacent boundaries enter one by one as
+the penalty decreases.
 """
 
 import matplotlib.pyplot as plt
@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from statlearn.datasets import make_presto_data
-from statlearn.ordinal import PrestoClassifier, PrestoCV, ProportionalOddsClassifier
+from statlearn.ordinal import PathDisplay, PrestoCV, ProportionalOddsClassifier
 
 X, y, truth = make_presto_data(2500, 10, design="sparse", intercepts=(0.0, 3.5, 5.5),
                                random_state=3, return_params=True)
@@ -39,21 +39,13 @@ for name, p in estimates.items():
     print(f"{name:>22}: rare-class MSE {np.mean((p - p_true) ** 2):.2e}")
 
 # %%
-# The coefficient path, starting at proportional odds
-# ---------------------------------------------------
-est = PrestoClassifier(first_block_penalty=0.0)
-path = est.path(X, y, n_lambdas=30, lambda_min_ratio=0.01)
-
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), sharex=True)
-titles = [r"$\beta_1$ (unpenalized)", r"$\beta_2 - \beta_1$", r"$\beta_3 - \beta_2$"]
-for k, ax in enumerate(axes):
-    ax.plot(path.lambdas, path.diff_coef[:, :, k])
-    ax.set_xscale("log")
-    ax.invert_xaxis()
-    ax.set_xlabel(r"$\lambda$")
-    ax.set_title(titles[k])
-axes[0].set_ylabel("coefficient")
-fig.tight_layout()
+# The cross-validation curve and the path
+# ---------------------------------------
+# :class:`~statlearn.ordinal.PathDisplay` draws the out-of-fold loss with one standard
+# error either side (solid line: the chosen ``lam``; dotted: the one-standard-error rule),
+# the weights of the first boundary, and how far each feature departs from proportional
+# odds, ``sum_k |beta_k - beta_(k-1)|``, as the penalty decreases.
+PathDisplay.from_estimator(presto, X, y, max_legend=10)
 
 # %%
 # Estimated versus true rare-class probability
