@@ -1,13 +1,17 @@
 """Synthetic data generators of the ordinal papers (owned by statlearn.ordinal)."""
 
 import numpy as np
-from sklearn.utils import Bunch, check_random_state
+from sklearn.utils import Bunch
 
-from statlearn._validation import Interval, Options, validate_params
+from statlearn._base import check_generator
+from statlearn._validation import Interval, Options, validate_args
 
 __all__ = ["make_presto_data"]
 
 
+@validate_args({"n_samples": [Interval("integral", 1, None)], "n_features": [Interval("integral", 1, None)],
+                "design": [Options("sparse", "dense")], "sparsity": [Interval("real", 0, 1)],
+                "effect": [Interval("real", 0, None)], "return_params": ["boolean"]})
 def make_presto_data(n_samples=2500, n_features=10, *, design="sparse", intercepts=(0.0, 3.5, 5.5),
                      sparsity=0.5, effect=0.5, random_state=None, return_params=False):
     """Simulated ordinal data with a rare top class (Faletto & Bien, 2023, Sections 4.1-4.2).
@@ -36,8 +40,8 @@ def make_presto_data(n_samples=2500, n_features=10, *, design="sparse", intercep
     effect : float, default=0.5
         Size of the non-zero entries (sparse) or half-width of the uniform
         draws (dense).
-    random_state : int, RandomState instance or None, default=None
-        Seed.
+    random_state : int, Generator, RandomState, SeedSequence or None, default=None
+        Seed (the library's one rule, ``statlearn._base.check_generator``).
     return_params : bool, default=False
         Also return the true parameters and probabilities.
 
@@ -66,17 +70,10 @@ def make_presto_data(n_samples=2500, n_features=10, *, design="sparse", intercep
     >>> bool(set(y.tolist()) <= {0, 1, 2, 3})
     True
     """
-    validate_params(
-        {"n_samples": n_samples, "n_features": n_features, "design": design, "sparsity": sparsity,
-         "effect": effect},
-        {"n_samples": [Interval("integral", 1, None)], "n_features": [Interval("integral", 1, None)],
-         "design": [Options("sparse", "dense")], "sparsity": [Interval("real", 0, 1)],
-         "effect": [Interval("real", 0, None)]},
-        owner="make_presto_data")
     alpha = np.asarray(intercepts, dtype=np.float64).ravel()
     if alpha.size < 1 or not np.isfinite(alpha).all() or (np.diff(alpha) <= 0).any():
         raise ValueError(f"`intercepts` must be finite and strictly increasing; got {intercepts!r}.")
-    rng = check_random_state(random_state)
+    rng = check_generator(random_state)
     k1 = alpha.size
     X = rng.uniform(-1.0, 1.0, size=(n_samples, n_features))
     for _ in range(1000):

@@ -20,7 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import Bunch
 from sklearn.utils.validation import check_array
 
-from statlearn._validation import Interval, Options, validate_data, validate_params
+from statlearn._validation import Interval, Options, validate_args, validate_data, validate_params
 
 from . import _solver
 from ._cumulative import CumulativeLinkMixin
@@ -79,6 +79,8 @@ def run_path(data, c, lambdas, l1_ratio, first_block_penalty, tol, max_iter, lin
                  _internal=internal)
 
 
+@validate_args({**{k: v for k, v in PRESTO_CONSTRAINTS.items() if k not in ("lam", "warm_start", "crossing")},
+                **_PATH_CONSTRAINTS})
 def presto_path(X, y, *, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, l1_ratio=1.0,
                 first_block_penalty=1.0, penalty_factor=None, standardize=True, sample_weight=None,
                 tol=1e-6, max_iter=5000, link="logit", classes=None):
@@ -128,11 +130,6 @@ def presto_path(X, y, *, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, l1_r
     >>> path.coef.shape
     (5, 10, 3)
     """
-    params = {"l1_ratio": l1_ratio, "first_block_penalty": first_block_penalty, "link": link, "classes": classes,
-              "penalty_factor": penalty_factor, "standardize": standardize, "tol": tol, "max_iter": max_iter}
-    validate_params(params, PRESTO_CONSTRAINTS, owner="presto_path")
-    validate_params({"n_lambdas": n_lambdas, "lambda_min_ratio": lambda_min_ratio, "lambdas": lambdas},
-                    _PATH_CONSTRAINTS, owner="presto_path")
     check_fit_inputs(X, y, sample_weight)
     X = check_array(X, dtype=np.float64)
     data = prepare_fit(X, y, sample_weight, standardize, classes)
