@@ -12,7 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from statlearn.datasets import make_presto_data
-from statlearn.ordinal import PrestoClassifier, PrestoCV, ProportionalOddsClassifier, _solver
+from statlearn.ordinal import PrestoClassifier, PrestoCV, ProportionalOddsClassifier, _solver, presto_path
 from statlearn.ordinal._data import prepare_fit
 from tests.ordinal import _oracles
 
@@ -110,6 +110,37 @@ def test_po_limit_matches_statsmodels():
     np.testing.assert_allclose(po.coef_, b_sm, atol=1e-4)
     np.testing.assert_allclose(po.intercept_, a_sm, atol=1e-4)
     np.testing.assert_allclose(-po.loss_ * y.size, llf, atol=1e-6)
+
+
+@pytest.mark.parametrize("link", ["probit", "cloglog"])
+def test_po_limit_matches_statsmodels_for_other_links(link):
+    from scipy import stats
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    X, y = _data(n=400, p=4, K=4, seed=5, low=0.0, high=2.0)
+    distr = {"probit": "probit", "cloglog": stats.gumbel_l}[link]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = OrderedModel(y, X, distr=distr).fit(method="bfgs", disp=False, maxiter=5000, gtol=1e-10)
+    est = PrestoClassifier(first_block_penalty=0.0, link=link, tol=1e-10, max_iter=100_000)
+    est.set_params(lam=1.01 * est.lambda_max(X, y)).fit(X, y)
+    assert np.all(est.diff_coef_[:, 1:] == 0) and est.link_ == link
+    np.testing.assert_allclose(-est.loss_ * y.size, res.llf, atol=1e-6)
+    np.testing.assert_allclose(est.coef_[:, 0], -res.params[:4], atol=1e-4)
+    cuts = np.cumsum(np.concatenate([[res.params[4]], np.exp(res.params[5:])]))
+    np.testing.assert_allclose(est.intercept_, cuts, atol=1e-4)
+    # the probabilities use the link's distribution function
+    np.testing.assert_allclose(est.predict_proba(X), res.model.predict(res.params, exog=X), atol=1e-5)
+
+
+def test_path_reports_loss_and_departures():
+    X, y = _data(n=300, K=4, seed=8)
+    path = presto_path(X, y, n_lambdas=6, first_block_penalty=0.0)
+    assert path.n_nonzero[0] == 0 and path.n_nonzero[-1] > 0
+    assert np.all(np.diff(path.loss) <= 1e-10)  # less penalty, better fit
+    np.testing.assert_array_equal(path.n_nonzero, np.count_nonzero(path.diff_coef[:, :, 1:], axis=(1, 2)))
+    single = PrestoClassifier(lam=path.lambdas[3], first_block_penalty=0.0).fit(X, y)
+    np.testing.assert_allclose(path.loss[3], single.loss_, rtol=1e-6)
 
 
 def test_null_limit_gives_cumulative_logits():
