@@ -9,9 +9,12 @@ by adaptive importance sampling with control variates, and Sobol' indices.
 """
 
 from .experiments import FREEDMAN_K_VALUES, freedman_experiment
-from .holdout import BudgetExhausted, GaussianMechanism, LaplaceMechanism, ReusableHoldout, Thresholdout
-from .montecarlo import MultipleExpectationEstimator, sobol_indices
+from .holdout import BudgetExhausted, ReusableHoldout, Thresholdout
+from .mechanisms import GaussianMechanism, LaplaceMechanism
+from .montecarlo import MultipleExpectationEstimator
+from .plotting import SobolDisplay
 from .search import ReusableHoldoutSearch
+from .sobol import SobolResult, sobol_indices
 
 __all__ = [
     "FREEDMAN_K_VALUES",
@@ -21,6 +24,8 @@ __all__ = [
     "MultipleExpectationEstimator",
     "ReusableHoldout",
     "ReusableHoldoutSearch",
+    "SobolDisplay",
+    "SobolResult",
     "Thresholdout",
     "freedman_experiment",
     "sobol_indices",

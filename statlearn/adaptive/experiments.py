@@ -47,7 +47,7 @@ def freedman_experiment(X_train, y_train, X_holdout, y_holdout, X_fresh, y_fresh
         The mechanism (copied, then restarted). ``None`` is the supplement's
         setting: ``threshold = 4/sqrt(n)``, Gaussian noise ``sigma = 1/sqrt(n)``
         redrawn for every comparison, no budget.
-    random_state : int or None, default=None
+    random_state : int, Generator, RandomState, SeedSequence or None, default=None
         Seed of the default mechanism (ignored when ``thresholdout`` is given).
 
     Returns
@@ -102,7 +102,7 @@ def freedman_experiment(X_train, y_train, X_holdout, y_holdout, X_fresh, y_fresh
         raise ValueError(f"`k_values` must be a 1-D sequence of non-negative ints; got {k_values}.")
     n = Xt.shape[0]
     if thresholdout is None:
-        thr = Thresholdout(threshold=4.0 / np.sqrt(n), sigma=1.0 / np.sqrt(n), noise="gaussian",
+        thr = Thresholdout(threshold=min(4.0 / np.sqrt(n), 1.0), sigma=min(1.0 / np.sqrt(n), 1.0), noise="gaussian",
                            reset="every_query", random_state=random_state)
     else:
         if not isinstance(thresholdout, Thresholdout):

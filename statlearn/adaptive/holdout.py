@@ -1,21 +1,21 @@
-"""Noise mechanisms and Thresholdout, the reusable holdout.
+"""Thresholdout, the reusable holdout.
 
 Statistical queries are functions ``phi`` from one sample to ``[0, 1]``; a
 query is given here as the vector of its values on the samples, and answered
-with (a noisy version of) its empirical mean.
+with its training mean or (a noisy version of) its holdout mean.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
-from sklearn.utils import check_random_state
 
-from .._validation import Interval, Options, check_finite_array, validate_params
+from .._base import BaseObject, spawn_generators
+from .._validation import Interval, Options, check_finite_array, validate_args
+from .mechanisms import _NOISE_SCALE, _check_query_values
 
-__all__ = ["BudgetExhausted", "GaussianMechanism", "LaplaceMechanism", "Thresholdout", "ReusableHoldout"]
+__all__ = ["BudgetExhausted", "ReusableHoldout", "Thresholdout"]
 
 
 class BudgetExhausted(RuntimeError):
@@ -27,219 +27,7 @@ class BudgetExhausted(RuntimeError):
     """
 
 
-def _seed_streams(random_state, n_streams):
-    """Independent ``numpy.random.Generator`` streams derived from ``random_state``.
-
-    One stream per kind of noise keeps answers identical whether queries are
-    asked one by one or in a batch.
-    """
-    if isinstance(random_state, np.random.Generator):
-        seeds = random_state.integers(0, 2**63 - 1, size=n_streams)
-    else:
-        seeds = check_random_state(random_state).randint(0, 2**31 - 1, size=n_streams)
-    return [np.random.default_rng(int(s)) for s in seeds]
-
-
-def _check_query_values(values, name, n_samples=None):
-    """Values of statistical queries: (n_samples,) or (n_samples, n_queries) in [0, 1]."""
-    v = check_finite_array(values, name=name, ndim=(1, 2))
-    bad = (v < 0) | (v > 1)
-    if bad.any():
-        idx = np.argwhere(bad)[0]
-        where = int(idx[0]) if len(idx) == 1 else tuple(int(i) for i in idx)
-        raise ValueError(
-            f"`{name}` must contain query values in [0, 1] (one per sample); found {int(bad.sum())} "
-            f"value(s) outside, first at index {where}: {float(v[tuple(idx)]):.6g}."
-        )
-    if n_samples is not None and v.shape[0] != n_samples:
-        raise ValueError(f"`{name}` must have {n_samples} rows; got shape {v.shape}.")
-    return v
-
-
-class _NoiseMechanism:
-    """Shared code of the Laplace and Gaussian mechanisms."""
-
-    _scale_name = "scale"
-
-    def __init__(self, scale, random_state=None):
-        self._scale = scale
-        self.random_state = random_state
-        self.reset()
-
-    def _validate(self):
-        validate_params({self._scale_name: self._scale},
-                        {self._scale_name: [Interval("real", 0, None, closed="left")]},
-                        owner=type(self).__name__)
-        validate_params({"random_state": self.random_state}, {"random_state": ["random_state"]},
-                        owner=type(self).__name__)
-
-    def reset(self):
-        """Forget the query log and restart the noise stream from ``random_state``.
-
-        Returns
-        -------
-        self : object
-        """
-        self._validate()
-        (self._rng,) = _seed_streams(self.random_state, 1)
-        self._answers, self._true = [], []
-        return self
-
-    def _noise(self, size):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def query(self, values):
-        """Answer the empirical mean of one or several statistical queries, plus noise.
-
-        Parameters
-        ----------
-        values : array-like of shape (n_samples,) or (n_samples, n_queries)
-            Values of the query (or of each query) on every sample, in [0, 1].
-
-        Returns
-        -------
-        answer : float or ndarray of shape (n_queries,)
-            Noisy empirical means; a float for a 1-D input.
-        """
-        v = _check_query_values(values, "values")
-        means = v.mean(axis=0)
-        answers = np.atleast_1d(means) + self._noise(np.atleast_1d(means).shape[0])
-        self._true.extend(np.atleast_1d(means).tolist())
-        self._answers.extend(answers.tolist())
-        return float(answers[0]) if v.ndim == 1 else answers
-
-    @property
-    def answers_(self):
-        """ndarray of shape (n_queries,): every answer given so far."""
-        return np.asarray(self._answers, dtype=float)
-
-    @property
-    def empirical_means_(self):
-        """ndarray of shape (n_queries,): the exact empirical means behind the answers."""
-        return np.asarray(self._true, dtype=float)
-
-    @property
-    def n_queries_(self):
-        """int: number of queries answered since the last :meth:`reset`."""
-        return len(self._answers)
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self._scale_name}={self._scale!r}, random_state={self.random_state!r})"
-
-
-class LaplaceMechanism(_NoiseMechanism):
-    """Answer statistical queries with Laplace noise.
-
-    Each answer is ``mean(values) + Z`` with ``Z ~ Laplace(0, scale)``
-    (standard deviation ``scale * sqrt(2)``). Since the empirical mean of a
-    [0, 1]-valued query has sensitivity ``1 / n``, one answer is
-    ``1 / (n * scale)``-differentially private.
-
-    Parameters
-    ----------
-    scale : float
-        Scale ``b`` of the Laplace noise (not its standard deviation).
-    random_state : int, RandomState instance or None, default=None
-        Seed of the noise; :meth:`reset` restarts it.
-
-    Attributes
-    ----------
-    answers_ : ndarray of shape (n_queries,)
-        The answers given so far (the query log).
-    empirical_means_ : ndarray of shape (n_queries,)
-        The exact empirical means behind them.
-    n_queries_ : int
-        Number of answered queries.
-
-    See Also
-    --------
-    GaussianMechanism : The same with Gaussian noise.
-    Thresholdout : Reuse a holdout set through noise.
-
-    References
-    ----------
-    .. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,
-       "Preserving statistical validity in adaptive data analysis", STOC 2015.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from statlearn.adaptive import LaplaceMechanism
-    >>> mech = LaplaceMechanism(scale=0.01, random_state=0)
-    >>> values = np.random.default_rng(0).uniform(size=1000)
-    >>> bool(abs(mech.query(values) - values.mean()) < 0.1)
-    True
-    >>> mech.n_queries_
-    1
-    """
-
-    def __init__(self, scale, random_state=None):
-        self.scale = scale
-        super().__init__(scale, random_state)
-
-    def _validate(self):
-        self._scale = self.scale
-        super()._validate()
-
-    def _noise(self, size):
-        return self._rng.laplace(0.0, self.scale, size=size) if self.scale > 0 else np.zeros(size)
-
-
-class GaussianMechanism(_NoiseMechanism):
-    """Answer statistical queries with Gaussian noise.
-
-    Each answer is ``mean(values) + Z`` with ``Z ~ N(0, sigma**2)``.
-
-    Parameters
-    ----------
-    sigma : float
-        Standard deviation of the noise.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the noise; :meth:`reset` restarts it.
-
-    Attributes
-    ----------
-    answers_ : ndarray of shape (n_queries,)
-        The answers given so far (the query log).
-    empirical_means_ : ndarray of shape (n_queries,)
-        The exact empirical means behind them.
-    n_queries_ : int
-        Number of answered queries.
-
-    See Also
-    --------
-    LaplaceMechanism : The same with Laplace noise.
-
-    References
-    ----------
-    .. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,
-       "Preserving statistical validity in adaptive data analysis", STOC 2015.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from statlearn.adaptive import GaussianMechanism
-    >>> mech = GaussianMechanism(sigma=0.01, random_state=0)
-    >>> answers = mech.query(np.full((100, 3), 0.5))
-    >>> answers.shape
-    (3,)
-    """
-
-    _scale_name = "sigma"
-
-    def __init__(self, sigma, random_state=None):
-        self.sigma = sigma
-        super().__init__(sigma, random_state)
-
-    def _validate(self):
-        self._scale = self.sigma
-        super()._validate()
-
-    def _noise(self, size):
-        return self._rng.normal(0.0, self.sigma, size=size) if self.sigma > 0 else np.zeros(size)
-
-
-class Thresholdout:
+class Thresholdout(BaseObject):
     """The reusable holdout: answer queries from the training set unless they overfit.
 
     For each statistical query the training mean is returned when it agrees
@@ -261,11 +49,12 @@ class Thresholdout:
 
     Parameters
     ----------
-    threshold : float, default=0.04
-        Base threshold ``T`` on ``|holdout mean - training mean|``.
-    sigma : float, default=0.01
+    threshold : float in [0, 1], default=0.04
+        Base threshold ``T`` on ``|holdout mean - training mean|`` (a gap
+        between means in [0, 1] never exceeds 1).
+    sigma : float in [0, 1], default=0.01
         Noise rate (Laplace scale or Gaussian standard deviation of the answer
-        noise).
+        noise); a larger noise would hide the answers completely.
     budget : int or None, default=None
         Number of above-threshold (overfitting) answers allowed; ``None`` is
         unlimited (no formal guarantee then).
@@ -277,8 +66,9 @@ class Thresholdout:
         Science supplement), or never (drawn once at :meth:`reset`).
     on_budget_exhausted : {"raise", "nan"}, default="raise"
         Raise :class:`BudgetExhausted` or answer NaN once the budget is spent.
-    random_state : int, RandomState instance, Generator or None, default=None
-        Seed of all noise; :meth:`reset` restarts it.
+    random_state : int, Generator, RandomState, SeedSequence or None, default=None
+        Seed of all noise; :meth:`restart` restarts it (an int seed gives the
+        same noise again; a Generator continues its stream).
 
     Attributes
     ----------
@@ -335,8 +125,8 @@ class Thresholdout:
     """
 
     _parameter_constraints = {
-        "threshold": [Interval("real", 0, None, closed="left")],
-        "sigma": [Interval("real", 0, None, closed="left")],
+        "threshold": [Interval("real", 0, 1, closed="both")],
+        "sigma": _NOISE_SCALE,
         "budget": [Interval("integral", 0, None, closed="left"), None],
         "noise": [Options("laplace", "gaussian")],
         "reset": [Options("on_overfit", "every_query", "never")],
@@ -353,7 +143,6 @@ class Thresholdout:
         self.reset = reset
         self.on_budget_exhausted = on_budget_exhausted
         self.random_state = random_state
-        self.restart()
 
     # ``reset`` is a constructor parameter (the threshold-noise policy), so the
     # method that restarts the state is ``restart``; ``reset_state`` is an alias.
@@ -364,17 +153,33 @@ class Thresholdout:
         -------
         self : Thresholdout
         """
-        params = {k: getattr(self, k) for k in self._parameter_constraints}
-        validate_params(params, self._parameter_constraints, owner="Thresholdout")
-        self._gamma_rng, self._eta_rng, self._xi_rng = _seed_streams(self.random_state, 3)
-        self.budget_remaining_ = math.inf if self.budget is None else float(self.budget)
+        self._validate_params()
+        self._gamma_rng, self._eta_rng, self._xi_rng = spawn_generators(self.random_state, 3)
+        self._budget_remaining = math.inf if self.budget is None else float(self.budget)
         self._answers, self._touched, self._train, self._holdout = [], [], [], []
         self._gamma = self._draw_gamma()
         return self
 
     reset_state = restart
 
+    def _after_set_params(self):
+        self.__dict__.pop("_gamma_rng", None)  # the next query restarts with the new parameters
+
+    def _started(self):
+        if "_gamma_rng" not in self.__dict__:
+            self.restart()
+
+    @property
+    def budget_remaining_(self):
+        """float: overfitting answers still allowed (``inf`` without a budget)."""
+        self._started()
+        return self._budget_remaining
+
     @classmethod
+    @validate_args({"tolerance": [Interval("real", 0, 1, closed="neither")],
+                    "failure_probability": [Interval("real", 0, 1, closed="neither")],
+                    "n_queries": [Interval("integral", 1, None)],
+                    "budget": [Interval("integral", 0, None), None]}, owner="Thresholdout.from_guarantee")
     def from_guarantee(cls, tolerance, failure_probability, n_queries, *, budget=None, **kwargs):
         """Set threshold and noise from the accuracy theorem of Thresholdout.
 
@@ -416,12 +221,9 @@ class Thresholdout:
         >>> round(thr.threshold, 3), round(thr.sigma, 7)
         (0.03, 3.69e-05)
         """
-        tau = validate_unit("tolerance", tolerance)
-        beta = validate_unit("failure_probability", failure_probability)
-        if isinstance(n_queries, bool) or not isinstance(n_queries, numbers.Integral) or n_queries < 1:
-            raise ValueError(f"`n_queries` must be a positive int; got {n_queries!r}.")
+        tau, beta = float(tolerance), float(failure_probability)
         budget = int(n_queries) if budget is None else budget
-        if isinstance(budget, numbers.Integral) and budget > n_queries:
+        if budget > n_queries:
             raise ValueError(f"`budget` must not exceed `n_queries` ({n_queries}) in the theorem; got {budget}.")
         for key in ("noise", "reset", "threshold", "sigma"):
             if key in kwargs:
@@ -476,6 +278,7 @@ class Thresholdout:
             When the budget is spent and ``on_budget_exhausted="raise"``; the
             answers given before are logged.
         """
+        self._started()
         t = check_finite_array(np.atleast_1d(train_means), name="train_means", ndim=1)
         h = check_finite_array(np.atleast_1d(holdout_means), name="holdout_means", ndim=1)
         if t.shape != h.shape:
@@ -490,7 +293,7 @@ class Thresholdout:
         diff = np.abs(h - t)
         exhausted_at = None
         for i in range(m):
-            if self.budget_remaining_ < 1:
+            if self._budget_remaining < 1:
                 exhausted_at = i
                 break
             if self.reset == "every_query":
@@ -498,7 +301,7 @@ class Thresholdout:
             if diff[i] > self.threshold + self._gamma + eta[i]:
                 answers[i] = h[i] + xi[i]
                 touched[i] = True
-                self.budget_remaining_ -= 1
+                self._budget_remaining -= 1
                 if self.reset == "on_overfit":
                     self._gamma = self._draw_gamma()
             else:
@@ -593,72 +396,33 @@ class Thresholdout:
     @property
     def answers_(self):
         """ndarray of shape (n_queries,): every answer given (NaN when refused)."""
+        self._started()
         return np.asarray(self._answers, dtype=float)
 
     @property
     def touched_holdout_(self):
         """ndarray of bool of shape (n_queries,): which answers used the holdout."""
+        self._started()
         return np.asarray(self._touched, dtype=bool)
 
     @property
     def train_means_(self):
         """ndarray of shape (n_queries,): training means of the queries asked."""
+        self._started()
         return np.asarray(self._train, dtype=float)
 
     @property
     def n_queries_(self):
         """int: number of queries asked since the last restart."""
+        self._started()
         return len(self._answers)
 
     @property
     def n_overfit_(self):
         """int: number of above-threshold answers given."""
+        self._started()
         return int(np.sum(self._touched))
-
-    def get_params(self, deep=True):
-        """Constructor parameters, as in scikit-learn.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Ignored (no nested objects).
-
-        Returns
-        -------
-        params : dict
-        """
-        return {k: getattr(self, k) for k in self._parameter_constraints}
-
-    def set_params(self, **params):
-        """Set constructor parameters and :meth:`restart`.
-
-        Parameters
-        ----------
-        **params : dict
-            New parameter values.
-
-        Returns
-        -------
-        self : Thresholdout
-        """
-        for key, value in params.items():
-            if key not in self._parameter_constraints:
-                raise ValueError(f"Invalid parameter `{key}` for Thresholdout; valid parameters are "
-                                 f"{sorted(self._parameter_constraints)}.")
-            setattr(self, key, value)
-        return self.restart()
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"Thresholdout({args})"
 
 
 #: Alias of :class:`Thresholdout`.
 ReusableHoldout = Thresholdout
-
-
-def validate_unit(name, value):
-    """A float strictly inside (0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (0 < value < 1):
-        raise ValueError(f"`{name}` must be a float in (0, 1); got {value!r}.")
-    return float(value)

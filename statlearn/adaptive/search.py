@@ -8,13 +8,13 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.model_selection import ParameterGrid, train_test_split
-from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from statlearn._validation import validate_data
 
+from .._base import check_generator, seed_from
 from .._validation import Interval, validate_params
 from .holdout import BudgetExhausted, Thresholdout, _check_query_values
 
@@ -64,7 +64,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     refit : bool, default=True
         Refit the best candidate on all the data. With ``False``,
         ``best_estimator_`` is the candidate fitted on the training part.
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, Generator, RandomState, SeedSequence or None, default=None
         Seed of the split (and of the default mechanism's noise).
 
     Attributes
@@ -165,11 +165,11 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 f"`X` must have enough samples for a training and a holdout part; got n_samples={n} "
                 f"with holdout_size={self.holdout_size}."
             )
-        rng = check_random_state(self.random_state)
-        split_seed = rng.randint(0, 2**31 - 1)
+        rng = check_generator(self.random_state)
+        split_seed = seed_from(rng)
         idx_train, idx_hold = train_test_split(np.arange(n), test_size=n_hold, random_state=split_seed)
         if self.thresholdout is None:
-            thr = Thresholdout(threshold=0.04, sigma=0.01, random_state=rng.randint(0, 2**31 - 1))
+            thr = Thresholdout(threshold=0.04, sigma=0.01, random_state=seed_from(rng))
         else:
             thr = copy.deepcopy(self.thresholdout)
         grid = list(ParameterGrid(self.param_grid)) if self.param_grid is not None else [{}]

@@ -1,4 +1,4 @@
-"""Tests of the noise mechanisms and Thresholdout."""
+"""Tests of Thresholdout (statlearn/adaptive/holdout.py)."""
 
 import math
 import pickle
@@ -16,58 +16,6 @@ from statlearn.adaptive import (
     ReusableHoldout,
     Thresholdout,
 )
-
-
-# --------------------------------------------------------------------------- mechanisms
-@pytest.mark.parametrize(
-    "mech, dist",
-    [
-        (LaplaceMechanism(scale=0.02, random_state=0), stats.laplace(scale=0.02)),
-        (GaussianMechanism(sigma=0.03, random_state=0), stats.norm(scale=0.03)),
-    ],
-)
-def test_mechanism_noise_distribution_ks(mech, dist):
-    values = np.random.default_rng(1).uniform(size=(50, 4000))
-    answers = mech.query(values)
-    noise = answers - values.mean(axis=0)
-    assert stats.kstest(noise, dist.cdf).pvalue > 0.01
-    # a wrong scale is rejected: the test can fail
-    wrong = stats.laplace(scale=0.04) if isinstance(mech, LaplaceMechanism) else stats.norm(scale=0.045)
-    assert stats.kstest(noise, wrong.cdf).pvalue < 1e-6
-    assert mech.n_queries_ == 4000
-    np.testing.assert_allclose(mech.empirical_means_, values.mean(axis=0))
-
-
-def test_laplace_scale_is_not_std():
-    mech = LaplaceMechanism(scale=0.1, random_state=3)
-    noise = mech.query(np.zeros((10, 20000)))
-    assert abs(noise.std() - 0.1 * math.sqrt(2)) < 0.005
-
-
-@pytest.mark.parametrize("cls, kw", [(LaplaceMechanism, "scale"), (GaussianMechanism, "sigma")])
-def test_mechanism_reproducible_and_reset(cls, kw):
-    v = np.random.default_rng(0).uniform(size=(30, 5))
-    a = cls(**{kw: 0.1}, random_state=5).query(v)
-    m = cls(**{kw: 0.1}, random_state=5)
-    b = m.query(v)
-    np.testing.assert_array_equal(a, b)
-    m.reset()
-    assert m.n_queries_ == 0
-    np.testing.assert_array_equal(m.query(v), a)
-    assert isinstance(m.query(v[:, 0]), float)
-    assert kw in repr(m)
-
-
-def test_mechanism_bad_input():
-    m = LaplaceMechanism(scale=0.1)
-    with pytest.raises(ValueError, match=r"`values` must contain query values in \[0, 1\]"):
-        m.query([0.2, 1.5])
-    with pytest.raises(ValueError, match="NaN"):
-        m.query([0.2, np.nan])
-    with pytest.raises(ValueError, match="`scale`"):
-        LaplaceMechanism(scale=-1.0)
-    with pytest.raises(ValueError, match="`sigma`"):
-        GaussianMechanism(sigma=-0.1)
 
 
 # --------------------------------------------------------------------------- Thresholdout
@@ -173,7 +121,7 @@ def test_gaussian_supplement_rule():
 
 
 def test_reset_never_keeps_gamma():
-    thr = Thresholdout(threshold=0.05, sigma=0.01, reset="never", random_state=0)
+    thr = Thresholdout(threshold=0.05, sigma=0.01, reset="never", random_state=0).restart()
     g0 = thr._gamma
     thr.query_means(np.zeros(50), np.ones(50))
     assert thr._gamma == g0
@@ -194,7 +142,8 @@ def test_seed_reproducible_and_pickle():
     np.testing.assert_array_equal(clone.query_many(train[:, 10:], hold[:, 10:]),
                                   thr.query_many(train[:, 10:], hold[:, 10:]))
     assert ReusableHoldout is Thresholdout
-    assert "threshold=0.04" in repr(thr)
+    assert repr(thr) == "Thresholdout(random_state=3)"  # scikit-learn style: non-default parameters only
+    assert "threshold=0.05" in repr(Thresholdout(threshold=0.05))
 
 
 def test_query_function():
@@ -222,13 +171,13 @@ def test_thresholdout_bad_input():
     with pytest.raises(ValueError, match="must be 1-D"):
         thr.query(np.zeros((4, 2)), np.zeros((4, 2)))
     with pytest.raises(ValueError, match="`budget`"):
-        Thresholdout(budget=-1)
+        Thresholdout(budget=-1).restart()
     with pytest.raises(ValueError, match="`noise`"):
-        Thresholdout(noise="cauchy")
+        Thresholdout(noise="cauchy").query([0.5], [0.5])
     with pytest.raises(ValueError, match="`reset`"):
-        Thresholdout(reset="sometimes")
+        Thresholdout(reset="sometimes").query_means([0.5], [0.5])
     with pytest.raises(ValueError, match="`threshold`"):
-        Thresholdout(threshold=-0.1)
+        _ = Thresholdout(threshold=-0.1).budget_remaining_
 
 
 def test_from_guarantee():
@@ -265,11 +214,23 @@ def test_property_answers_are_train_or_near_holdout(gaps, budget):
 
 
 @pytest.mark.parametrize("make,name", [
-    (lambda: LaplaceMechanism(float("inf")), "scale"),
-    (lambda: GaussianMechanism(float("inf")), "sigma"),
-    (lambda: Thresholdout(sigma=float("inf")), "sigma"),
+    (lambda: LaplaceMechanism(float("inf")).query([0.5]), "scale"),
+    (lambda: GaussianMechanism(float("inf")).query([0.5]), "sigma"),
+    (lambda: Thresholdout(sigma=float("inf")).query([0.5], [0.5]), "sigma"),
 ])
 def test_infinite_noise_scale_is_rejected(make, name):
     # inf passed the [0, inf) interval check and every noisy answer came out inf or nan
-    with pytest.raises(ValueError, match=rf"`{name}` must be a float in \[0, inf\); got inf"):
+    with pytest.raises(ValueError, match=rf"`{name}` must be a float in \[0, 1\]; got inf"):
+        make()
+
+
+@pytest.mark.parametrize("make,name", [
+    (lambda: LaplaceMechanism(1e300).query([0.5]), "scale"),
+    (lambda: GaussianMechanism(1e300).query([0.5]), "sigma"),
+    (lambda: Thresholdout(sigma=1e300).query([0.5], [0.5]), "sigma"),
+    (lambda: Thresholdout(threshold=1e300).query([0.5], [0.5]), "threshold"),
+])
+def test_huge_noise_scale_is_rejected(make, name):
+    # issue 11: LaplaceMechanism(scale=1e300) was accepted and every answer was pure noise
+    with pytest.raises(ValueError, match=rf"`{name}` must be a float in \[0, 1\]"):
         make()

@@ -7,6 +7,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
+from statlearn._base import check_generator, seed_from
 from statlearn.adaptive import BudgetExhausted, ReusableHoldoutSearch, Thresholdout
 
 
@@ -22,7 +23,7 @@ def test_search_matches_manual_thresholdout(data):
                                    thresholdout=Thresholdout(random_state=4), refit=False,
                                    random_state=0).fit(X, y)
     # redo by hand: same split, same mechanism seed
-    split_seed = np.random.RandomState(0).randint(0, 2**31 - 1)
+    split_seed = seed_from(check_generator(0))
     idx_t, idx_h = train_test_split(np.arange(len(y)), test_size=300, random_state=split_seed)
     thr = Thresholdout(random_state=4)
     answers = []
@@ -99,5 +100,5 @@ def test_nested_params_and_clone(data):
     used.query([0.0] * 10, [1.0] * 10)
     cloned = clone(ReusableHoldoutSearch(LogisticRegression(), thresholdout=used))
     assert cloned.thresholdout.budget_remaining_ == 2  # clone restarts the mechanism
-    with pytest.raises(ValueError, match="Invalid parameter `foo`"):
+    with pytest.raises(ValueError, match="`foo` is not a parameter of"):
         Thresholdout().set_params(foo=1)

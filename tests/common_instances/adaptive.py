@@ -4,7 +4,13 @@ import numpy as np
 from scipy import stats
 from sklearn.linear_model import LogisticRegression
 
-from statlearn.adaptive import MultipleExpectationEstimator, ReusableHoldoutSearch, Thresholdout
+from statlearn.adaptive import (
+    GaussianMechanism,
+    LaplaceMechanism,
+    MultipleExpectationEstimator,
+    ReusableHoldoutSearch,
+    Thresholdout,
+)
 
 INSTANCES = {
     "ReusableHoldoutSearch": [
@@ -32,7 +38,14 @@ def _montecarlo(est):
     return est.fit(lambda X: np.c_[X[:, 0] ** 2, X[:, 0] + X[:, 1]], law).estimates_
 
 
+def _mechanism(mech):
+    values = np.random.default_rng(1).uniform(size=(100, 3))
+    return mech.query(values), mech.query(values[:, 0]), mech.answers_
+
+
 OBJECT_INSTANCES = [
+    (LaplaceMechanism(scale=0.05, random_state=0), _mechanism),
+    (GaussianMechanism(sigma=0.05, random_state=0), _mechanism),
     (Thresholdout(threshold=0.04, sigma=0.01, budget=50, random_state=0), _thresholdout),
     (MultipleExpectationEstimator(n_max=2000, random_state=0), _montecarlo),
 ]

@@ -1,0 +1,213 @@
+"""Noise mechanisms for statistical queries: answers are empirical means plus Laplace or Gaussian noise.
+
+Statistical queries are functions ``phi`` from one sample to ``[0, 1]``; a
+query is given here as the vector of its values on the samples.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._base import BaseObject, check_generator
+from .._validation import Interval, check_finite_array
+
+__all__ = ["GaussianMechanism", "LaplaceMechanism"]
+
+
+def _check_query_values(values, name, n_samples=None):
+    """Values of statistical queries: (n_samples,) or (n_samples, n_queries) in [0, 1]."""
+    v = check_finite_array(values, name=name, ndim=(1, 2))
+    bad = (v < 0) | (v > 1)
+    if bad.any():
+        idx = np.argwhere(bad)[0]
+        where = int(idx[0]) if len(idx) == 1 else tuple(int(i) for i in idx)
+        raise ValueError(
+            f"`{name}` must contain query values in [0, 1] (one per sample); found {int(bad.sum())} "
+            f"value(s) outside, first at index {where}: {float(v[tuple(idx)]):.6g}."
+        )
+    if n_samples is not None and v.shape[0] != n_samples:
+        raise ValueError(f"`{name}` must have {n_samples} rows; got shape {v.shape}.")
+    return v
+
+
+class _NoiseMechanism(BaseObject):
+    """Shared code of the Laplace and Gaussian mechanisms (the noise scale is ``_scale_name``)."""
+
+    _scale_name = "scale"
+
+    def reset(self):
+        """Forget the query log and restart the noise stream from ``random_state``.
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        self._rng = check_generator(self.random_state)
+        self._answers, self._true = [], []
+        return self
+
+    def _after_set_params(self):
+        self.__dict__.pop("_rng", None)  # the next query restarts from the new parameters
+
+    def _started(self):
+        if "_rng" not in self.__dict__:
+            self.reset()
+
+    def _noise(self, size):
+        scale = getattr(self, self._scale_name)
+        if scale == 0:
+            return np.zeros(size)
+        return self._draw(scale, size)
+
+    def query(self, values):
+        """Answer the empirical mean of one or several statistical queries, plus noise.
+
+        Parameters
+        ----------
+        values : array-like of shape (n_samples,) or (n_samples, n_queries)
+            Values of the query (or of each query) on every sample, in [0, 1].
+
+        Returns
+        -------
+        answer : float or ndarray of shape (n_queries,)
+            Noisy empirical means; a float for a 1-D input.
+        """
+        self._started()
+        v = _check_query_values(values, "values")
+        means = np.atleast_1d(v.mean(axis=0))
+        answers = means + self._noise(means.shape[0])
+        self._true.extend(means.tolist())
+        self._answers.extend(answers.tolist())
+        return float(answers[0]) if v.ndim == 1 else answers
+
+    @property
+    def answers_(self):
+        """ndarray of shape (n_queries,): every answer given so far."""
+        self._started()
+        return np.asarray(self._answers, dtype=float)
+
+    @property
+    def empirical_means_(self):
+        """ndarray of shape (n_queries,): the exact empirical means behind the answers."""
+        self._started()
+        return np.asarray(self._true, dtype=float)
+
+    @property
+    def n_queries_(self):
+        """int: number of queries answered since the last :meth:`reset`."""
+        self._started()
+        return len(self._answers)
+
+
+# a noise scale above 1 hides answers in [0, 1] completely (and 1e300 overflows them)
+_NOISE_SCALE = [Interval("real", 0, 1, closed="both")]
+
+
+class LaplaceMechanism(_NoiseMechanism):
+    """Answer statistical queries with Laplace noise.
+
+    Each answer is ``mean(values) + Z`` with ``Z ~ Laplace(0, scale)``
+    (standard deviation ``scale * sqrt(2)``). Since the empirical mean of a
+    [0, 1]-valued query has sensitivity ``1 / n``, one answer is
+    ``1 / (n * scale)``-differentially private.
+
+    Parameters
+    ----------
+    scale : float in [0, 1]
+        Scale ``b`` of the Laplace noise (not its standard deviation). Answers
+        are means in [0, 1]: a larger scale would hide them completely.
+    random_state : int, Generator, RandomState, SeedSequence or None, default=None
+        Seed of the noise; :meth:`reset` restarts it.
+
+    Attributes
+    ----------
+    answers_ : ndarray of shape (n_queries,)
+        The answers given so far (the query log).
+    empirical_means_ : ndarray of shape (n_queries,)
+        The exact empirical means behind them.
+    n_queries_ : int
+        Number of answered queries.
+
+    See Also
+    --------
+    GaussianMechanism : The same with Gaussian noise.
+    Thresholdout : Reuse a holdout set through noise.
+
+    References
+    ----------
+    .. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,
+       "Preserving statistical validity in adaptive data analysis", STOC 2015.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from statlearn.adaptive import LaplaceMechanism
+    >>> mech = LaplaceMechanism(scale=0.01, random_state=0)
+    >>> values = np.random.default_rng(0).uniform(size=1000)
+    >>> bool(abs(mech.query(values) - values.mean()) < 0.1)
+    True
+    >>> mech.n_queries_
+    1
+    """
+
+    _parameter_constraints = {"scale": _NOISE_SCALE, "random_state": ["random_state"]}
+
+    def __init__(self, scale, random_state=None):
+        self.scale = scale
+        self.random_state = random_state
+
+    def _draw(self, scale, size):
+        return self._rng.laplace(0.0, scale, size=size)
+
+
+class GaussianMechanism(_NoiseMechanism):
+    """Answer statistical queries with Gaussian noise.
+
+    Each answer is ``mean(values) + Z`` with ``Z ~ N(0, sigma**2)``.
+
+    Parameters
+    ----------
+    sigma : float in [0, 1]
+        Standard deviation of the noise (at most 1: answers are means in [0, 1]).
+    random_state : int, Generator, RandomState, SeedSequence or None, default=None
+        Seed of the noise; :meth:`reset` restarts it.
+
+    Attributes
+    ----------
+    answers_ : ndarray of shape (n_queries,)
+        The answers given so far (the query log).
+    empirical_means_ : ndarray of shape (n_queries,)
+        The exact empirical means behind them.
+    n_queries_ : int
+        Number of answered queries.
+
+    See Also
+    --------
+    LaplaceMechanism : The same with Laplace noise.
+
+    References
+    ----------
+    .. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,
+       "Preserving statistical validity in adaptive data analysis", STOC 2015.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from statlearn.adaptive import GaussianMechanism
+    >>> mech = GaussianMechanism(sigma=0.01, random_state=0)
+    >>> answers = mech.query(np.full((100, 3), 0.5))
+    >>> answers.shape
+    (3,)
+    """
+
+    _scale_name = "sigma"
+
+    _parameter_constraints = {"sigma": _NOISE_SCALE, "random_state": ["random_state"]}
+
+    def __init__(self, sigma, random_state=None):
+        self.sigma = sigma
+        self.random_state = random_state
+
+    def _draw(self, scale, size):
+        return self._rng.normal(0.0, scale, size=size)
