@@ -386,6 +386,9 @@ class Thresholdout(BaseObject):
         """
         if not callable(phi):
             raise TypeError(f"`phi` must be callable; got {type(phi).__name__}.")
+        for name, X in (("X_train", X_train), ("X_holdout", X_holdout)):
+            if len(X) == 0:
+                raise ValueError(f"`{name}` must hold at least one sample; got an empty {type(X).__name__}.")
         t = np.asarray(phi(X_train))
         h = np.asarray(phi(X_holdout))
         if t.ndim == 1 and h.ndim == 1:

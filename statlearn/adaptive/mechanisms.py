@@ -16,6 +16,9 @@ __all__ = ["GaussianMechanism", "LaplaceMechanism"]
 
 def _check_query_values(values, name, n_samples=None):
     """Values of statistical queries: (n_samples,) or (n_samples, n_queries) in [0, 1]."""
+    if np.ndim(values) == 0:
+        raise ValueError(f"`{name}` must hold one query value per sample (shape (n_samples,) or (n_samples, "
+                         f"n_queries)); got a scalar {values!r}.")
     v = check_finite_array(values, name=name, ndim=(1, 2))
     bad = (v < 0) | (v > 1)
     if bad.any():

@@ -15,8 +15,9 @@ from sklearn.utils.validation import check_is_fitted
 from statlearn._validation import validate_data
 
 from .._base import check_generator, seed_from
-from .._validation import Interval, validate_params
-from .holdout import BudgetExhausted, Thresholdout, _check_query_values
+from .._validation import Interval, check_multiclass_target, validate_params
+from .holdout import BudgetExhausted, Thresholdout
+from .mechanisms import _check_query_values
 
 __all__ = ["ReusableHoldoutSearch"]
 
@@ -155,8 +156,8 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self : ReusableHoldoutSearch
         """
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner="ReusableHoldoutSearch")
-        X, y = validate_data(self, X, y)
-        check_classification_targets(y)
+        y = _check_labels(y)
+        X, y = _validate(self, X, y, reset=True)
         self.classes_ = np.unique(y)
         n = X.shape[0]
         n_hold = int(np.floor(self.holdout_size * n))
@@ -223,7 +224,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = _validate(self, X, reset=False)
         return self.best_estimator_.predict(X)
 
     @available_if(_estimator_has("predict_proba"))
@@ -240,7 +241,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         proba : ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = _validate(self, X, reset=False)
         return self.best_estimator_.predict_proba(X)
 
     @available_if(_estimator_has("decision_function"))
@@ -257,5 +258,52 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = _validate(self, X, reset=False)
         return self.best_estimator_.decision_function(X)
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of the selected classifier on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+        """
+        from sklearn.metrics import accuracy_score
+
+        check_is_fitted(self)
+        y = _check_labels(y)
+        X = _validate(self, X, reset=False)
+        if X.shape[0] != y.shape[0]:
+            raise ValueError(f"`X` and `y` must have the same number of samples; got {X.shape[0]} and {y.shape[0]}.")
+        return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
+
+
+def _check_labels(y):
+    """Class labels: 1-D, no None / NA / NaN / inf, one kind of label (messages name `y`)."""
+    check_multiclass_target(y, name="y")
+    y = np.asarray(y)
+    if y.dtype == object and all(isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in y.ravel()):
+        y = y.astype(float)  # numbers in an object array are numeric labels
+    try:
+        check_classification_targets(y)
+    except ValueError as exc:
+        raise ValueError(f"`y` must hold class labels (ReusableHoldoutSearch selects a classifier): {exc}") from exc
+    return y
+
+
+def _validate(est, X, y=None, *, reset):
+    """scikit-learn's ``validate_data``, with messages that name `X` (and `y`)."""
+    try:
+        return validate_data(est, X, reset=reset) if y is None else validate_data(est, X, y, reset=reset)
+    except ValueError as exc:
+        names = "`X`" if y is None else "`X` and `y`" if "inconsistent numbers" in str(exc) else "`X`"
+        raise ValueError(f"ReusableHoldoutSearch: invalid {names}: {exc}") from exc
