@@ -115,6 +115,30 @@ def effective_size(w):
     return float(w.sum()) ** 2 / s2 if s2 > 0 else 0.0
 
 
+def _tail_floor(cov, ref_cov, floor=0.75):
+    """Raise ``cov`` to at least ``floor * ref_cov`` in every direction (Loewner order).
+
+    For a Gaussian input law ``f`` with covariance ``ref_cov``, the importance
+    weight ``f / g`` has a finite ``m``-th moment under ``g`` only if
+    ``cov_g > (1 - 1/m) ref_cov``: ``floor = 3/4`` keeps the fourth moment finite,
+    so that the variance estimate, and the intervals built on it, can be
+    trusted. A cross-entropy fit to a rare event (e.g. ``X_0 > 4``, conditional
+    variance 0.05) is otherwise far narrower than ``f`` along the event's
+    direction, and the weights have infinite variance.
+    """
+    try:
+        L = np.linalg.cholesky(ref_cov)
+    except np.linalg.LinAlgError:
+        return cov
+    Li = np.linalg.inv(L)
+    C = Li @ cov @ Li.T
+    evals, evecs = np.linalg.eigh(0.5 * (C + C.T))
+    if evals.min() >= floor:
+        return cov
+    C = (evecs * np.maximum(evals, floor)) @ evecs.T
+    return L @ C @ L.T
+
+
 def _shrunk_gaussian(X, w, ref_cov, diag):
     """Cross-entropy Gaussian fit whose covariance is shrunk towards ``ref_cov`` by its effective size.
 
@@ -126,7 +150,8 @@ def _shrunk_gaussian(X, w, ref_cov, diag):
     """
     mu, cov = _weighted_moments(X, w)
     m, k = effective_size(w), X.shape[1] + 2.0
-    return mu, _regularise((m * cov + k * ref_cov) / (m + k), diag)
+    cov = _tail_floor((m * cov + k * ref_cov) / (m + k), ref_cov)
+    return mu, _regularise(cov, diag)
 
 
 def _weighted_em(X, w, diag, n_components=2, n_iter=30, ref_cov=None):

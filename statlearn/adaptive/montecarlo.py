@@ -286,9 +286,10 @@ class MultipleExpectationEstimator(BaseObject):
         alpha = sw / sw.sum() if sw.sum() > 0 and np.isfinite(sw).all() else np.full(J, 1.0 / J)
         alpha = np.clip(alpha, 1e-12, None)
         alpha, beta = alpha / alpha.sum(), I_hat.copy()
-        n_eval, n_iter, components = Nk, 0, None
+        n_eval, n_iter, components, explored = Nk, 0, None, False
         while n_eval + Nk <= n_adapt:  # never spend more than `adapt_fraction` of `n_max`
             n_iter += 1
+            unseen = ~hist.Y.any(axis=0)  # a rare event not hit yet: its variance of 0 means nothing
             components = self._cross_entropy(problem, hist, n_iter)
             if w_fixed is None:  # relative weights from the current (deterministic-mixture) estimates
                 w = _relative_weights(self._pooled_estimates(problem, hist))
@@ -299,7 +300,12 @@ class MultipleExpectationEstimator(BaseObject):
             hist.add(problem, g_alpha, Xg, Yg)
             beta, new_var = _control_coefficients(problem, components, alpha, Xg, Yg)
             n_eval += Nk
-            if np.sum(w * curr_var) / (N - (n_eval - Nk)) <= np.sum(w * new_var) / (N - n_eval):
+            # the stopping rule compares the variances of two fitted proposals: never the exploration batch of
+            # a rare event (its variance says nothing about a fitted proposal), and only once each rests on
+            # at least 10 non-zero values
+            settled = not (unseen.any() or explored) and (Yg != 0).sum(axis=0).min() >= 10
+            explored = unseen.any()
+            if settled and np.sum(w * curr_var) / (N - (n_eval - Nk)) <= np.sum(w * new_var) / (N - n_eval):
                 break  # more adaptation would no longer lower the variance of the final stage
             curr_var = new_var
         if components is None:

@@ -62,3 +62,21 @@ def test_alpha_solver_matches_slsqp(J):
     ref = slsqp_alpha(obj, grad, J)
     assert abs(ours.sum() - 1) < 1e-12 and (ours > 0).all()
     assert obj(ours) <= obj(ref) * (1 + 1e-6)
+
+
+def test_tail_floor_and_shrinkage_keep_proposals_wide_enough():
+    from statlearn.adaptive._proposals import _tail_floor
+
+    ref = np.array([[2.0, 0.5], [0.5, 1.0]])
+    narrow = np.diag([1e-6, 3.0])
+    floored = _tail_floor(narrow, ref)
+    # cov >= 0.75 ref in the Loewner order: the importance weights keep a finite fourth moment
+    assert np.linalg.eigvalsh(floored - 0.75 * ref).min() > -1e-12
+    wide = 3.0 * ref
+    np.testing.assert_array_equal(_tail_floor(wide, ref), wide)
+    # two points on a line: the raw weighted covariance is singular, the shrunk one is not
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [5.0, 5.0]])
+    w = np.array([1.0, 1.0, 0.0])
+    _, cov = _shrunk_gaussian(X, w, np.eye(2), diag=False)
+    assert np.linalg.eigvalsh(cov).min() > 0.5
+    assert effective_size(w) == 2.0 and effective_size(np.zeros(3)) == 0.0
