@@ -8,8 +8,11 @@ from statlearn.adaptive._proposals import (
     _alpha_objective,
     _GaussianMixture,
     _optimise_alpha,
+    _shrunk_gaussian,
+    _tail_floor,
     _weighted_em,
     _weighted_gaussian,
+    effective_size,
 )
 from tests.adaptive._oracles import slsqp_alpha
 
@@ -65,8 +68,6 @@ def test_alpha_solver_matches_slsqp(J):
 
 
 def test_tail_floor_and_shrinkage_keep_proposals_wide_enough():
-    from statlearn.adaptive._proposals import _tail_floor
-
     ref = np.array([[2.0, 0.5], [0.5, 1.0]])
     narrow = np.diag([1e-6, 3.0])
     floored = _tail_floor(narrow, ref)
