@@ -141,7 +141,8 @@ class SobolDisplay:
         """
         import matplotlib.pyplot as plt
 
-        if ax is None:
+        own = ax is None
+        if own:
             _, ax = plt.subplots(figsize=(max(4.0, 0.9 * len(self.input_names) + 2), 3.6))
         self.artists_ = {}
         if self.first_order.ndim == 1:
@@ -151,6 +152,8 @@ class SobolDisplay:
         level = "" if self.confidence_level is None else f" ({100 * self.confidence_level:g}% intervals)"
         ax.set_title((name or self.name or "Sobol' indices") + level, fontsize=10)
         ax.legend(fontsize=8, loc="best")
+        if own:
+            ax.figure.tight_layout()
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
