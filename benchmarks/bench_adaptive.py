@@ -119,7 +119,10 @@ def cell_moments(n_reps, n_max=20_000, J=10):
         headline("Gaussian moments: reduction vs exact plain-MC variance (paper's ISCV: 49.75/1.63e-3 = 3.05e4)",
                  v_mc_exact / v_iscv, "within 2x of 3.05e4", _within_2x(v_mc_exact / v_iscv, 49.75 / 1.63e-3)),
         headline(f"Gaussian moments: reduction vs empirical plain MC ({n_reps} reps; paper 7.8e3 with 200)", ratio,
-                 "within 2x of 7.8e3", _within_2x(ratio, PAPER["moments"])),
+                 "within 2x of 7.8e3", _within_2x(ratio, PAPER["moments"]), unit="x",
+                 reason=None if _within_2x(ratio, PAPER["moments"]) else (
+                     f"the empirical plain-MC variance of x^20 over {n_reps} reps is dominated by rare draws "
+                     f"({v_mc:.3g} here, {v_mc_exact:.3g} exact); the exact-variance row is the comparison")),
     ]
 
 
@@ -305,11 +308,18 @@ def cell_sobol_speed(n_reps, n_grid, n_mc=4096, targets=(0.01, 0.003)):
                 # saltelli vs the peers is the same design and estimator: parity (ratio ~1) is the honest
                 # expectation; janon saves the phi(A) calls when only first-order indices are wanted
                 ratio = row[t] / mine[t]
-                target = "> 1 (fewer calls)"
                 if ours_name.startswith("statlearn saltelli"):
-                    target += "; same design and estimator as the peer, so ~1 expected"
+                    # the same design and estimator as the peer: parity within the noise of 100 reps is the claim
+                    target, ok = "0.75-1.33 (same design and estimator as the peer: parity)", 0.75 <= ratio <= 1.33
+                    reason = None if ok else "differs from the peer although design and estimator are the same"
+                else:
+                    target, ok = "> 1 (fewer calls)", ratio > 1
+                    reason = None if ok else (
+                        "iscv is the paper's adaptive importance sampler with plain Monte Carlo points; on a smooth "
+                        "3-input model the QMC estimators of the peers converge at ~1/n" if "iscv" in ours_name
+                        else "more calls than the peer")
                 out.append(headline(f"Sobol' Ishigami: model calls at equal accuracy (RMSE {t}), {peer} / "
-                                    f"{ours_name} ({n_reps} reps)", ratio, target, ratio > 1))
+                                    f"{ours_name} ({n_reps} reps)", ratio, target, ok, unit="x", reason=reason))
     return out
 
 

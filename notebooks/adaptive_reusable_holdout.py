@@ -180,6 +180,17 @@ pd.DataFrame({"exact": exact, "mean of estimates": est.mean(axis=0),
               "relative SD plain MC (exact)": np.sqrt(exact_mc_var) / exact}, index=powers).round(4)
 
 # %% [markdown]
+# One fit with its 95% intervals (central limit, from the fresh final sample), Kish's effective sample
+# size of the final importance weights and the number of final points where each integrand is non-zero.
+
+# %%
+one = MultipleExpectationEstimator(n_max=20_000, weights=w, random_state=0).fit(lambda X: X[:, [0]] ** powers,
+                                                                               stats.norm())
+ci = one.confidence_interval(0.95)
+pd.DataFrame({"exact": exact, "estimate": one.estimates_, "lower": ci[:, 0], "upper": ci[:, 1],
+              "ESS": one.effective_sample_size_, "non-zero": one.n_nonzero_}, index=powers).round(3)
+
+# %% [markdown]
 # ### First-order Sobol' indices of the cantilever beam
 # Six independent inputs, 8 expectations, 20,000 base points (7 model calls per point for both
 # methods). The paper's reference indices are F_X .024, F_Y .001, E .017, w .428, t .073, L .402 and
@@ -206,6 +217,17 @@ qmc = np.array([sobol_indices(cantilever_beam_displacement, marg, 16_384, random
                 for r in range(10)])
 print(f"variance, pick-freeze / QMC Saltelli: {pf.var(axis=0, ddof=1).sum() / qmc.var(axis=0, ddof=1).sum():.0f}x; "
       f"aISCV / QMC Saltelli: {iscv.var(axis=0, ddof=1).sum() / qmc.var(axis=0, ddof=1).sum():.1f}x")
+
+# %% [markdown]
+# One of those QMC runs with its bootstrap 95% intervals (SALib's rule; conservative with QMC points)
+# and total indices, as a tidy table and a plot.
+
+# %%
+res = sobol_indices(cantilever_beam_displacement, marg, 16_384, input_names=["F_X", "F_Y", "E", "w", "t", "L"],
+                    random_state=0)
+res.plot()
+plt.show()
+res.to_frame().round(4)
 
 # %%
 print(f"notebook ran in {time.perf_counter() - t_start:.0f} s")

@@ -13,7 +13,7 @@ import numpy as np
 
 # --------------------------------------------------------------------------- per-row statistics
 # Each ``*_rows`` function takes the model outputs of the design blocks (each (n, K)) and returns
-# rows of shape (n, m, K); each ``*_indices`` maps means of shape (..., m, K) to a dict of indices
+# the m per-row statistics, each (n, K) (stacked to (n, m, K) for the bootstrap); each ``*_indices`` maps means of shape (..., m, K) to a dict of indices
 # of shape (..., K, d) (second order: (..., K, d, d)); a zero output variance gives NaN.
 
 
@@ -26,7 +26,7 @@ def saltelli_rows(yA, yB, yAB, yBA=None):
     if yBA is not None:
         AB = yA * yB
         cols += [yBA[j] * yAB[k] - AB for j in range(d) for k in range(j + 1, d)]
-    return np.stack(cols, axis=1)
+    return cols
 
 
 def saltelli_indices(means, d, second_order):
@@ -53,7 +53,7 @@ def janon_rows(yB, yAB):
     d = len(yAB)
     cols = [yB * yAB[i] for i in range(d)] + [yB + yAB[i] for i in range(d)]
     cols += [yB * yB + yAB[i] ** 2 for i in range(d)]
-    return np.stack(cols, axis=1)
+    return cols
 
 
 def janon_indices(means, d, second_order=False):
@@ -66,7 +66,7 @@ def janon_indices(means, d, second_order=False):
 
 def pick_freeze_rows(y, y_i):
     """The paper's plain pick-freeze: ``E[phi(X) phi(X^i)]``, ``E[phi]``, ``E[phi^2]``."""
-    return np.stack([y * y_i[i] for i in range(len(y_i))] + [y, y * y], axis=1)
+    return [y * y_i[i] for i in range(len(y_i))] + [y, y * y]
 
 
 def pick_freeze_indices(means, d, second_order=False, n=None):

@@ -244,7 +244,7 @@ def _mixed(A, B, i):
 
 # --------------------------------------------------------------------------- estimators
 def _design_rows(model, A, B, method, second_order):
-    """Evaluate the design in one call and return (rows, indices function, number of calls)."""
+    """Evaluate the design in one call and return (per-row statistics, indices function, number of calls)."""
     n, d = A.shape
     if method == "saltelli":
         blocks = [A, B] + [_mixed(A, B, i) for i in range(d)] + ([_mixed(B, A, i) for i in range(d)]
@@ -278,9 +278,10 @@ def _reshape(value, output_shape):
 
 def _sobol_pick_freeze_family(model, dists, n, method, sampling, second_order, n_resamples, z, rng):
     A, B = _base_matrices(dists, n, sampling, rng, method)
-    rows, func, n_calls = _design_rows(model, A, B, method, second_order)
+    cols, func, n_calls = _design_rows(model, A, B, method, second_order)
+    rows = np.stack(cols, axis=1) if n_resamples or method == "pick_freeze" else None
     with np.errstate(invalid="ignore", divide="ignore"):
-        point = func(rows.mean(axis=0))
+        point = func(np.stack([c.mean(axis=0) for c in cols]))
         reps = est.bootstrap(rows, func, n_resamples, rng) if n_resamples else {}
     fields = {"n_model_calls": n_calls, "n_resamples": n_resamples}
     for key, value in point.items():

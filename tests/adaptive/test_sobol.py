@@ -165,7 +165,7 @@ def test_estimators_equal_salib_on_salibs_design():
     blocks = Y.reshape(n, 2 * d + 2).T  # per base row: A, AB_1..AB_d, BA_1..BA_d, B
     blocks = blocks - blocks.mean()
     yA, yAB, yBA, yB = blocks[0], blocks[1:d + 1], blocks[d + 1:2 * d + 1], blocks[-1]
-    rows = est.saltelli_rows(yA[:, None], yB[:, None], yAB[..., None], yBA[..., None])
+    rows = np.stack(est.saltelli_rows(yA[:, None], yB[:, None], yAB[..., None], yBA[..., None]), axis=1)
     ours = est.saltelli_indices(rows.mean(axis=0), d=d, second_order=True)
     np.testing.assert_allclose(ours["first_order"][0], ref["S1"], rtol=1e-10)
     np.testing.assert_allclose(ours["total_order"][0], ref["ST"], rtol=1e-10)
