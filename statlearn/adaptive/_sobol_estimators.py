@@ -13,8 +13,9 @@ import numpy as np
 
 # --------------------------------------------------------------------------- per-row statistics
 # Each ``*_rows`` function takes the model outputs of the design blocks (each (n, K)) and returns
-# the m per-row statistics, each (n, K) (stacked to (n, m, K) for the bootstrap); each ``*_indices`` maps means of shape (..., m, K) to a dict of indices
-# of shape (..., K, d) (second order: (..., K, d, d)); a zero output variance gives NaN.
+# the m per-row statistics, each (n, K) (stacked to (n, m, K) for the bootstrap); each
+# ``*_indices`` maps means of shape (..., m, K) to a dict of indices of shape (..., K, d)
+# (second order: (..., K, d, d)); a zero output variance gives NaN.
 
 
 def saltelli_rows(yA, yB, yAB, yBA=None):

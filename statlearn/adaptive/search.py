@@ -12,10 +12,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from statlearn._validation import validate_data
-
 from .._base import check_generator, seed_from
-from .._validation import Interval, check_multiclass_target, validate_params
+from .._validation import Interval, check_multiclass_target, validate_data, validate_params
 from .holdout import BudgetExhausted, Thresholdout
 from .mechanisms import _check_query_values
 
@@ -157,7 +155,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         """
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner="ReusableHoldoutSearch")
         y = _check_labels(y)
-        X, y = _validate(self, X, y, reset=True)
+        X, y = validate_data(self, X, y)
         self.classes_ = np.unique(y)
         n = X.shape[0]
         n_hold = int(np.floor(self.holdout_size * n))
@@ -224,7 +222,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        X = _validate(self, X, reset=False)
+        X = validate_data(self, X, reset=False)
         return self.best_estimator_.predict(X)
 
     @available_if(_estimator_has("predict_proba"))
@@ -241,7 +239,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         proba : ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self)
-        X = _validate(self, X, reset=False)
+        X = validate_data(self, X, reset=False)
         return self.best_estimator_.predict_proba(X)
 
     @available_if(_estimator_has("decision_function"))
@@ -258,7 +256,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
         """
         check_is_fitted(self)
-        X = _validate(self, X, reset=False)
+        X = validate_data(self, X, reset=False)
         return self.best_estimator_.decision_function(X)
 
     def score(self, X, y, sample_weight=None):
@@ -281,7 +279,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
         check_is_fitted(self)
         y = _check_labels(y)
-        X = _validate(self, X, reset=False)
+        X = validate_data(self, X, reset=False)
         if X.shape[0] != y.shape[0]:
             raise ValueError(f"`X` and `y` must have the same number of samples; got {X.shape[0]} and {y.shape[0]}.")
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
@@ -298,12 +296,3 @@ def _check_labels(y):
     except ValueError as exc:
         raise ValueError(f"`y` must hold class labels (ReusableHoldoutSearch selects a classifier): {exc}") from exc
     return y
-
-
-def _validate(est, X, y=None, *, reset):
-    """scikit-learn's ``validate_data``, with messages that name `X` (and `y`)."""
-    try:
-        return validate_data(est, X, reset=reset) if y is None else validate_data(est, X, y, reset=reset)
-    except ValueError as exc:
-        names = "`X`" if y is None else "`X` and `y`" if "inconsistent numbers" in str(exc) else "`X`"
-        raise ValueError(f"ReusableHoldoutSearch: invalid {names}: {exc}") from exc
