@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from statlearn._validation import validate_data
-
-from statlearn._validation import check_sample_weight
+from statlearn._validation import check_sample_weight, validate_data
 
 from ._data import check_fit_inputs, check_X, codes_for, predict_eta, proba_from_eta
 

@@ -292,16 +292,20 @@ def prox_newton(prob, alpha0, psi0, tol, max_iter, max_sweeps=1000):
         return x.alpha, x.psi, np.inf, 0, np.inf, 0.0
     k1 = x.alpha.shape[0]
     free, pl1, pl2 = _theta_penalty(prob, k1, x.psi.shape[0])
+    idx = np.flatnonzero(free)  # the quadratic model lives on the free coordinates only
+    on = np.ones(idx.size, dtype=np.bool_)
     F, viol, n_iter, t = objective(prob, x), kkt(prob, x), 0, 1.0
     for it in range(max_iter):
         if viol <= tol:
             break
         n_iter = it + 1
-        H = hessian_theta(prob, x.eta)
+        H = hessian_theta(prob, x.eta)[np.ix_(idx, idx)]
         th, g = to_theta(x.alpha, x.psi), to_theta(x.ga, x.gp)
+        Df = np.zeros(idx.size)
+        _kernels.cd_quadratic(H, g[idx], th[idx], on, pl1[idx], pl2[idx], max_sweeps,
+                              max(min(0.1 * viol, 1e-3), 1e-14), Df, np.zeros(idx.size))
         D = np.zeros_like(th)
-        _kernels.cd_quadratic(H, g, th, free, pl1, pl2, max_sweeps, max(min(0.1 * viol, 1e-3), 1e-14),
-                              D, np.zeros_like(th))
+        D[idx] = Df
         # predicted decrease: g.D + pen(th + D) - pen(th)
         z1 = th + D
         dec = float(g @ D + pl1 @ (np.abs(z1) - np.abs(th)) + 0.5 * pl2 @ (z1 * z1 - th * th))
@@ -322,7 +326,8 @@ def solve(data, pen, l1_ratio, n_free, tol, max_iter, init=None, link="logit"):
     """Fit on prepared data (see ``_data.prepare_fit``); returns (alpha, psi, objective, n_iter, kkt).
 
     Starts at ``init = (alpha, psi)`` when it is feasible, else at the null
-    intercepts; proximal Newton up to :data:`NEWTON_MAX_PARAMS` parameters, FISTA beyond.
+    intercepts; proximal Newton up to :data:`NEWTON_MAX_PARAMS` free parameters (intercepts and
+    the ``n_free`` unfrozen blocks), FISTA beyond.
     """
     k1 = data.n_classes - 1
     p = data.X.shape[1]
@@ -333,7 +338,7 @@ def solve(data, pen, l1_ratio, n_free, tol, max_iter, init=None, link="logit"):
         eta = linear_predictor(data.X, a_init, p_init)
         if np.isfinite(prob.loss(eta, want_grad=False)):
             alpha0, psi0 = a_init, p_init
-    if k1 * (p + 1) <= NEWTON_MAX_PARAMS:
+    if k1 + p * n_free <= NEWTON_MAX_PARAMS:
         alpha, psi, obj, n_iter, viol, _ = prox_newton(prob, alpha0, psi0, float(tol), int(max_iter))
     else:
         alpha, psi, obj, n_iter, viol, _ = fista(prob, alpha0, psi0, float(tol), int(max_iter))
