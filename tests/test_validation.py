@@ -430,6 +430,13 @@ class TestGroupsExpansion:
         assert check_groups(pd.Series([True, False]))[1] == ["group_0"]  # as a 1-D array
         assert check_groups(pd.Series([True, False], name="young"))[1] == ["young"]
 
+    @pytest.mark.parametrize("col", [[True, "abc", False], [1, 0, "x"], ["a", 1, "b"]])
+    def test_mixed_text_column_rejected(self, col):
+        # a stray string in an indicator column used to expand it into levels silently
+        frame = pd.DataFrame({"ok": [True, True, False], "bad": pd.Series(col, dtype=object)})
+        with pytest.raises(TypeError, match=r"`groups` column 'bad' mixes text"):
+            check_groups(frame)
+
     @pytest.mark.parametrize(
         "col",
         [pd.array([1, pd.NA, 0], dtype="Int64"), pd.array([True, pd.NA, False], dtype="boolean"),

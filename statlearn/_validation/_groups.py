@@ -101,6 +101,14 @@ def _expanded_block(col, label, name: str, levels: list | None) -> tuple[np.ndar
 def _column_block(col, label, name: str, levels=None, expand=None):
     """One DataFrame column as indicator columns: (matrix, names, levels or None)."""
     _check_no_missing(col, label, name)
+    if col.dtype == object:
+        text = {isinstance(v, str) for v in col.tolist()}
+        if len(text) > 1:  # an indicator column with a stray string, or text with stray numbers
+            raise TypeError(
+                f"`{name}` column {label!r} mixes text with other values (e.g. "
+                f"{next(v for v in col.tolist() if isinstance(v, str))!r}); a column must hold either "
+                f"{_INDICATOR_HINT} or text/categorical levels."
+            )
     if expand is None:
         expand = not _is_indicator_column(col)
     if not expand:

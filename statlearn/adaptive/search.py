@@ -154,6 +154,8 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self : ReusableHoldoutSearch
         """
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner="ReusableHoldoutSearch")
+        if y is None:  # scikit-learn's wording (check_requires_y_none)
+            raise ValueError("ReusableHoldoutSearch requires y to be passed, but the target y is None.")
         y = _check_labels(y)
         X, y = validate_data(self, X, y)
         self.classes_ = np.unique(y)

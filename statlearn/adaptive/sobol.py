@@ -25,6 +25,12 @@ class SobolResult:
     arrays add a last axis ``(lower, upper)``. An index that was not computed
     is None.
 
+    Parameters
+    ----------
+    **fields : dict
+        Initial values of the attributes below, by name (set by
+        :func:`sobol_indices`; every attribute not given is None).
+
     Attributes
     ----------
     first_order, total_order, second_order : ndarray or None

@@ -41,6 +41,22 @@ def check_labels(y, owner):
     return y
 
 
+def check_score_labels(y, classes, n, owner):
+    """``y`` for ``score``: class labels, ``n`` of them, each one of the fitted ``classes``; errors name `y`."""
+    try:
+        y = check_labels(y, owner)
+    except TypeError as exc:  # e.g. None among numbers: numpy cannot order the labels
+        raise ValueError(f"{owner}: `y` must be a 1-D array of class labels; {exc}") from exc
+    if y.shape[0] != n:
+        raise ValueError(f"{owner}: `y` has {y.shape[0]} labels but `X` has {n} rows; they must match.")
+    known = set(np.asarray(classes).tolist())
+    unknown = [v for v in dict.fromkeys(y.tolist()) if v not in known]
+    if unknown:
+        raise ValueError(f"{owner}: `y` holds labels {unknown[:5]} that are not among the fitted "
+                         f"classes_ {np.asarray(classes).tolist()}.")
+    return y
+
+
 def check_rows(X, n, owner):
     """``X`` must have ``n`` rows (the length of `y`)."""
     from sklearn.utils.validation import _num_samples

@@ -22,6 +22,7 @@ from ._mc_common import (
     GroupsEncoder,
     check_labels,
     check_rows,
+    check_score_labels,
     check_X_2d,
     fitted_base,
     is_frozen,
@@ -550,4 +551,6 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         """
         from sklearn.metrics import accuracy_score
 
-        return float(accuracy_score(y, self.predict(X, groups=groups), sample_weight=sample_weight))
+        pred = self.predict(X, groups=groups)
+        y = check_score_labels(y, self.classes_, pred.shape[0], "MultiCalibrator")
+        return float(accuracy_score(y, pred, sample_weight=check_sample_weight(sample_weight, pred.shape[0])))

@@ -166,8 +166,9 @@ def _register(name, task, source, licence, target, has_groups=False, notes=""):
     def deco(func):
         @functools.wraps(func)
         def loader(*, as_frame: bool = True, **kwargs):
-            if not isinstance(as_frame, bool):
+            if not isinstance(as_frame, (bool, np.bool_)):
                 raise TypeError(f"`as_frame` must be a bool; got {as_frame!r}.")
+            as_frame = bool(as_frame)
             data, target, groups = func(**kwargs)
             return _bunch(spec, data, target, groups, as_frame)
 

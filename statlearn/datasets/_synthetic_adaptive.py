@@ -7,6 +7,8 @@ import numbers
 import numpy as np
 from sklearn.utils import check_random_state
 
+from statlearn._validation import check_finite_array
+
 __all__ = ["cantilever_beam_displacement", "make_cantilever_beam_laws", "make_cantilever_beam_marginals",
            "make_freedman_holdout"]
 
@@ -114,12 +116,19 @@ def cantilever_beam_displacement(X, *, log_inputs=False):
     >>> float(cantilever_beam_displacement([[556.8, 453.6, 200.0, 0.062, 0.0987, 4.29]])[0]) > 0
     True
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != 6:
+    X = check_finite_array(X, name="X", ndim=2)
+    if X.shape[1] != 6:
         raise ValueError(f"`X` must have shape (n, 6) (F_X, F_Y, E, w, t, L); got {X.shape}.")
-    fx, fy, e = (np.exp(X[:, 0]), np.exp(X[:, 1]), np.exp(X[:, 2])) if log_inputs else (X[:, 0], X[:, 1], X[:, 2])
-    w, t, length = X[:, 3], X[:, 4], X[:, 5]
-    return 4.0 * length**3 / (1e9 * e * w * t) * np.sqrt((fx / w**2) ** 2 + (fy / t**2) ** 2)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        fx, fy, e = (np.exp(X[:, 0]), np.exp(X[:, 1]), np.exp(X[:, 2])) if log_inputs else (X[:, 0], X[:, 1], X[:, 2])
+        w, t, length = X[:, 3], X[:, 4], X[:, 5]
+        D = 4.0 * length**3 / (1e9 * e * w * t) * np.sqrt((fx / w**2) ** 2 + (fy / t**2) ** 2)
+    bad = ~np.isfinite(D)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"`X` row {i} gives a non-finite displacement ({D[i]}): E, w and t must be non-zero "
+                         "and the inputs small enough not to overflow.")
+    return D
 
 
 def _lognormal_params(mean, cv):

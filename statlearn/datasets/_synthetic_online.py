@@ -74,7 +74,7 @@ def make_grouped_regression(n_samples=100_000, n_features=20, *, label="mean", n
         {"n_samples": n_samples, "n_features": n_features, "label": label, "noise": noise,
          "include_indicators": include_indicators, "scale": scale, "random_state": random_state},
         {"n_samples": [Interval("integral", 2, None)], "n_features": [Interval("integral", 1, None)],
-         "label": [Options("mean", "min", "max", "first")], "noise": [Interval("real", 0, None)],
+         "label": [Options("mean", "min", "max", "first")], "noise": [Interval("real", 0, None, closed="left")],
          "include_indicators": ["boolean"], "scale": ["boolean"], "random_state": ["random_state"]},
         owner="make_grouped_regression",
     )

@@ -332,3 +332,19 @@ def test_buckets_follow_the_module_bin_rule_on_grid_points():
     Q = np.column_stack([1 - p, p])
     K.hkrr_apply(Q, indptr, indices, np.array([[1.0, 0.0, 2.0, 0.1]]), 10, 0.0, 1.0)
     np.testing.assert_allclose(Q[:, 1], [0.4, 0.4, 0.35, 0.35])
+
+
+@pytest.mark.parametrize("bad, match", [
+    (lambda y: np.where(y == 1, "Yes", "No"), "not among the fitted classes_"),
+    (lambda y: y[:-1], "has 59 labels but `X` has 60 rows"),
+    (lambda y: np.r_[np.nan, y[1:]], "`y` must be a 1-D array of class labels"),
+    (lambda y: np.array([None, *y[1:]], dtype=object), "`y` must be a 1-D array of class labels"),
+])
+def test_score_names_y(bad, match):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] + rng.normal(size=60) > 0).astype(int)
+    model = MultiCalibrator(LogisticRegression(), min_cell_size=5, random_state=0).fit(X, y)
+    assert 0 <= model.score(X, y) <= 1
+    with pytest.raises(ValueError, match=match):
+        model.score(X, bad(y))
