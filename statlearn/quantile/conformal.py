@@ -22,15 +22,17 @@ from sklearn.utils.validation import check_is_fitted
 from statlearn._base import check_generator
 from statlearn._parallel import Parallel, delayed
 from statlearn._validation import (
+    GroupsEncoder,
     Interval,
     Options,
     check_confidence_level,
     check_cv_partition,
     check_quantiles,
+    check_sample_weight,
     validate_params,
 )
 
-from . import _kernels
+from . import _group_conformal, _kernels
 from .aggregation import _is_frozen
 from .conformity_scores import BaseConformityScore, _pairs, check_conformity_score
 from .models import (
@@ -47,9 +49,16 @@ from .noncrossing import _as_multi
 __all__ = ["ConformalQuantileRegressor"]
 
 
-def _fit_fold(est, X, y, train, test, q):
-    est = clone(est).fit(_safe_indexing(X, train), y[train])
+def _fit_fold(est, X, y, train, test, q, sample_weight=None):
+    est = _fit_base(clone(est), _safe_indexing(X, train), y[train],
+                    None if sample_weight is None else sample_weight[train])
     return est, np.sort(_predict_levels(est, _safe_indexing(X, test), q), axis=1)
+
+
+def _fit_base(est, X, y, sample_weight):
+    if sample_weight is None:
+        return est.fit(X, y)
+    return est.fit(X, y, sample_weight=sample_weight)
 
 
 class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
@@ -99,6 +108,20 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         Parallel fold fits for ``method="cv+"``.
     random_state : int, RandomState or None, default=None
         Seeds the calibration split or the folds.
+    group_calibration : {"auto", "mondrian", "conditional"}, default="auto"
+        How ``groups`` passed to :meth:`fit` are calibrated (``method="split"``).
+        ``"mondrian"``: disjoint groups, every group calibrated on its own
+        calibration rows (rows in no group form one more cell); each group keeps
+        ``P(y in C(x) | x in g) >= 1 - alpha``. ``"conditional"``: a finite family
+        of possibly intersecting groups calibrated at once by Gibbs, Cherian &
+        Candes' (2023) augmented quantile regression of the scores on the group
+        indicators and an intercept (one LP per distinct membership pattern and
+        level, solved by HiGHS or the Frisch-Newton kernel; cost independent of
+        the number of test rows): every group, and the whole population, keeps
+        coverage ``>= 1 - alpha`` at once (over-coverage at most about
+        ``n_groups / (n_g + 1)`` in a group of ``n_g`` calibration rows).
+        ``"auto"``: ``"mondrian"`` when no row is in two groups, else
+        ``"conditional"``. Without ``groups`` this is ignored.
 
     Attributes
     ----------
@@ -122,6 +145,16 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         (``"cqr-asymmetric"``, lower then upper) or one per level (``"per-level"``).
     n_calibration_ : int
         Number of calibration rows.
+    group_calibration_ : {None, "mondrian", "conditional"}
+        How groups were calibrated (None: fitted without ``groups``).
+    groups_encoder_ : GroupsEncoder or None
+        Encodes ``groups`` at prediction time (columns matched by name).
+    group_shifts_ : ndarray of shape (n_cells, n_quantiles)
+        Corrections per Mondrian cell (the last row: rows in no group) or per
+        membership pattern of ``group_patterns_``.
+    group_patterns_ : ndarray of shape (n_patterns, 1 + n_groups)
+        Membership patterns (intercept first) with precomputed corrections
+        (``"conditional"``; other patterns are solved at prediction time).
     n_features_in_ : int
         Number of features seen in ``fit``.
 
@@ -133,6 +166,10 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
        inference with the jackknife+", Ann. Statist. 49(1), 2021.
     .. [3] R. Fakoor et al., "Flexible Model Aggregation for Quantile
        Regression", JMLR 24(162), 2023.
+    .. [4] I. Gibbs, J. J. Cherian, E. J. Candes, "Conformal prediction with
+       conditional guarantees", arXiv:2305.12616, 2023 (JRSS-B 2025).
+    .. [5] V. Vovk, "Conditional validity of inductive conformal predictors",
+       ACML 2012 (Mondrian conformal prediction).
 
     Examples
     --------
@@ -156,10 +193,11 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         "cv": [Interval("integral", 2, None), "cv_object"],
         "n_jobs": [None, Interval("integral", None, None)],
         "random_state": ["random_state"],
+        "group_calibration": [Options("auto", "mondrian", "conditional")],
     }
 
     def __init__(self, estimator=None, quantiles=(0.1, 0.5, 0.9), method="split", conformity_score="cqr",
-                 calibration_size=0.25, cv=5, n_jobs=None, random_state=None):
+                 calibration_size=0.25, cv=5, n_jobs=None, random_state=None, group_calibration="auto"):
         self.estimator = estimator
         self.quantiles = quantiles
         self.method = method
@@ -168,6 +206,7 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         self.cv = cv
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.group_calibration = group_calibration
 
     def __sklearn_tags__(self):
         base = MultiQuantileRegressor() if self.estimator is None else self.estimator
@@ -176,7 +215,7 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     def _passes_frames(self):
         return self.estimator is not None and _takes_frames(self.estimator)
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Fit the base model(s) and calibrate every level.
 
         Parameters
@@ -185,6 +224,16 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
             Training inputs.
         y : array-like of shape (n_samples,)
             Training targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Frequency weights: passed to the base model's ``fit`` on the fitting
+            rows, and weighting the calibration scores (a row of weight 2
+            counts as two rows; the test point counts as one).
+        groups : array-like or DataFrame of shape (n_samples, n_groups), default=None
+            Group memberships (the library's groups contract: a boolean array, or
+            a DataFrame whose categorical columns expand to one indicator per
+            level). Calibrates every group (see ``group_calibration``); then
+            :meth:`predict_quantiles` and :meth:`predict_interval` need
+            ``groups`` too. ``method="split"`` only.
 
         Returns
         -------
@@ -197,10 +246,25 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         score.check(q)
         base = _as_multi(self.estimator, q)
         X, y = _validate_X(self, X, [base], reset=True, y=y)
+        n = X.shape[0]
+        sw = None if sample_weight is None else check_sample_weight(sample_weight, n)
+        G = None
+        self.groups_encoder_ = None
+        if groups is not None:
+            if self.method != "split":
+                raise ValueError(f"`groups` needs method='split' (group-conditional calibration); got "
+                                 f"method={self.method!r}.")
+            self.groups_encoder_ = GroupsEncoder(name="groups").fit(groups, n)
+            G = self.groups_encoder_.transform(groups, n)
+        if (sw is not None or G is not None):
+            score.conformal_levels(q)  # a clear error for a score that supports only marginal calibration
         rng = check_generator(self.random_state)
+        self.group_calibration_ = None
         if self.method == "split":
-            E = self._fit_split(base, X, y, q, rng, score)
+            E = self._fit_split(base, X, y, q, rng, score, sw, G)
         else:
+            if sw is not None:
+                raise ValueError("`sample_weight` needs method='split'; CV+ has no weighted guarantee.")
             E = self._fit_cvplus(base, X, y, q, rng, score)
         self.method_ = self.method
         self.conformity_score_ = score
@@ -208,7 +272,7 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         self.quantiles_ = q
         return self
 
-    def _fit_split(self, base, X, y, q, rng, score):
+    def _fit_split(self, base, X, y, q, rng, score, sw=None, G=None):
         n = X.shape[0]
         if _is_frozen(base):  # a prefit model: every row calibrates
             cal = np.arange(n)
@@ -222,10 +286,18 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
                 )
             perm = rng.permutation(n)
             cal, fit = perm[:n_cal], perm[n_cal:]
-            self.estimator_ = clone(base).fit(_safe_indexing(X, fit), y[fit])
+            self.estimator_ = _fit_base(clone(base), _safe_indexing(X, fit), y[fit],
+                                        None if sw is None else sw[fit])
         E = score.scores(np.sort(_predict_levels(self.estimator_, _safe_indexing(X, cal), q), axis=1), y[cal])
-        self.shifts_ = score.split_shifts(E, q)
         self.n_calibration_ = cal.size
+        if sw is None and G is None:
+            self.shifts_ = score.split_shifts(E, q)
+        else:
+            s_cal = np.ones(cal.size) if sw is None else sw[cal]
+            levels = score.conformal_levels(q)
+            self.shifts_ = _group_conformal.mondrian_shifts(E, levels, q.size, np.full(cal.size, -1), 0, s_cal)[-1]
+            if G is not None:
+                self._calibrate_groups(E, levels, q.size, G, cal, s_cal)
         if not np.isfinite(self.shifts_).all():
             warnings.warn(
                 f"The calibration set ({cal.size} rows) is too small for the most extreme levels; "
@@ -233,6 +305,66 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
                 UserWarning, stacklevel=3,
             )
         return E
+
+    def _calibrate_groups(self, E, levels, K, G, cal, s_cal):
+        """Mondrian or conditional corrections for the groups of the calibration rows."""
+        names = self.groups_encoder_.names_
+        cells = _group_conformal.disjoint_cells(G)
+        mode = self.group_calibration
+        if mode == "auto":
+            mode = "mondrian" if cells is not None else "conditional"
+        if mode == "mondrian" and cells is None:
+            i = int(np.flatnonzero(G.sum(axis=1) > 1)[0])
+            both = [names[j] for j in np.flatnonzero(G[i])]
+            raise ValueError(f"group_calibration='mondrian' needs disjoint `groups`; row {i} is in {both}. "
+                             "Use group_calibration='conditional' (or 'auto') for intersecting groups.")
+        self.group_calibration_ = mode
+        if mode == "mondrian":
+            self.group_shifts_ = _group_conformal.mondrian_shifts(E, levels, K, cells[cal], G.shape[1], s_cal)
+            self.group_patterns_ = None
+            small = [names[c] for c in range(G.shape[1]) if not np.isfinite(self.group_shifts_[c]).all()]
+        else:
+            Phi = _group_conformal.design(G[cal])
+            patterns = np.unique(_group_conformal.design(G), axis=0)
+            self._group_design = Phi
+            self._group_weights = s_cal
+            self._group_levels = levels
+            self.group_patterns_ = patterns.astype(bool)
+            self.group_shifts_ = _group_conformal.conditional_shifts(E, levels, K, Phi, patterns, s_cal)
+            bad = ~np.isfinite(self.group_shifts_).all(axis=1)
+            small = sorted({names[j - 1] for p in np.flatnonzero(bad) for j in np.flatnonzero(patterns[p, 1:]) + 1})
+        if small:
+            warnings.warn(
+                f"Some groups have too few calibration rows for the most extreme levels; their corrections are "
+                f"infinite: {small}. Use more data, fewer or larger groups, or less extreme `quantiles`.",
+                UserWarning, stacklevel=4,
+            )
+
+    def _group_shift_rows(self, groups, m):
+        """(m, K) corrections of the test rows from their groups."""
+        if groups is None:
+            raise ValueError("This model was fitted with `groups`; pass `groups` for the rows of `X` as well.")
+        Gt = self.groups_encoder_.transform(groups, m)
+        if self.group_calibration_ == "mondrian":
+            cells = _group_conformal.disjoint_cells(Gt)
+            if cells is None:
+                i = int(np.flatnonzero(Gt.sum(axis=1) > 1)[0])
+                raise ValueError(f"The model was calibrated on disjoint `groups` (Mondrian); row {i} of `groups` "
+                                 "is in two of them.")
+            return self.group_shifts_[cells]  # cell -1 is the last row
+        pt = _group_conformal.design(Gt)
+        uniq, inv = np.unique(pt, axis=0, return_inverse=True)
+        known = {row.tobytes(): p for p, row in enumerate(self.group_patterns_.astype(np.float64))}
+        shifts = np.empty((uniq.shape[0], self.quantiles_.size))
+        new = [u for u in range(uniq.shape[0]) if uniq[u].tobytes() not in known]
+        for u in range(uniq.shape[0]):
+            if u not in new:
+                shifts[u] = self.group_shifts_[known[uniq[u].tobytes()]]
+        if new:
+            shifts[new] = _group_conformal.conditional_shifts(
+                self.conformity_scores_, self._group_levels, self.quantiles_.size, self._group_design,
+                uniq[new], self._group_weights)
+        return shifts[inv.ravel()]
 
     def _fit_cvplus(self, base, X, y, q, rng, score):
         n = X.shape[0]
@@ -274,13 +406,16 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         return out
 
     # ------------------------------------------------------------------ #
-    def predict_quantiles(self, X):
+    def predict_quantiles(self, X, groups=None):
         """Calibrated, non-crossing quantiles of every level.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Inputs.
+        groups : array-like or DataFrame of shape (n_samples, n_groups), default=None
+            Group memberships of the rows of ``X``; required when ``fit`` got
+            ``groups`` (a DataFrame is matched by column name).
 
         Returns
         -------
@@ -291,13 +426,17 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         X = _validate_X(self, X, [self.estimator_] if self.method_ == "split" else self.estimators_, reset=False)
         if self.method_ == "split":
-            Q = np.sort(_predict_levels(self.estimator_, X, self.quantiles_), axis=1) + self.shifts_
+            Q = np.sort(_predict_levels(self.estimator_, X, self.quantiles_), axis=1)
+            if self.group_calibration_ is None:
+                Q = Q + self.shifts_
+            else:
+                Q = Q + self._group_shift_rows(groups, Q.shape[0])
         else:
             Q = self._cvplus_quantiles(X)
         return _kernels.minmax_rows(np.ascontiguousarray(Q, dtype=np.float64), _median_index(self.quantiles_))
 
 
-    def predict_interval(self, X, confidence_level=0.8):
+    def predict_interval(self, X, confidence_level=0.8, groups=None):
         """Calibrated central interval of one of the fitted pairs.
 
         Parameters
@@ -307,6 +446,9 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         confidence_level : float, default=0.8
             Nominal coverage; must equal ``quantiles_[K-1-k] - quantiles_[k]``
             for some pair ``k``.
+        groups : array-like or DataFrame of shape (n_samples, n_groups), default=None
+            Group memberships of the rows of ``X`` (required after a fit with
+            ``groups``).
 
         Returns
         -------
@@ -327,5 +469,5 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
                 f"(from `quantiles`); got {c!r}."
             )
         a, b = pairs[hit[0]]
-        Q = self.predict_quantiles(X)
+        Q = self.predict_quantiles(X, groups=groups)
         return np.column_stack([Q[:, a], Q[:, b]])

@@ -65,6 +65,16 @@ class BaseConformityScore:
         """``(level, column, sign, rank)`` for every corrected level (see the class docstring)."""
         raise NotImplementedError
 
+    def conformal_levels(self, quantiles):
+        """``(level, column, sign, tau)`` for every corrected level: level ``level`` moves by
+        ``sign * t`` where ``t`` is the (weighted, group-conditional) conformal ``tau``-quantile
+        of ``E[:, column]``. Used for groups, sample weights and covariate shift; a subclass
+        without it supports only unweighted, marginal calibration."""
+        raise NotImplementedError(
+            f"{type(self).__name__} does not define conformal_levels(); it supports only marginal, "
+            "unweighted calibration (no `groups`, `sample_weight` or `likelihood_ratio`)."
+        )
+
     def split_shifts(self, E, quantiles):
         """Additive corrections of every level for split conformal: shape (K,)."""
         n = E.shape[0]
@@ -109,6 +119,13 @@ class CQRScore(BaseConformityScore):
             out.append((b, j, 1.0, _upper_rank(1.0 - alpha, n)))
         return out
 
+    def conformal_levels(self, quantiles):
+        out = []
+        for j, (a, b) in enumerate(_pairs(len(quantiles))):
+            tau = float(quantiles[b] - quantiles[a])
+            out.extend([(a, j, -1.0, tau), (b, j, 1.0, tau)])
+        return out
+
 
 class AsymmetricCQRScore(CQRScore):
     """CQR with lower and upper bounds calibrated separately (miss rates ``quantiles[k]``
@@ -129,6 +146,12 @@ class AsymmetricCQRScore(CQRScore):
             out.append((b, 2 * j + 1, 1.0, _upper_rank(quantiles[b], n)))
         return out
 
+    def conformal_levels(self, quantiles):
+        out = []
+        for j, (a, b) in enumerate(_pairs(len(quantiles))):
+            out.extend([(a, 2 * j, -1.0, 1.0 - float(quantiles[a])), (b, 2 * j + 1, 1.0, float(quantiles[b]))])
+        return out
+
 
 class PerLevelScore(BaseConformityScore):
     """Every level shifted by the conformal quantile of its own residuals ``y - q_k``
@@ -141,6 +164,9 @@ class PerLevelScore(BaseConformityScore):
 
     def targets(self, quantiles, n):
         return [(k, k, 1.0, _upper_rank(t, n)) for k, t in enumerate(quantiles)]
+
+    def conformal_levels(self, quantiles):
+        return [(k, k, 1.0, float(t)) for k, t in enumerate(quantiles)]
 
 
 SCORES = {cls.name: cls for cls in (CQRScore, AsymmetricCQRScore, PerLevelScore)}

@@ -274,7 +274,7 @@ def _pairs(K):
     return [(k, K - 1 - k) for k in range(K // 2)]
 
 
-def coverage(y_true, y_quantiles, *, per="level", sample_weight=None):
+def coverage(y_true, y_quantiles, *, per="level", sample_weight=None, groups=None):
     """Empirical coverage per quantile level or per symmetric pair of levels.
 
     Parameters
@@ -291,30 +291,53 @@ def coverage(y_true, y_quantiles, *, per="level", sample_weight=None):
         nominal coverage ``quantiles[K-1-k] - quantiles[k]``).
     sample_weight : array-like of shape (n_samples,), default=None
         Row weights.
+    groups : array-like or DataFrame of shape (n_samples, n_groups), default=None
+        Group memberships (a boolean array or a DataFrame; categorical columns
+        expand to one indicator per level). Coverage is then reported per group.
 
     Returns
     -------
-    coverage : ndarray of shape (n_quantiles,) or (n_quantiles // 2,)
-        Empirical coverage of every level or every pair.
+    coverage : ndarray of shape (n_quantiles,) or (n_quantiles // 2,), or DataFrame
+        Empirical coverage of every level or every pair. With ``groups``: a
+        DataFrame with one row per group (index: group names), one column per
+        level or pair (``0, 1, ...`` as in the array form) and ``n_samples``
+        (rows of the group; a group with none has NaN coverage).
 
     Examples
     --------
     >>> from statlearn.quantile import coverage
     >>> coverage([0.0, 2.0], [[-1.0, 0.5, 1.0], [-1.0, 0.5, 1.0]], per="pair")
     array([0.5])
+    >>> coverage([0.0, 2.0], [[-1.0, 1.0], [-1.0, 1.0]], per="pair", groups=[True, False]).loc["group_0", 0]
+    np.float64(1.0)
     """
     y = check_finite_array(y_true, name="y_true", ndim=1)
     Q = _check_bounds(y_quantiles)
     check_consistent_length(y_true=y, y_quantiles=Q)
     w = check_sample_weight(sample_weight, y.shape[0])
     if per == "level":
-        return np.average(y[:, None] <= Q, axis=0, weights=w)
-    if per == "pair":
+        hits = y[:, None] <= Q
+    elif per == "pair":
         pairs = _pairs(Q.shape[1])
         if not pairs:
             raise ValueError(f"`y_quantiles` needs at least two columns for per='pair'; got shape {Q.shape}.")
-        return np.array([np.average((Q[:, a] <= y) & (y <= Q[:, b]), weights=w) for a, b in pairs])
-    raise ValueError(f"`per` must be 'level' or 'pair'; got {per!r}.")
+        hits = np.column_stack([(Q[:, a] <= y) & (y <= Q[:, b]) for a, b in pairs])
+    else:
+        raise ValueError(f"`per` must be 'level' or 'pair'; got {per!r}.")
+    if groups is None:
+        return np.average(hits, axis=0, weights=w)
+    import pandas as pd
+
+    from statlearn._validation import check_groups
+
+    G, names = check_groups(groups, y.shape[0], allow_empty=True)
+    wh = w[:, None] * hits
+    tot = G.T.astype(np.float64) @ w
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = (G.T.astype(np.float64) @ wh) / tot[:, None]
+    out = pd.DataFrame(cov, index=pd.Index(names, name="group"), columns=list(range(hits.shape[1])))
+    out["n_samples"] = G.sum(axis=0).astype(np.int64)
+    return out
 
 
 def interval_width(y_quantiles, *, sample_weight=None):
