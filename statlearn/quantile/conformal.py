@@ -61,6 +61,44 @@ def _fit_base(est, X, y, sample_weight):
     return est.fit(X, y, sample_weight=sample_weight)
 
 
+def _interval_levels(lower, upper):
+    out = []
+    for name, v in (("lower", lower), ("upper", upper)):
+        if isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real):
+            raise TypeError(f"`{name}` must be a level in (0, 1); got {v!r}.")
+        v = float(v)
+        if not 0.0 < v < 1.0:
+            raise ValueError(f"`{name}` must be a level in (0, 1); got {v!r}.")
+        out.append(v)
+    if not out[0] < out[1]:
+        raise ValueError(f"`lower` must be below `upper`; got lower={out[0]!r}, upper={out[1]!r}.")
+    return out
+
+
+def _interpolate_levels(Q, fitted, levels, *, name):
+    """Columns of ``Q`` (non-decreasing rows at ``fitted`` levels) at ``levels``: exact at a fitted
+    level, linear in the level between two (an infinite end stays infinite)."""
+    t = check_quantiles(levels, name=name)
+    lo, hi = float(fitted[0]), float(fitted[-1])
+    out_of = t[(t < lo - 1e-12) | (t > hi + 1e-12)]
+    if out_of.size:
+        raise ValueError(f"`{name}` must lie within the fitted levels [{lo!r}, {hi!r}] (no extrapolation); got "
+                         f"{out_of.tolist()}.")
+    k = np.clip(np.searchsorted(fitted, t, side="right") - 1, 0, fitted.size - 1)
+    out = np.empty((Q.shape[0], t.size))
+    for j, (tj, kj) in enumerate(zip(t, k, strict=True)):
+        if abs(tj - fitted[kj]) <= 1e-12 or kj == fitted.size - 1:
+            out[:, j] = Q[:, kj]
+            continue
+        w = (tj - fitted[kj]) / (fitted[kj + 1] - fitted[kj])
+        a, b = Q[:, kj], Q[:, kj + 1]
+        with np.errstate(invalid="ignore"):
+            v = (1.0 - w) * a + w * b
+        v = np.where(np.isneginf(a), -np.inf, np.where(np.isposinf(b), np.inf, v))
+        out[:, j] = v
+    return out
+
+
 class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     """Conformalized quantile regression for every level at once, never crossing.
 
@@ -406,8 +444,8 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         return out
 
     # ------------------------------------------------------------------ #
-    def predict_quantiles(self, X, groups=None):
-        """Calibrated, non-crossing quantiles of every level.
+    def predict_quantiles(self, X, groups=None, *, quantiles=None):
+        """Calibrated, non-crossing quantiles of every level (or of any levels).
 
         Parameters
         ----------
@@ -416,10 +454,23 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         groups : array-like or DataFrame of shape (n_samples, n_groups), default=None
             Group memberships of the rows of ``X``; required when ``fit`` got
             ``groups`` (a DataFrame is matched by column name).
+        quantiles : array-like of shape (n_levels,), default=None
+            Levels to return instead of ``quantiles_``: strictly increasing,
+            inside ``[quantiles_[0], quantiles_[-1]]``. A fitted level is
+            returned as calibrated; a level between two fitted ones is the
+            linear interpolation (in the level) of their calibrated, sorted
+            values, so rows stay non-decreasing. Guarantee: an interpolated
+            interval ``[q(lo), q(hi)]`` contains every calibrated pair
+            ``[q(quantiles_[k]), q(quantiles_[K-1-k])]`` with
+            ``lo <= quantiles_[k]`` and ``quantiles_[K-1-k] <= hi``, so it covers
+            at least the largest such pair's nominal coverage (with
+            ``conformity_score="per-level"``, ``P(y <= q(t)) >= `` the largest
+            fitted level ``<= t``). Between fitted levels there is no
+            finite-sample guarantee at the interpolated level itself.
 
         Returns
         -------
-        y_quantiles : ndarray of shape (n_samples, n_quantiles)
+        y_quantiles : ndarray of shape (n_samples, n_quantiles) or (n_samples, n_levels)
             Non-decreasing rows (entries may be infinite when the calibration
             set is too small for a level).
         """
@@ -433,22 +484,31 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
                 Q = Q + self._group_shift_rows(groups, Q.shape[0])
         else:
             Q = self._cvplus_quantiles(X)
-        return _kernels.minmax_rows(np.ascontiguousarray(Q, dtype=np.float64), _median_index(self.quantiles_))
+        Q = _kernels.minmax_rows(np.ascontiguousarray(Q, dtype=np.float64), _median_index(self.quantiles_))
+        if quantiles is None:
+            return Q
+        return _interpolate_levels(Q, self.quantiles_, quantiles, name="quantiles")
 
 
-    def predict_interval(self, X, confidence_level=0.8, groups=None):
-        """Calibrated central interval of one of the fitted pairs.
+    def predict_interval(self, X, confidence_level=None, groups=None, *, lower=None, upper=None):
+        """Calibrated interval: one of the fitted pairs, or any two levels.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Inputs.
-        confidence_level : float, default=0.8
-            Nominal coverage; must equal ``quantiles_[K-1-k] - quantiles_[k]``
-            for some pair ``k``.
+        confidence_level : float, default=None
+            Nominal coverage of a fitted pair: must equal
+            ``quantiles_[K-1-k] - quantiles_[k]`` for some pair ``k``. ``None``
+            means 0.8 unless ``lower`` and ``upper`` are given.
         groups : array-like or DataFrame of shape (n_samples, n_groups), default=None
             Group memberships of the rows of ``X`` (required after a fit with
             ``groups``).
+        lower, upper : float, default=None
+            Levels of the two bounds, for an asymmetric interval (e.g.
+            ``lower=0.05, upper=0.85``); given together, instead of
+            ``confidence_level``. Levels between the fitted ones are interpolated
+            as in :meth:`predict_quantiles` (the guarantee stated there holds).
 
         Returns
         -------
@@ -456,7 +516,15 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
             Lower and upper bounds.
         """
         check_is_fitted(self)
-        c = check_confidence_level(confidence_level)
+        if lower is not None or upper is not None:
+            if lower is None or upper is None:
+                raise ValueError("`lower` and `upper` go together; got only "
+                                 f"{'lower' if upper is None else 'upper'}.")
+            if confidence_level is not None:
+                raise ValueError("Pass either `confidence_level` or `lower` and `upper`, not both.")
+            lo, hi = _interval_levels(lower, upper)
+            return self.predict_quantiles(X, groups=groups, quantiles=[lo, hi])
+        c = check_confidence_level(0.8 if confidence_level is None else confidence_level)
         if not np.isscalar(c):
             raise TypeError(f"`confidence_level` must be a single float; got {confidence_level!r}.")
         q = self.quantiles_
