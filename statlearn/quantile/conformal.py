@@ -78,6 +78,8 @@ def _interval_levels(lower, upper):
 def _interpolate_levels(Q, fitted, levels, *, name):
     """Columns of ``Q`` (non-decreasing rows at ``fitted`` levels) at ``levels``: exact at a fitted
     level, linear in the level between two (an infinite end stays infinite)."""
+    if np.ndim(levels) != 1:
+        raise ValueError(f"`{name}` must be a 1-D sequence of levels; got {np.ndim(levels)} dimension(s).")
     t = check_quantiles(levels, name=name)
     lo, hi = float(fitted[0]), float(fitted[-1])
     out_of = t[(t < lo - 1e-12) | (t > hi + 1e-12)]

@@ -5,7 +5,7 @@ import numpy as np
 from statlearn import quantile as q
 
 from . import data
-from .core import Arg, estimator_specs, func_spec, weight_arg
+from .core import Arg, Scalar, estimator_specs, func_spec, weight_arg
 
 NOT_FUZZABLE = {}
 LEVELS = (0.1, 0.5, 0.9)
@@ -32,6 +32,7 @@ def _metric_specs():
     return [
         func_spec(q.pinball_loss, y_true=Y, y_quantiles=Yq, quantiles=_levels(), sample_weight=w),
         func_spec(q.coverage, y_true=Y, y_quantiles=Yq, sample_weight=w),
+        func_spec(q.coverage, id="coverage[groups]", y_true=Y, y_quantiles=Yq, groups=Arg(data.groups(len(y)), "bool")),
         func_spec(q.crossing_rate, y_quantiles=Yq),
         func_spec(q.interval_width, y_quantiles=Yq, sample_weight=w),
         func_spec(q.interval_score, y_true=Y, lower=Arg(Q[:, 0], skip=INF_OK), upper=Arg(Q[:, 2], skip=INF_OK),
@@ -97,6 +98,24 @@ def _estimator_specs():
                                                   random_state=0)
     specs += estimator_specs("ConformalQuantileRegressor", cvplus, {"X": Arg(X), "y": Arg(y)},
                              {"predict_quantiles": {"X": Arg(X)}}, tag="[cv+]")
+    # issue 13: interior-point level path, group-conditional conformal (Mondrian for disjoint labels,
+    # Gibbs-Cherian-Candes for intersecting indicators), sample weights, levels after the fact
+    specs += estimator_specs("LinearQuantileRegressor", lambda: L(quantiles=LEVELS, solver="interior-point"),
+                             {"X": Arg(X), "y": Arg(y), "sample_weight": weight_arg(len(y))},
+                             {"predict_quantiles": {"X": Arg(X)}}, tag="[interior-point]")
+    conf = lambda: q.ConformalQuantileRegressor(L(), quantiles=LEVELS, random_state=0)  # noqa: E731
+    labels = np.arange(len(y)) % 2
+    G = data.groups(len(y))
+    for tag, groups in (("[mondrian]", Arg(labels, "labels")), ("[groups]", Arg(G, "bool"))):
+        specs += estimator_specs("ConformalQuantileRegressor", conf,
+                                 {"X": Arg(X), "y": Arg(y), "sample_weight": weight_arg(len(y)), "groups": groups},
+                                 {"predict_quantiles": {"X": Arg(X), "groups": groups},
+                                  "predict_interval": {"X": Arg(X), "groups": groups}}, tag=tag)
+    specs += estimator_specs("ConformalQuantileRegressor", conf, {"X": Arg(X), "y": Arg(y)},
+                             {"predict_quantiles": {"X": Arg(X), "quantiles": _levels((0.2, 0.5, 0.8))},
+                              "predict_interval": {"X": Arg(X), "lower": Scalar(0.1, "prob"),
+                                                   "upper": Scalar(0.5, "prob")}},
+                             tag="[levels]")
     return specs
 
 
