@@ -39,7 +39,23 @@ def _build():
 
 
 INSTANCES = _build()
-EXPECTED_FAILED = {}
+# split conformal draws a random fit/calibration split of the rows: a row repeated k times can land on both
+# sides, a row of weight k cannot, so weighting equals repeating only in distribution (issue 13.5:
+# sample_weight are frequency weights of the calibration quantile, tested in tests/quantile)
+_SPLIT_WEIGHTS = ("random fit/calibration split: a repeated row can land on both sides, a weighted row "
+                  "cannot; weights equal repetition in distribution only")
+# CV+ refuses sample_weight with a clear ValueError (no weighted CV+ guarantee is implemented); the
+# split instance passes these checks (non-strict xfail: keyed by class, so it shows as XPASS)
+_CVPLUS_WEIGHTS = "method='cv+' refuses sample_weight (ValueError naming it); the split instance passes this check"
+EXPECTED_FAILED = {
+    "ConformalQuantileRegressor": {
+        "check_sample_weight_equivalence_on_dense_data": _SPLIT_WEIGHTS,
+        "check_sample_weight_equivalence_on_sparse_data": _SPLIT_WEIGHTS,
+        **{c: _CVPLUS_WEIGHTS for c in ("check_sample_weights_pandas_series", "check_sample_weights_not_an_array",
+                                        "check_sample_weights_list", "check_sample_weights_shape",
+                                        "check_sample_weights_not_overwritten")},
+    },
+}
 
 # number of public estimators in the area's __all__ (asserted by tests/test_common.py; update it)
 N_ESTIMATORS = 5
