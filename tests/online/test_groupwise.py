@@ -287,9 +287,10 @@ def test_bad_rates_and_base_penalty_raise(rng, params, match):
 # --------------------------------------------------------------------------- #
 # issue 16: forgetting, residual experts, multiclass, any partial_fit base
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("params", [{}, {"experts": "independent", "base": OnlineRidge(forgetting_factor=0.95)},
-                                    {"base": OnlineRidge(alpha=4.0, forgetting_factor=0.9), "clip": (0.0, 1.0)},
-                                    {"always_on": False}])
+@pytest.mark.parametrize("params", [{"experts": "residual"}, {"base": OnlineRidge(forgetting_factor=0.95)},
+                                    {"experts": "residual", "base": OnlineRidge(alpha=4.0, forgetting_factor=0.9),
+                                     "clip": (0.0, 1.0)},
+                                    {"experts": "residual", "always_on": False}])
 def test_residual_and_forgetting_match_numpy_twin(rng, params):
     X, y, groups = _data(rng)
     groups[:, 0] |= ~groups.any(axis=1)  # every row in some group, so always_on=False is valid
@@ -302,14 +303,14 @@ def test_residual_and_forgetting_match_numpy_twin(rng, params):
         assert model.expert_names_[-1] == "global"
     preds, theta, R, C, counts = _oracles.groupwise_numpy(
         X, y, awake, alpha=base.alpha, beta=base.forgetting_factor,
-        residual=params.get("experts", "residual") == "residual", clip=params.get("clip"))
+        residual=params.get("experts", "independent") == "residual", clip=params.get("clip"))
     np.testing.assert_allclose(model.prequential_predictions_, preds, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(model.expert_regret_, R, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(np.column_stack([model.coef_, model.intercept_]), theta, rtol=1e-9, atol=1e-11)
     # expert_predictions of a residual expert = the always-on forecast + its correction
     Z = np.column_stack([X, np.ones(len(X))])
     own = Z @ theta.T
-    if params.get("experts", "residual") == "residual":
+    if params.get("experts", "independent") == "residual":
         own[:, :-1] += own[:, -1:]
     if "clip" in params:
         own = np.clip(own, *params["clip"])
