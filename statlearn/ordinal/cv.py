@@ -123,7 +123,7 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     ----------
     lam_ : float
         The chosen penalty.
-    lambdas_ : ndarray of shape (n_lambdas_,)
+    lambdas_ : ndarray of shape (``n_lambdas_``,)
         The grid actually scored (after any extension), decreasing.
     best_index_ : int
         Index of ``lam_`` in ``lambdas_``.
@@ -132,7 +132,7 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     cv_results_ : dict
         The whole curve: ``lambdas``, ``mean_score``, ``std_score``,
         ``se_score`` (standard error of the mean over folds) of shape
-        (n_lambdas_,), and ``split_scores`` (n_splits, n_lambdas_); scores are
+        (``n_lambdas_``,), and ``split_scores`` (n_splits, ``n_lambdas_``); scores are
         losses (lower is better); ``scoring``, ``index_min`` and ``index_1se``
         (the two selection rules).
     best_estimator_ : PrestoClassifier

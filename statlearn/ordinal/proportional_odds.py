@@ -68,7 +68,7 @@ class ProportionalOddsClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstim
         a :class:`~sklearn.exceptions.ConvergenceWarning` was raised).
     n_features_in_ : int
         Number of features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` had string column names.
 
     See Also

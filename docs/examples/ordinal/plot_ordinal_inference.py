@@ -1,6 +1,6 @@
 """
 Inference for an ordinal outcome: Wald table and a test of proportional odds
-===========================================================================
+============================================================================
 
 The wine-bitterness data (Randall, 1989; shipped as
 :func:`~statlearn.datasets.load_wine_bitterness`) rate 72 wines on a 1-5
