@@ -177,10 +177,29 @@ class ExponentialLoss(_LossFunction):
         return float(self.start), float(self.end), float(self.rate)
 
 
-class _BaseEnvironment(BaseObject):
-    """Shared machinery: lazy build, history, random stream."""
+class _LazyEnvironment(BaseObject):
+    """Built by ``reset`` on first use and again after ``set_params``; ``_arm_count`` gives ``n_arms``."""
 
     _built = False
+
+    def _after_set_params(self):
+        self._built = False
+        self.t_ = 0
+
+    def _ensure(self):
+        if not self._built:
+            self.reset()
+
+    @property
+    def n_arms(self):
+        """int: number of arms."""
+        self._ensure()
+        return int(self._arm_count())
+
+
+class _BaseEnvironment(_LazyEnvironment):
+    """Shared machinery: lazy build, history, random stream."""
+
     contextual = False
 
     def reset(self):
@@ -199,19 +218,8 @@ class _BaseEnvironment(BaseObject):
         self._built = True
         return self
 
-    def _after_set_params(self):
-        self._built = False
-        self.t_ = 0
-
-    def _ensure(self):
-        if not self._built:
-            self.reset()
-
-    @property
-    def n_arms(self):
-        """int: number of arms."""
-        self._ensure()
-        return int(self._kinds.size)
+    def _arm_count(self):
+        return self._kinds.size
 
     def _check_arm(self, arm):
         k = self.n_arms
@@ -474,7 +482,7 @@ class BernoulliEnvironment(_BaseEnvironment):
         self._noise_scale = 0.0
 
 
-class LinearContextualEnvironment(BaseObject):
+class LinearContextualEnvironment(_LazyEnvironment):
     """Linear contextual bandit on losses: ``E[loss | x, a] = coef[a] @ x`` with Gaussian noise.
 
     Each round draws a context ``x ~ N(0, I_d)`` (:meth:`observe`); playing arm
@@ -505,7 +513,6 @@ class LinearContextualEnvironment(BaseObject):
     """
 
     contextual = True
-    _built = False
     _parameter_constraints = {"coef": ["array-like"], "noise_scale": [Interval("real", 0, None, closed="left")],
                               "random_state": ["random_state"]}
 
@@ -532,19 +539,8 @@ class LinearContextualEnvironment(BaseObject):
         self._built = True
         return self
 
-    def _after_set_params(self):
-        self._built = False
-        self.t_ = 0
-
-    def _ensure(self):
-        if not self._built:
-            self.reset()
-
-    @property
-    def n_arms(self):
-        """int: number of arms."""
-        self._ensure()
-        return int(self._coef.shape[0])
+    def _arm_count(self):
+        return self._coef.shape[0]
 
     @property
     def n_features(self):

@@ -7,7 +7,7 @@ from sklearn.base import clone
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
 from statlearn._base import BaseObject
-from statlearn._validation import GroupsEncoder, check_probabilities
+from statlearn._validation import GroupsEncoder, check_probabilities, check_sample_weight
 
 
 def is_frozen(est):
@@ -141,3 +141,63 @@ def fitted_base(estimator, X, y, sample_weight, routed_fit_params, owner):
 
 __all__ = ["BaseObject", "GroupsEncoder", "call_base", "check_X_2d", "check_labels", "check_rows", "clone",
            "fitted_base", "is_frozen", "proba_of", "raw_probabilities", "router_with_estimator"]
+
+
+class GroupPredictMixin:
+    """``predict``, ``score`` and metadata routing shared by the multicalibrators.
+
+    The class supplies ``predict_proba(X, groups=None)`` and ``classes_``.
+    """
+
+    def get_metadata_routing(self):
+        """Metadata routing of this object and of its base estimator's ``fit``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing information.
+        """
+        return router_with_estimator(self)
+
+    def predict(self, X, groups=None):
+        """Class with the largest multicalibrated probability.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features, or probabilities when ``estimator=None``.
+        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
+            Group membership, as in :meth:`predict_proba`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels.
+        """
+        proba = self.predict_proba(X, groups=groups)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def score(self, X, y, groups=None, sample_weight=None):
+        """Accuracy of :meth:`predict` on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features, or probabilities when ``estimator=None``.
+        y : array-like of shape (n_samples,)
+            True labels.
+        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
+            Group membership, as in :meth:`predict_proba`.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Weighted fraction of correct predictions.
+        """
+        from sklearn.metrics import accuracy_score
+
+        pred = self.predict(X, groups=groups)
+        y = check_score_labels(y, self.classes_, pred.shape[0], type(self).__name__)
+        return float(accuracy_score(y, pred, sample_weight=check_sample_weight(sample_weight, pred.shape[0])))

@@ -12,6 +12,7 @@ from statlearn._base import seed_from
 from statlearn._validation import Interval, check_sample_weight, validate_data, validate_params
 
 from ._mc_common import (
+    GroupPredictMixin,
     GroupsEncoder,
     check_labels,
     check_rows,
@@ -20,7 +21,6 @@ from ._mc_common import (
     is_frozen,
     proba_of,
     raw_probabilities,
-    router_with_estimator,
 )
 
 __all__ = ["BoostingMultiCalibrator"]
@@ -54,7 +54,7 @@ class _OffsetInit(ClassifierMixin, BaseEstimator):
         return E / E.sum(axis=1, keepdims=True)
 
 
-class BoostingMultiCalibrator(ClassifierMixin, BaseEstimator):
+class BoostingMultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
     """Multicalibration by gradient-boosted trees on ``[features, groups, logit p]`` with the base model as offset.
 
     In the spirit of MCGrad (Meta, 2025): the base model's log-odds are the
@@ -191,16 +191,6 @@ class BoostingMultiCalibrator(ClassifierMixin, BaseEstimator):
             tags.input_tags.string = inner.string and not self.use_features
             tags.input_tags.categorical = inner.categorical and not self.use_features
         return tags
-
-    def get_metadata_routing(self):
-        """Metadata routing of this object and of its base estimator's ``fit``.
-
-        Returns
-        -------
-        routing : MetadataRouter
-            The routing information.
-        """
-        return router_with_estimator(self)
 
     # ------------------------------------------------------------------ #
     def _base_proba(self, X, *, reset):
@@ -349,44 +339,3 @@ class BoostingMultiCalibrator(ClassifierMixin, BaseEstimator):
         X, P = self._base_proba(X, reset=False)
         G = self._groups(groups, P.shape[0])
         return self.booster_.predict_proba(self._design(X, P, G))
-
-    def predict(self, X, groups=None):
-        """Class with the largest multicalibrated probability.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or probabilities when ``estimator=None``.
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership, as in :meth:`predict_proba`.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
-        """
-        proba = self.predict_proba(X, groups=groups)
-        return self.classes_[np.argmax(proba, axis=1)]
-
-    def score(self, X, y, groups=None, sample_weight=None):
-        """Accuracy of :meth:`predict` on ``(X, y)``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or probabilities when ``estimator=None``.
-        y : array-like of shape (n_samples,)
-            True labels.
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership, as in :meth:`predict_proba`.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            Weighted fraction of correct predictions.
-        """
-        from sklearn.metrics import accuracy_score
-
-        return float(accuracy_score(y, self.predict(X, groups=groups), sample_weight=sample_weight))

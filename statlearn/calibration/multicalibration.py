@@ -19,16 +19,15 @@ from statlearn._validation import Interval, Options, check_sample_weight, valida
 from . import _method_kernels
 from ._mc_common import (
     BaseObject,
+    GroupPredictMixin,
     GroupsEncoder,
     check_labels,
     check_rows,
-    check_score_labels,
     check_X_2d,
     fitted_base,
     is_frozen,
     proba_of,
     raw_probabilities,
-    router_with_estimator,
 )
 
 __all__ = ["MultiCalibrator", "StandardErrorRule", "ToleranceRule"]
@@ -200,7 +199,7 @@ class _PatchRule(metaclass=_RuleType):
 
 
 # --------------------------------------------------------------------------- #
-class MultiCalibrator(ClassifierMixin, BaseEstimator):
+class MultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
     """Multicalibrate a classifier over given, possibly intersecting, groups (HKRR with a significance rule).
 
     The iterative patching algorithm of Hebert-Johnson et al. (2018): the
@@ -354,16 +353,6 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
             tags.input_tags.string = inner.string
         return tags
 
-    def get_metadata_routing(self):
-        """Metadata routing of this object and of its base estimator's ``fit``.
-
-        Returns
-        -------
-        routing : MetadataRouter
-            The routing information.
-        """
-        return router_with_estimator(self)
-
     # ------------------------------------------------------------------ #
     def _rule(self):
         rule = self.patch_rule
@@ -511,46 +500,3 @@ class MultiCalibrator(ClassifierMixin, BaseEstimator):
         Q = np.ascontiguousarray(P, dtype=np.float64).copy()
         _method_kernels.hkrr_apply(Q, indptr, indices, self.updates_, self.n_bins_, self.eps_, 1.0 - self.eps_)
         return Q
-
-    def predict(self, X, groups=None):
-        """Class with the largest multicalibrated probability.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or probabilities when ``estimator=None``.
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership, as in :meth:`predict_proba`.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
-        """
-        proba = self.predict_proba(X, groups=groups)
-        return self.classes_[np.argmax(proba, axis=1)]
-
-    def score(self, X, y, groups=None, sample_weight=None):
-        """Accuracy of :meth:`predict` on ``(X, y)``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or probabilities when ``estimator=None``.
-        y : array-like of shape (n_samples,)
-            True labels.
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership, as in :meth:`predict_proba`.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            Weighted fraction of correct predictions.
-        """
-        from sklearn.metrics import accuracy_score
-
-        pred = self.predict(X, groups=groups)
-        y = check_score_labels(y, self.classes_, pred.shape[0], "MultiCalibrator")
-        return float(accuracy_score(y, pred, sample_weight=check_sample_weight(sample_weight, pred.shape[0])))
