@@ -6,6 +6,8 @@ import copy
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
+
 from .._validation import check_consistent_length, check_finite_array
 from .holdout import Thresholdout
 
@@ -21,6 +23,7 @@ def _accuracy(X, y, W):
     return (pred == y[:, None]).mean(axis=0)
 
 
+@fill_doc
 def freedman_experiment(X_train, y_train, X_holdout, y_holdout, X_fresh, y_fresh, *,
                         k_values=FREEDMAN_K_VALUES, thresholdout=None, random_state=None):
     """Run the paper's adaptive analyst with a standard holdout and with Thresholdout.
@@ -64,11 +67,7 @@ def freedman_experiment(X_train, y_train, X_holdout, y_holdout, X_fresh, y_fresh
     bounded in [0, 1], so they are passed to :meth:`Thresholdout.query_means`
     directly; the classifier accuracies are proper [0, 1] queries.
 
-    References
-    ----------
-    .. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,
-       "The reusable holdout: preserving validity in adaptive data analysis",
-       Science 349(6248), 2015.
+    {ref_dwork_science}
 
     Examples
     --------

@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
+
 from .._base import BaseObject, spawn_generators
 from .._validation import Interval, Options, check_finite_array, validate_args
 from .mechanisms import _NOISE_SCALE, _check_query_values
@@ -27,6 +29,7 @@ class BudgetExhausted(RuntimeError):
     """
 
 
+@fill_doc
 class Thresholdout(BaseObject):
     """The reusable holdout: answer queries from the training set unless they overfit.
 
@@ -99,11 +102,7 @@ class Thresholdout(BaseObject):
     fact that the comparison passed. Use :meth:`from_guarantee` to set the
     threshold and noise from the paper's accuracy theorem.
 
-    References
-    ----------
-    .. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,
-       "The reusable holdout: preserving validity in adaptive data analysis",
-       Science 349(6248), 2015.
+    {ref_dwork_science}
     .. [2] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,
        "Generalization in adaptive data analysis and holdout reuse", NeurIPS 2015.
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
+
 from .._base import BaseObject, check_generator
 from .._validation import Interval, check_finite_array
 
@@ -107,6 +109,7 @@ class _NoiseMechanism(BaseObject):
 _NOISE_SCALE = [Interval("real", 0, 1, closed="both")]
 
 
+@fill_doc
 class LaplaceMechanism(_NoiseMechanism):
     """Answer statistical queries with Laplace noise.
 
@@ -120,27 +123,20 @@ class LaplaceMechanism(_NoiseMechanism):
     scale : float in [0, 1]
         Scale ``b`` of the Laplace noise (not its standard deviation). Answers
         are means in [0, 1]: a larger scale would hide them completely.
-    random_state : int, Generator, RandomState, SeedSequence or None, default=None
-        Seed of the noise; :meth:`reset` restarts it.
+    {random_state_noise}
 
     Attributes
     ----------
-    answers_ : ndarray of shape (n_queries,)
-        The answers given so far (the query log).
-    empirical_means_ : ndarray of shape (n_queries,)
-        The exact empirical means behind them.
-    n_queries_ : int
-        Number of answered queries.
+    {answers_}
+    {empirical_means_}
+    {n_queries_}
 
     See Also
     --------
     GaussianMechanism : The same with Gaussian noise.
     Thresholdout : Reuse a holdout set through noise.
 
-    References
-    ----------
-    .. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,
-       "Preserving statistical validity in adaptive data analysis", STOC 2015.
+    {ref_dwork_stoc}
 
     Examples
     --------
@@ -164,6 +160,7 @@ class LaplaceMechanism(_NoiseMechanism):
         return self._rng.laplace(0.0, scale, size=size)
 
 
+@fill_doc
 class GaussianMechanism(_NoiseMechanism):
     """Answer statistical queries with Gaussian noise.
 
@@ -173,26 +170,19 @@ class GaussianMechanism(_NoiseMechanism):
     ----------
     sigma : float in [0, 1]
         Standard deviation of the noise (at most 1: answers are means in [0, 1]).
-    random_state : int, Generator, RandomState, SeedSequence or None, default=None
-        Seed of the noise; :meth:`reset` restarts it.
+    {random_state_noise}
 
     Attributes
     ----------
-    answers_ : ndarray of shape (n_queries,)
-        The answers given so far (the query log).
-    empirical_means_ : ndarray of shape (n_queries,)
-        The exact empirical means behind them.
-    n_queries_ : int
-        Number of answered queries.
+    {answers_}
+    {empirical_means_}
+    {n_queries_}
 
     See Also
     --------
     LaplaceMechanism : The same with Laplace noise.
 
-    References
-    ----------
-    .. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,
-       "Preserving statistical validity in adaptive data analysis", STOC 2015.
+    {ref_dwork_stoc}
 
     Examples
     --------

@@ -12,6 +12,8 @@ import warnings
 import numpy as np
 from scipy import special
 
+from statlearn._docstrings import fill_doc
+
 from .._base import BaseObject, check_generator
 from .._validation import Interval, Options, check_finite_array
 from ._proposals import (
@@ -105,6 +107,7 @@ class _History:
         self.counts.append(Xg.shape[0])
 
 
+@fill_doc
 class MultipleExpectationEstimator(BaseObject):
     """Estimate many expectations from one sample (adaptive importance sampling + control variates).
 
@@ -211,11 +214,7 @@ class MultipleExpectationEstimator(BaseObject):
       ``RuntimeWarning``; its estimate is 0 and its standard error NaN
       (zero observed variance says nothing about the error).
 
-    References
-    ----------
-    .. [1] J. Demange-Chryst, F. Bachoc and J. Morio, "Efficient estimation of
-       multiple expectations with the same sample by adaptive importance
-       sampling and control variates", arXiv:2212.00568.
+    {ref_demange_chryst}
 
     Examples
     --------

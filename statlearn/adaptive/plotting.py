@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
+
 __all__ = ["SobolDisplay"]
 
 
+@fill_doc
 class SobolDisplay:
     """Sobol' indices with their confidence intervals, as bars (scalar model) or curves (vector model).
 
@@ -71,10 +74,8 @@ class SobolDisplay:
         output : int, tuple or None, default=None
             For a vector model, the output to draw as bars; None draws a
             scalar model as bars and a 1-D vector model as curves.
-        ax : matplotlib Axes, default=None
-            Axes to draw on.
-        name : str or None, default=None
-            Title.
+        {ax_axes}
+        {name_title}
 
         Returns
         -------
@@ -109,10 +110,8 @@ class SobolDisplay:
             As for :func:`sobol_indices`.
         output : int, tuple or None, default=None
             As for :meth:`from_result`.
-        ax : matplotlib Axes, default=None
-            Axes to draw on.
-        name : str or None, default=None
-            Title.
+        {ax_axes}
+        {name_title}
         **kwargs
             Other arguments of :func:`sobol_indices` (``method``, ``random_state``, ...).
 
@@ -130,8 +129,7 @@ class SobolDisplay:
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
+        {ax_axes_or_new}
         name : str or None, default=None
             Title (overrides the one given at construction).
 

@@ -12,6 +12,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from statlearn._docstrings import fill_doc
+
 from .._base import check_generator, seed_from
 from .._validation import Interval, check_multiclass_target, validate_data, validate_params
 from .holdout import BudgetExhausted, Thresholdout
@@ -29,6 +31,7 @@ def _estimator_has(attr):
     return check
 
 
+@fill_doc
 class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """Choose among candidate classifiers by their accuracy on a reusable holdout.
 
@@ -81,21 +84,15 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         because the budget ran out) and ``touched_holdout`` per candidate.
     thresholdout_ : Thresholdout
         The mechanism after the search (its log and remaining budget).
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
-    n_features_in_ : int
-        Number of features seen in ``fit``.
+    {classes_}
+    {n_features_in_}
 
     See Also
     --------
     Thresholdout : The mechanism.
     sklearn.model_selection.GridSearchCV : Cross-validated search.
 
-    References
-    ----------
-    .. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,
-       "The reusable holdout: preserving validity in adaptive data analysis",
-       Science 349(6248), 2015.
+    {ref_dwork_science}
 
     Examples
     --------
@@ -144,8 +141,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
+        {X}
         y : array-like of shape (n_samples,)
             Class labels.
 
@@ -216,8 +212,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
+        {X}
 
         Returns
         -------
@@ -233,8 +228,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
+        {X}
 
         Returns
         -------
@@ -250,8 +244,7 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
+        {X}
 
         Returns
         -------
@@ -266,12 +259,9 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
-        y : array-like of shape (n_samples,)
-            True labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        {X}
+        {y_true_labels}
+        {sample_weight}
 
         Returns
         -------

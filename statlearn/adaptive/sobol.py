@@ -7,6 +7,8 @@ from functools import partial
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
+
 from .._base import check_generator
 from .._validation import Interval, Options, validate_args
 from . import _sobol_estimators as est
@@ -17,6 +19,7 @@ __all__ = ["SobolResult", "sobol_indices"]
 _ORDERS = ("first_order", "total_order", "second_order")
 
 
+@fill_doc
 class SobolResult:
     """Sobol' indices with their confidence intervals (returned by :func:`sobol_indices`).
 
@@ -112,8 +115,7 @@ class SobolResult:
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
+        {ax_axes_or_new}
         output : int, tuple or None, default=None
             Which output of a vector model to draw as bars; None draws a
             scalar model as bars and a 1-D vector model as curves against the
@@ -379,6 +381,7 @@ def _warn_if_uninformative(fields, names, n, method):
     "random_state": ["random_state"],
     "estimator_params": [dict, None],
 })
+@fill_doc
 def sobol_indices(func, input_distribution, n, *, method="saltelli", sampling=None, second_order=False,
                   n_resamples=100, confidence_level=0.95, input_names=None, random_state=None,
                   estimator_params=None):
@@ -474,11 +477,7 @@ def sobol_indices(func, input_distribution, n, *, method="saltelli", sampling=No
     independent and the bootstrap overstates the (smaller) QMC error, so the
     intervals are conservative (see the benchmark).
 
-    References
-    ----------
-    .. [1] J. Demange-Chryst, F. Bachoc and J. Morio, "Efficient estimation of
-       multiple expectations with the same sample by adaptive importance
-       sampling and control variates", arXiv:2212.00568.
+    {ref_demange_chryst}
     .. [2] A. Saltelli, P. Annoni, I. Azzini, F. Campolongo, M. Ratto and
        S. Tarantola, "Variance based sensitivity analysis of model output.
        Design and estimator for the total sensitivity index", Computer

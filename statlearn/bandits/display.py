@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from statlearn._docstrings import fill_doc
+
 __all__ = ["RegretDisplay"]
 
 _METRICS = {"policy_regret": "complete policy regret", "pseudo_regret": "pseudo-regret"}
 
 
+@fill_doc
 class RegretDisplay:
     """Mean regret per round with a band over runs, one curve per policy.
 
@@ -29,8 +32,7 @@ class RegretDisplay:
     ----------
     ax_ : matplotlib Axes
         The axes drawn on.
-    figure_ : matplotlib Figure
-        Their figure.
+    {figure_}
     lines_ : dict of str to Line2D
         The mean curve of each policy.
 
@@ -60,15 +62,12 @@ class RegretDisplay:
         ----------
         results : pandas.DataFrame
             One or several :func:`simulate` outputs (one curve per ``policy``).
-        metric : {"policy_regret", "pseudo_regret"}, default="policy_regret"
-            Which regret to draw.
-        ax : matplotlib Axes or None, default=None
-            Where to draw (a new figure when ``None``).
+        {metric}
+        {ax_or_none}
 
         Returns
         -------
-        display : RegretDisplay
-            The plotted display.
+        {display}
         """
         if metric not in _METRICS:
             raise ValueError(f"`metric` must be one of {sorted(_METRICS)}; got {metric!r}.")
@@ -103,8 +102,7 @@ class RegretDisplay:
             Rounds per run.
         n_runs : int, default=10
             Runs per policy.
-        metric : {"policy_regret", "pseudo_regret"}, default="policy_regret"
-            Which regret to draw.
+        {metric}
         random_state : None, int, Generator, RandomState or SeedSequence, default=None
             Root seed, the same for every policy (common random numbers).
         ax : matplotlib Axes or None, default=None
@@ -114,8 +112,7 @@ class RegretDisplay:
 
         Returns
         -------
-        display : RegretDisplay
-            The plotted display.
+        {display}
         """
         from .simulate import simulate
 
@@ -132,8 +129,7 @@ class RegretDisplay:
 
         Parameters
         ----------
-        ax : matplotlib Axes or None, default=None
-            Where to draw (a new figure when ``None``).
+        {ax_or_none}
         log_x : bool, default=False
             Logarithmic round axis.
 

@@ -17,6 +17,7 @@ import numbers
 import numpy as np
 
 from statlearn._base import BaseObject, check_generator
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, check_finite_array
 
 from ._kernels import environments as K
@@ -197,6 +198,7 @@ class _LazyEnvironment(BaseObject):
         return int(self._arm_count())
 
 
+@fill_doc
 class _BaseEnvironment(_LazyEnvironment):
     """Shared machinery: lazy build, history, random stream."""
 
@@ -207,8 +209,7 @@ class _BaseEnvironment(_LazyEnvironment):
 
         Returns
         -------
-        self : object
-            The reset environment.
+        {self_reset_environment}
         """
         self._validate_params()
         self._build()
@@ -232,8 +233,7 @@ class _BaseEnvironment(_LazyEnvironment):
 
         Parameters
         ----------
-        arm : int
-            Arm in ``[0, n_arms)``.
+        {arm}
 
         Returns
         -------
@@ -254,8 +254,7 @@ class _BaseEnvironment(_LazyEnvironment):
 
         Parameters
         ----------
-        arm : int
-            Arm in ``[0, n_arms)``.
+        {arm}
 
         Returns
         -------
@@ -270,8 +269,7 @@ class _BaseEnvironment(_LazyEnvironment):
 
         Parameters
         ----------
-        arm : int
-            Arm in ``[0, n_arms)``.
+        {arm}
 
         Returns
         -------
@@ -340,6 +338,7 @@ class _BaseEnvironment(_LazyEnvironment):
                 np.full(self._weights.size - 1, -1, dtype=np.int64))
 
 
+@fill_doc
 class TallyingEnvironment(_BaseEnvironment):
     """Weighted tallying bandit: an arm's loss depends on how often it was played recently.
 
@@ -366,14 +365,9 @@ class TallyingEnvironment(_BaseEnvironment):
 
     Attributes
     ----------
-    t_ : int
-        Rounds played since the last reset.
+    {t_}
 
-    References
-    ----------
-    .. [1] D. Malik, C. Igoe, Y. Li, A. Singh. Weighted Tallying Bandits:
-       Overcoming Intractability via Repeated Exposure Optimality. ICML 2023,
-       arXiv:2305.02955.
+    {ref_malik}
 
     Examples
     --------
@@ -441,6 +435,7 @@ class TallyingEnvironment(_BaseEnvironment):
         return float(self._weights.sum())
 
 
+@fill_doc
 class BernoulliEnvironment(_BaseEnvironment):
     """Stochastic Bernoulli bandit on losses: arm ``a`` gives loss 1 with probability ``means[a]``.
 
@@ -453,8 +448,7 @@ class BernoulliEnvironment(_BaseEnvironment):
 
     Attributes
     ----------
-    t_ : int
-        Rounds played since the last reset.
+    {t_}
 
     Examples
     --------
@@ -482,6 +476,7 @@ class BernoulliEnvironment(_BaseEnvironment):
         self._noise_scale = 0.0
 
 
+@fill_doc
 class LinearContextualEnvironment(_LazyEnvironment):
     """Linear contextual bandit on losses: ``E[loss | x, a] = coef[a] @ x`` with Gaussian noise.
 
@@ -500,8 +495,7 @@ class LinearContextualEnvironment(_LazyEnvironment):
 
     Attributes
     ----------
-    t_ : int
-        Rounds played since the last reset.
+    {t_}
 
     Examples
     --------
@@ -526,8 +520,7 @@ class LinearContextualEnvironment(_LazyEnvironment):
 
         Returns
         -------
-        self : object
-            The reset environment.
+        {self_reset_environment}
         """
         self._validate_params()
         self._coef = np.ascontiguousarray(check_finite_array(self.coef, name="coef", ndim=2), dtype=np.float64)
@@ -568,8 +561,7 @@ class LinearContextualEnvironment(_LazyEnvironment):
 
         Parameters
         ----------
-        arm : int
-            Arm in ``[0, n_arms)``.
+        {arm}
 
         Returns
         -------

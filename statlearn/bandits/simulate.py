@@ -13,6 +13,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, validate_args
 
 from ._kernels import KERNELS
@@ -200,6 +201,7 @@ def _run_parallel(runner, policy, environment, seeds, record_at, n_jobs):
     "engine": [Options("auto", "numba", "python")], "label": [None, str],
     "record_every": [None, Interval("integral", 1, None, closed="left")],
     "band": [Interval("real", 0, 1, closed="left")], "per_run": ["boolean"]}, owner="simulate")
+@fill_doc
 def simulate(policy, environment, horizon, n_runs=1, random_state=None, n_jobs=None, *, engine="auto",
              label=None, record_every=None, band=0.8, per_run=False):
     """Run a policy against an environment ``n_runs`` times and measure regret per recorded round.
@@ -260,11 +262,7 @@ def simulate(policy, environment, horizon, n_runs=1, random_state=None, n_jobs=N
     --------
     RegretDisplay : plot the curves.
 
-    References
-    ----------
-    .. [1] D. Malik, C. Igoe, Y. Li, A. Singh. Weighted Tallying Bandits:
-       Overcoming Intractability via Repeated Exposure Optimality. ICML 2023,
-       arXiv:2305.02955.
+    {ref_malik}
 
     Examples
     --------

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from statlearn._base import check_generator
+from statlearn._docstrings import fill_doc
 from statlearn._validation import (
     Interval,
     Options,
@@ -197,6 +198,7 @@ def _check_edges(bins, name="bins"):
 # --------------------------------------------------------------------------- #
 # mergeable sufficient statistics
 # --------------------------------------------------------------------------- #
+@fill_doc
 class CalibrationStats:
     """Mergeable per-bin sufficient statistics of binary probability forecasts.
 
@@ -276,14 +278,11 @@ class CalibrationStats:
 
         Parameters
         ----------
-        y_true : array-like of shape (n_samples,)
-            Binary labels.
-        y_prob : array-like of shape (n_samples,)
-            Predicted probabilities of the positive class.
+        {y_true}
+        {y_prob}
         bins : int or array-like of shape (n_bins + 1,), default=15
             Number of equal-width bins, or explicit edges covering [0, 1].
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        {sample_weight}
         pos_label : int, float, bool or str, default=None
             The positive class; required unless the labels are in {0, 1},
             {-1, 1} or {False, True}. A chunk holding only negatives needs it
@@ -307,12 +306,9 @@ class CalibrationStats:
 
         Parameters
         ----------
-        y_true : array-like of shape (n_samples,)
-            Binary labels.
-        y_prob : array-like of shape (n_samples,)
-            Predicted probabilities of the positive class.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        {y_true}
+        {y_prob}
+        {sample_weight}
         pos_label : int, float, bool or str, default=None
             The positive class; by default the one these statistics were
             built with.

@@ -7,6 +7,7 @@ from sklearn.base import clone
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
 from statlearn._base import BaseObject
+from statlearn._docstrings import fill_doc
 from statlearn._validation import GroupsEncoder, check_probabilities, check_sample_weight
 
 
@@ -143,6 +144,7 @@ __all__ = ["BaseObject", "GroupsEncoder", "call_base", "check_X_2d", "check_labe
            "fitted_base", "is_frozen", "proba_of", "raw_probabilities", "router_with_estimator"]
 
 
+@fill_doc
 class GroupPredictMixin:
     """``predict``, ``score`` and metadata routing shared by the multicalibrators.
 
@@ -164,15 +166,12 @@ class GroupPredictMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or probabilities when ``estimator=None``.
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership, as in :meth:`predict_proba`.
+        {X_or_proba}
+        {groups}
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
+        {y_pred}
         """
         proba = self.predict_proba(X, groups=groups)
         return self.classes_[np.argmax(proba, axis=1)]
@@ -182,19 +181,14 @@ class GroupPredictMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or probabilities when ``estimator=None``.
-        y : array-like of shape (n_samples,)
-            True labels.
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership, as in :meth:`predict_proba`.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        {X_or_proba}
+        {y_true_labels}
+        {groups}
+        {sample_weight}
 
         Returns
         -------
-        score : float
-            Weighted fraction of correct predictions.
+        {score_accuracy}
         """
         from sklearn.metrics import accuracy_score
 

@@ -11,6 +11,7 @@ import math
 import numpy as np
 from sklearn.utils import Bunch
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, validate_args
 
 from . import _kernels
@@ -22,6 +23,7 @@ __all__ = ["cumulative_calibration_test", "hosmer_lemeshow_test", "spiegelhalter
 # --------------------------------------------------------------------------- #
 # tests of calibration
 # --------------------------------------------------------------------------- #
+@fill_doc
 def spiegelhalter_test(y_true, y_prob, *, sample_weight=None, pos_label=None):
     """Spiegelhalter's Z test of calibration (two-sided).
 
@@ -31,15 +33,10 @@ def spiegelhalter_test(y_true, y_prob, *, sample_weight=None, pos_label=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Binary labels.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class; required unless the labels are in {0, 1},
-        {-1, 1} or {False, True}.
+    {y_true}
+    {y_prob}
+    {sample_weight}
+    {pos_label_inference}
 
     Returns
     -------
@@ -82,6 +79,7 @@ def spiegelhalter_test(y_true, y_prob, *, sample_weight=None, pos_label=None):
 
 
 @validate_args({"n_groups": [Interval("integral", 1, None)], "ddof": [Interval("integral", 0, None)]})
+@fill_doc
 def hosmer_lemeshow_test(y_true, y_prob, *, n_groups=10, ddof=0, sample_weight=None, pos_label=None):
     """Hosmer-Lemeshow chi-squared test over groups of similar predictions.
 
@@ -94,21 +92,16 @@ def hosmer_lemeshow_test(y_true, y_prob, *, n_groups=10, ddof=0, sample_weight=N
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Binary labels.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
+    {y_true}
+    {y_prob}
     n_groups : int, default=10
         Number of groups (equal-mass bins).
     ddof : int, default=0
         Degrees of freedom removed. 0 for predictions not fitted on these
         rows (held-out data, the usual case for this library); 2 for a
         logistic model fitted on them (Hosmer and Lemeshow's setting).
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class; required unless the labels are in {0, 1},
-        {-1, 1} or {False, True}.
+    {sample_weight}
+    {pos_label_inference}
 
     Returns
     -------
@@ -184,6 +177,7 @@ def _range_sf(x):
 
 
 @validate_args({"statistic": [Options("kuiper", "ks")]})
+@fill_doc
 def cumulative_calibration_test(y_true, y_prob, *, statistic="kuiper", sample_weight=None, pos_label=None):
     """Binning-free test of calibration on the cumulative residual.
 
@@ -198,17 +192,12 @@ def cumulative_calibration_test(y_true, y_prob, *, statistic="kuiper", sample_we
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Binary labels.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
+    {y_true}
+    {y_prob}
     statistic : {"kuiper", "ks"}, default="kuiper"
         Range (Kuiper) or maximum absolute value (Kolmogorov-Smirnov) of the path.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class; required unless the labels are in {0, 1},
-        {-1, 1} or {False, True}.
+    {sample_weight}
+    {pos_label_inference}
 
     Returns
     -------

@@ -9,6 +9,7 @@ from sklearn.utils.metadata_routing import _routing_enabled, process_routing
 from sklearn.utils.validation import check_is_fitted
 
 from statlearn._base import seed_from
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, check_sample_weight, validate_data, validate_params
 
 from ._mc_common import (
@@ -54,6 +55,7 @@ class _OffsetInit(ClassifierMixin, BaseEstimator):
         return E / E.sum(axis=1, keepdims=True)
 
 
+@fill_doc
 class BoostingMultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
     """Multicalibration by gradient-boosted trees on ``[features, groups, logit p]`` with the base model as offset.
 
@@ -100,10 +102,8 @@ class BoostingMultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator)
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
-    estimator_ : classifier or None
-        The fitted base model (``None`` when ``estimator=None``).
+    {classes_}
+    {estimator_}
     booster_ : GradientBoostingClassifier
         The fitted booster.
     n_iter_ : int
@@ -112,8 +112,7 @@ class BoostingMultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator)
         Number of group columns (0 when ``groups=None``).
     group_names_ : list of str
         Group names.
-    n_features_in_ : int
-        Number of features seen in ``fit``.
+    {n_features_in_}
 
     See Also
     --------
@@ -246,18 +245,13 @@ class BoostingMultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator)
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or predicted probabilities when ``estimator=None``.
-        y : array-like of shape (n_samples,)
-            Labels.
+        {X_or_proba_fit}
+        {y_labels}
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
             Group membership (may intersect), given to the trees as
             indicator features. ``None``: no group features.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights (also given to the base model's ``fit``).
-        **fit_params : dict
-            Parameters routed to the base estimator's ``fit`` (metadata
-            routing must be enabled).
+        {sample_weight_fit}
+        {fit_params_routed}
 
         Returns
         -------
@@ -325,15 +319,13 @@ class BoostingMultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator)
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or probabilities when ``estimator=None``.
+        {X_or_proba}
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
             Group membership, the same groups as in ``fit``.
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities in the order of ``classes_``.
+        {proba}
         """
         check_is_fitted(self, "booster_")
         X, P = self._base_proba(X, reset=False)

@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 from sklearn.utils import Bunch
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import (
     Interval,
     Options,
@@ -138,6 +139,7 @@ def _interval(estimate, samples, level, method):
 @validate_args({"metric": [Options(*_METRICS)], "metric_params": [dict, None],
                 "n_bootstrap": [Interval("integral", 1, None)], "method": [Options("basic", "percentile")],
                 "random_state": RANDOM_STATE})
+@fill_doc
 def bootstrap_ci(y_true, y_prob, *, metric="ece", metric_params=None, n_bootstrap=1000, confidence_level=0.9,
                  method="basic", sample_weight=None, pos_label=None, random_state=None):
     """Bootstrap confidence interval of a calibration metric.
@@ -157,10 +159,8 @@ def bootstrap_ci(y_true, y_prob, *, metric="ece", metric_params=None, n_bootstra
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Binary labels.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
+    {y_true}
+    {y_prob}
     metric : {"ece", "smooth_ece", "brier", "reliability", "resolution", "uncertainty"}, default="ece"
         Binned ECE (:func:`expected_calibration_error`), :func:`smooth_ece`,
         the Brier score, or a term of :func:`brier_decomposition`.
@@ -175,11 +175,8 @@ def bootstrap_ci(y_true, y_prob, *, metric="ece", metric_params=None, n_bootstra
         Coverage of the interval.
     method : {"basic", "percentile"}, default="basic"
         Basic (reverse-percentile) or percentile bootstrap interval.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class; required unless the labels are in {0, 1},
-        {-1, 1} or {False, True}.
+    {sample_weight}
+    {pos_label_inference}
     random_state : int, Generator, RandomState or None, default=None
         Seed of the resampling.
 
@@ -231,6 +228,7 @@ def bootstrap_ci(y_true, y_prob, *, metric="ece", metric_params=None, n_bootstra
 # reliability curve with per-bin intervals
 # --------------------------------------------------------------------------- #
 @validate_args({"n_bins": N_BINS, "strategy": STRATEGY})
+@fill_doc
 def calibration_curve_ci(y_true, y_prob, *, n_bins=10, strategy="uniform", confidence_level=0.9, sample_weight=None,
                          pos_label=None):
     """Calibration curve with a Wilson interval for the observed frequency of every bin.
@@ -242,21 +240,14 @@ def calibration_curve_ci(y_true, y_prob, *, n_bins=10, strategy="uniform", confi
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Binary labels.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
-    n_bins : int, default=10
-        Number of bins.
-    strategy : {"uniform", "quantile"}, default="uniform"
-        Equal-width or equal-mass bins.
+    {y_true}
+    {y_prob}
+    {n_bins_10}
+    {strategy}
     confidence_level : float, default=0.9
         Coverage of each bin's interval.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class; required unless the labels are in {0, 1},
-        {-1, 1} or {False, True}.
+    {sample_weight}
+    {pos_label_inference}
 
     Returns
     -------
@@ -353,6 +344,7 @@ def _probabilities_1d(y_prob):
 
 @validate_args({"n_bins": N_BINS, "strategy": STRATEGY, "norm": NORM,
                 "n_simulations": [Interval("integral", 1, None)], "random_state": RANDOM_STATE})
+@fill_doc
 def ece_noise_floor(y_prob, groups=None, *, n_bins=15, strategy="uniform", norm="l1", n_simulations=1000,
                     confidence_level=0.95, sample_weight=None, random_state=None):
     """Binned ECE of a perfectly calibrated model with the same predictions (and groups).
@@ -366,24 +358,19 @@ def ece_noise_floor(y_prob, groups=None, *, n_bins=15, strategy="uniform", norm=
 
     Parameters
     ----------
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
+    {y_prob}
     groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
         Groups (a categorical column expands to one group per level). The
         floor is computed per group and, jointly, for the worst and the mean
         group ECE.
-    n_bins : int, default=15
-        Number of bins.
-    strategy : {"uniform", "quantile"}, default="uniform"
-        Equal-width or equal-mass bins.
-    norm : {"l1", "l2", "max"}, default="l1"
-        Norm of the per-bin gaps.
+    {n_bins_15}
+    {strategy}
+    {norm}
     n_simulations : int, default=1000
         Number of simulated outcome vectors.
     confidence_level : float, default=0.95
         Quantile of the simulated ECE reported as ``upper``.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
+    {sample_weight}
     random_state : int, Generator, RandomState or None, default=None
         Seed of the simulations.
 
@@ -477,6 +464,7 @@ def _report_row(name, y, p, w, n_rows, ece_params, test, n_bootstrap, level, rng
 @validate_args({"n_bins": N_BINS, "strategy": STRATEGY, "test": [Options(*_TESTS)],
                 "n_bootstrap": [Interval("integral", 0, None)], "n_simulations": [Interval("integral", 1, None)],
                 "random_state": RANDOM_STATE})
+@fill_doc
 def calibration_report(y_true, y_prob, groups=None, *, n_bins=15, strategy="uniform", test="kuiper",
                        n_bootstrap=200, n_simulations=500, confidence_level=0.9, sample_weight=None,
                        pos_label=None, random_state=None):
@@ -494,17 +482,14 @@ def calibration_report(y_true, y_prob, groups=None, *, n_bins=15, strategy="unif
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Binary labels.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
+    {y_true}
+    {y_prob}
     groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
         Groups; a categorical column expands to one group per level, named
         ``column=value``.
     n_bins : int, default=15
         Bins of the ECE.
-    strategy : {"uniform", "quantile"}, default="uniform"
-        Equal-width or equal-mass bins.
+    {strategy}
     test : {"kuiper", "ks", "spiegelhalter", "hosmer_lemeshow"}, default="kuiper"
         The test behind ``pvalue`` (:func:`cumulative_calibration_test`,
         :func:`spiegelhalter_test`, :func:`hosmer_lemeshow_test`). Kuiper's
@@ -516,11 +501,8 @@ def calibration_report(y_true, y_prob, groups=None, *, n_bins=15, strategy="unif
         Simulated outcome vectors of the noise floor.
     confidence_level : float, default=0.9
         Coverage of the interval and quantile of the floor.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class; required unless the labels are in {0, 1},
-        {-1, 1} or {False, True}.
+    {sample_weight}
+    {pos_label_inference}
     random_state : int, Generator, RandomState or None, default=None
         Seed of the bootstrap and the simulations.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import Bunch
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, check_groups, validate_args
 
 from . import _kernels
@@ -57,6 +58,7 @@ def _target_inputs(y_true, y_prob, sample_weight, pos_label, labels):
     return "binary", y, p, w
 
 
+@fill_doc
 def brier_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=None):
     """Brier score: mean squared difference between probabilities and outcomes.
 
@@ -71,16 +73,9 @@ def brier_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=No
         multiclass (see ``labels``) for three or more columns.
     y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
         Predicted probabilities.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class of binary input. Required unless the labels are in
-        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
-        observed label, any other ``pos_label`` means every sample is negative.
-    labels : array-like of shape (n_classes,), default=None
-        Multiclass input: the class of each column of ``y_prob``. Without it,
-        the sorted distinct labels of ``y_true`` must number exactly
-        ``n_classes`` (scikit-learn's rule; a missing class is never guessed).
+    {sample_weight}
+    {pos_label}
+    {labels}
 
     Returns
     -------
@@ -116,6 +111,7 @@ def brier_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=No
 
 
 @validate_args({"n_bins": N_BINS, "strategy": STRATEGY})
+@fill_doc
 def brier_decomposition(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_weight=None,
                         pos_label=None):
     """Binned Murphy decomposition of the Brier score, made exact.
@@ -127,20 +123,12 @@ def brier_decomposition(y_true, y_prob, *, n_bins=10, strategy="uniform", sample
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Binary labels.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
-    n_bins : int, default=10
-        Number of bins.
-    strategy : {"uniform", "quantile"}, default="uniform"
-        Equal-width or equal-mass bins.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class of binary input. Required unless the labels are in
-        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
-        observed label, any other ``pos_label`` means every sample is negative.
+    {y_true}
+    {y_prob}
+    {n_bins_10}
+    {strategy}
+    {sample_weight}
+    {pos_label}
 
     Returns
     -------
@@ -172,6 +160,7 @@ def brier_decomposition(y_true, y_prob, *, n_bins=10, strategy="uniform", sample
 
 
 @validate_args({"n_bins": N_BINS, "strategy": STRATEGY, "return_counts": ["boolean"]})
+@fill_doc
 def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_weight=None,
                       pos_label=None, return_counts=False):
     """Observed frequency against mean prediction per bin, with weights and counts.
@@ -182,20 +171,12 @@ def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_w
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Binary labels.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
-    n_bins : int, default=10
-        Number of bins.
-    strategy : {"uniform", "quantile"}, default="uniform"
-        Equal-width or equal-mass bins.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class of binary input. Required unless the labels are in
-        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
-        observed label, any other ``pos_label`` means every sample is negative.
+    {y_true}
+    {y_prob}
+    {n_bins_10}
+    {strategy}
+    {sample_weight}
+    {pos_label}
     return_counts : bool, default=False
         Also return the total weight of every non-empty bin.
 
@@ -247,6 +228,7 @@ def _top_label(codes, P):
 
 @validate_args({"n_bins": N_BINS, "strategy": STRATEGY, "norm": NORM, "debias": ["boolean"],
                 "target": [Options("binary", "top_label", "classwise")]})
+@fill_doc
 def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform", norm="l1",
                                target="binary", debias=False, sample_weight=None, pos_label=None,
                                labels=None):
@@ -264,13 +246,11 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
     y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
         Probabilities: of the positive class (1-D, or the last of two
         columns) for ``target="binary"``; a matrix otherwise.
-    n_bins : int, default=15
-        Number of bins.
+    {n_bins_15}
     strategy : {"uniform", "quantile"}, default="uniform"
         Equal-width bins (Naeini et al. 2015; Guo et al. 2017) or equal-mass
         bins (the adaptive ECE of Nixon et al. 2019).
-    norm : {"l1", "l2", "max"}, default="l1"
-        Norm of the per-bin gaps.
+    {norm}
     target : {"binary", "top_label", "classwise"}, default="binary"
         Positive-class calibration; calibration of the top-label confidence
         against ``1[argmax p = y]``; or the mean over classes of the
@@ -279,16 +259,9 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
         Debiased estimator of the squared error (Kumar et al. 2019): subtract
         ``ybar_b (1 - ybar_b) / (n_b - 1)`` per bin (``n_b`` the effective
         sample size with weights). Only with ``norm="l2"``.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class of binary input. Required unless the labels are in
-        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
-        observed label, any other ``pos_label`` means every sample is negative.
-    labels : array-like of shape (n_classes,), default=None
-        Multiclass input: the class of each column of ``y_prob``. Without it,
-        the sorted distinct labels of ``y_true`` must number exactly
-        ``n_classes`` (scikit-learn's rule; a missing class is never guessed).
+    {sample_weight}
+    {pos_label}
+    {labels}
 
     Returns
     -------
@@ -354,6 +327,7 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
 # --------------------------------------------------------------------------- #
 # Balance score
 # --------------------------------------------------------------------------- #
+@fill_doc
 def balance_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=None):
     """Balance score: accuracy minus mean confidence (signed; Choi, Kim & Lee).
 
@@ -377,16 +351,9 @@ def balance_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=
         Labels (binary for 1-D ``y_prob``).
     y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
         Probability of the positive class, or a probability matrix.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class of binary input. Required unless the labels are in
-        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
-        observed label, any other ``pos_label`` means every sample is negative.
-    labels : array-like of shape (n_classes,), default=None
-        Multiclass input: the class of each column of ``y_prob``. Without it,
-        the sorted distinct labels of ``y_true`` must number exactly
-        ``n_classes`` (scikit-learn's rule; a missing class is never guessed).
+    {sample_weight}
+    {pos_label}
+    {labels}
 
     Returns
     -------
@@ -432,6 +399,7 @@ def balance_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=
 # --------------------------------------------------------------------------- #
 @validate_args({"n_bins": N_BINS, "alpha": [Interval("real", 0, 1)],
                 "min_cell_size": [Interval("real", 0, None, closed="left")]})
+@fill_doc
 def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min_cell_size=0,
                            sample_weight=None, pos_label=None):
     """Calibration error over every (group, bin) cell of intersecting groups.
@@ -444,10 +412,8 @@ def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Binary labels.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
+    {y_true}
+    {y_prob}
     groups : array-like of bool of shape (n_samples, n_groups) or DataFrame
         Group membership; groups may intersect. Groups with no member (or
         zero total weight) are skipped: their ECE is NaN and they count in
@@ -461,12 +427,8 @@ def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min
         A cell also needs at least this much weight (rows, with unit
         weights) to count toward the worst cell; on small samples the
         residual of a one-row cell is noise.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class of binary input. Required unless the labels are in
-        {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one
-        observed label, any other ``pos_label`` means every sample is negative.
+    {sample_weight}
+    {pos_label}
 
     Returns
     -------

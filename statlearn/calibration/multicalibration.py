@@ -14,6 +14,7 @@ from sklearn.utils.metadata_routing import _routing_enabled, process_routing
 from sklearn.utils.validation import check_is_fitted
 
 from statlearn._base import check_generator
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, check_sample_weight, validate_data, validate_params
 
 from . import _method_kernels
@@ -199,6 +200,7 @@ class _PatchRule(metaclass=_RuleType):
 
 
 # --------------------------------------------------------------------------- #
+@fill_doc
 class MultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
     """Multicalibrate a classifier over given, possibly intersecting, groups (HKRR with a significance rule).
 
@@ -248,10 +250,8 @@ class MultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
-    estimator_ : classifier or None
-        The fitted base model (``None`` when ``estimator=None``).
+    {classes_}
+    {estimator_}
     rule_ : rule object
         The patch rule used.
     z_ : float
@@ -267,8 +267,7 @@ class MultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
         shift. Binary problems patch the positive class (column 1) only.
     converged_ : bool
         Whether the last pass made no update.
-    n_features_in_ : int
-        Number of features seen in ``fit``.
+    {n_features_in_}
 
     See Also
     --------
@@ -392,18 +391,13 @@ class MultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or predicted probabilities when ``estimator=None``.
-        y : array-like of shape (n_samples,)
-            Labels.
+        {X_or_proba_fit}
+        {y_labels}
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
             Group membership (groups may intersect; a group with no member
             is skipped). ``None``: one group holding every sample.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights (also given to the base model's ``fit``).
-        **fit_params : dict
-            Parameters routed to the base estimator's ``fit`` (metadata
-            routing must be enabled).
+        {sample_weight_fit}
+        {fit_params_routed}
 
         Returns
         -------
@@ -481,8 +475,7 @@ class MultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or probabilities when ``estimator=None``.
+        {X_or_proba}
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
             Group membership, the same groups as in ``fit`` (a DataFrame is
             matched by column name); may be ``None`` only if ``fit`` was
@@ -490,8 +483,7 @@ class MultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities in the order of ``classes_``.
+        {proba}
         """
         check_is_fitted(self, "updates_")
         P = self._base_proba(X, reset=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import check_consistent_length, check_groups
 
 from ._binning import _binary_target
@@ -15,6 +16,7 @@ from .smooth import smooth_calibration_curve
 __all__ = ["ReliabilityDisplay"]
 
 
+@fill_doc
 class ReliabilityDisplay:
     """Reliability diagram: observed frequency against predicted probability.
 
@@ -89,16 +91,11 @@ class ReliabilityDisplay:
 
         Parameters
         ----------
-        y_true : array-like of shape (n_samples,)
-            Binary labels.
-        y_prob : array-like of shape (n_samples,)
-            Predicted probabilities of the positive class.
-        n_bins : int, default=10
-            Number of bins.
-        strategy : {"uniform", "quantile"}, default="uniform"
-            Equal-width or equal-mass bins.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        {y_true}
+        {y_prob}
+        {n_bins_10}
+        {strategy}
+        {sample_weight}
         smooth : bool, default=False
             Add the kernel-smoothed curve (bandwidth of :func:`smooth_ece`)
             with a bootstrap band.
@@ -108,17 +105,12 @@ class ReliabilityDisplay:
             Coverage of the per-bin intervals and of the smoothed band.
         ci : bool, default=True
             Draw the Wilson interval of every bin's frequency as error bars.
-        random_state : int, Generator, RandomState or None, default=None
-            Seed of the bootstrap.
-        pos_label : int, float, bool or str, default=None
-            The positive class; required unless the labels are in {0, 1},
-            {-1, 1} or {False, True}.
+        {random_state_bootstrap}
+        {pos_label_inference}
         name : str, default=None
             Legend label.
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure by default.
-        show_counts : bool, default=True
-            Draw the bin weights as bars on a secondary axis.
+        {ax}
+        {show_counts}
 
         Returns
         -------
@@ -145,8 +137,7 @@ class ReliabilityDisplay:
         estimator : fitted classifier
             With ``predict_proba`` and ``classes_``; a :class:`MultiCalibrator`
             also gets ``groups``.
-        X : array-like of shape (n_samples, n_features)
-            Features.
+        {X}
         y : array-like of shape (n_samples,)
             Labels, among ``estimator.classes_``.
         groups : array-like of shape (n_samples, n_groups), default=None
@@ -193,28 +184,23 @@ class ReliabilityDisplay:
 
         Parameters
         ----------
-        y_true : array-like of shape (n_samples,)
-            Binary labels.
+        {y_true}
         y_prob : array-like of shape (n_samples,) or dict of str to array-like
             Predicted probabilities, or ``{label: probabilities}`` to overlay
             several models (for example before and after multicalibration).
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame
             Group membership (a categorical column expands to one group per
             level); empty groups get an empty panel.
-        n_bins : int, default=10
-            Number of bins.
-        strategy : {"uniform", "quantile"}, default="uniform"
-            Equal-width or equal-mass bins.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        {n_bins_10}
+        {strategy}
+        {sample_weight}
         smooth : bool, default=False
             Add smoothed curves with bootstrap bands.
         n_bootstrap : int, default=50
             Bootstrap resamples.
         ci : bool, default=True
             Draw each bin's Wilson interval as error bars.
-        random_state : int, Generator, RandomState or None, default=None
-            Seed of the bootstrap.
+        {random_state_bootstrap}
         pos_label : int, float, bool or str, default=None
             The positive class; required unless the labels are in {0, 1},
             {-1, 1} or {False, True}. The labels are encoded once over all
@@ -267,12 +253,10 @@ class ReliabilityDisplay:
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure by default.
+        {ax}
         name : str, default=None
             Legend label (overrides the stored one).
-        show_counts : bool, default=True
-            Draw the bin weights as bars on a secondary axis.
+        {show_counts}
 
         Returns
         -------

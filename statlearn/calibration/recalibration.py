@@ -19,6 +19,7 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import (
     Interval,
     Options,
@@ -84,6 +85,7 @@ def fit_base_estimator(estimator, X, y, sample_weight, fit_params, owner):
     return est
 
 
+@fill_doc
 class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
     """Shared machinery: base model or raw probabilities, cross-fitting, weights, routing."""
 
@@ -180,14 +182,11 @@ class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
             Features; with ``estimator=None``, predicted probabilities: one
             column per class (sorted labels) or, for a binary problem, one
             column of positive-class probabilities.
-        y : array-like of shape (n_samples,)
-            Labels.
+        {y_labels}
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the calibration fit and of the base model's fit (see
             Notes of the class).
-        **fit_params : dict
-            Parameters routed to the base estimator's ``fit`` (metadata
-            routing must be enabled).
+        {fit_params_routed}
 
         Returns
         -------
@@ -311,13 +310,11 @@ class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or probabilities when ``estimator=None``.
+        {X_or_proba}
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
+        {y_pred}
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
@@ -342,6 +339,7 @@ _SHARED_PARAMS = """
 """
 
 
+@fill_doc
 class TemperatureScaling(_BaseRecalibrator):
     """Temperature scaling (Guo et al. 2017): ``softmax(log p / T)`` with one temperature ``T``.
 
@@ -349,15 +347,12 @@ class TemperatureScaling(_BaseRecalibrator):
     ----------{shared}
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
+    {classes_}
     calibrators_ : list of calibration maps
         One fitted map per (model, fold) pair; ``calibrators_[i].temperature_``
         is the fitted temperature.
-    estimators_ : list of classifiers or [None]
-        The fitted (or frozen) base models; ``[None]`` when ``estimator=None``.
-    n_features_in_ : int
-        Number of features seen in ``fit``.
+    {estimators_}
+    {n_features_in_}
 
     See Also
     --------
@@ -391,6 +386,7 @@ class TemperatureScaling(_BaseRecalibrator):
         return TemperatureMap()
 
 
+@fill_doc
 class PlattScaling(_BaseRecalibrator):
     """Platt scaling: ``sigmoid(a * logit(p) + b)`` per class.
 
@@ -398,15 +394,12 @@ class PlattScaling(_BaseRecalibrator):
     ----------{shared}
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
+    {classes_}
     calibrators_ : list of calibration maps
         One fitted map per (model, fold) pair (``columns_[k].a_``, ``.b_``
         per class).
-    estimators_ : list of classifiers or [None]
-        The fitted (or frozen) base models; ``[None]`` when ``estimator=None``.
-    n_features_in_ : int
-        Number of features seen in ``fit``.
+    {estimators_}
+    {n_features_in_}
 
     See Also
     --------
@@ -438,6 +431,7 @@ class PlattScaling(_BaseRecalibrator):
         return PlattMap()
 
 
+@fill_doc
 class BetaCalibration(_BaseRecalibrator):
     """Beta calibration (Kull, Silva Filho & Flach 2017).
 
@@ -449,15 +443,12 @@ class BetaCalibration(_BaseRecalibrator):
     ----------{shared}
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
+    {classes_}
     calibrators_ : list of calibration maps
         One fitted map per (model, fold) pair (``columns_[k].a_``, ``.b_``,
         ``.c_`` per class).
-    estimators_ : list of classifiers or [None]
-        The fitted (or frozen) base models; ``[None]`` when ``estimator=None``.
-    n_features_in_ : int
-        Number of features seen in ``fit``.
+    {estimators_}
+    {n_features_in_}
 
     See Also
     --------
@@ -492,6 +483,7 @@ class BetaCalibration(_BaseRecalibrator):
         return BetaMap()
 
 
+@fill_doc
 class IsotonicCalibration(_BaseRecalibrator):
     """Isotonic calibration (Zadrozny & Elkan 2002): the monotone step map of least squared error.
 
@@ -499,14 +491,10 @@ class IsotonicCalibration(_BaseRecalibrator):
     ----------{shared}
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
-    calibrators_ : list of calibration maps
-        One fitted map per (model, fold) pair.
-    estimators_ : list of classifiers or [None]
-        The fitted (or frozen) base models; ``[None]`` when ``estimator=None``.
-    n_features_in_ : int
-        Number of features seen in ``fit``.
+    {classes_}
+    {calibrators_}
+    {estimators_}
+    {n_features_in_}
 
     See Also
     --------
@@ -537,6 +525,7 @@ class IsotonicCalibration(_BaseRecalibrator):
         return IsotonicMap()
 
 
+@fill_doc
 class HistogramBinning(_BaseRecalibrator):
     """Histogram binning (Zadrozny & Elkan 2001): each bin of ``p`` maps to its event rate.
 
@@ -549,15 +538,12 @@ class HistogramBinning(_BaseRecalibrator):
         or equal-width bins on [0, 1].{shared}
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
+    {classes_}
     calibrators_ : list of calibration maps
         One fitted map per (model, fold) pair (``columns_[k].edges_``,
         ``.values_``, ``.counts_`` per class).
-    estimators_ : list of classifiers or [None]
-        The fitted (or frozen) base models; ``[None]`` when ``estimator=None``.
-    n_features_in_ : int
-        Number of features seen in ``fit``.
+    {estimators_}
+    {n_features_in_}
 
     See Also
     --------
@@ -602,6 +588,7 @@ class HistogramBinning(_BaseRecalibrator):
         return HistogramMap(n_bins=self.n_bins, strategy=self.strategy)
 
 
+@fill_doc
 class VennAbersCalibrator(_BaseRecalibrator):
     """Inductive Venn-Abers calibration (Vovk & Petej 2014): a probability interval ``[p0, p1]``.
 
@@ -617,12 +604,9 @@ class VennAbersCalibrator(_BaseRecalibrator):
     ----------
     classes_ : ndarray of shape (2,)
         Class labels.
-    calibrators_ : list of calibration maps
-        One fitted map per (model, fold) pair.
-    estimators_ : list of classifiers or [None]
-        The fitted (or frozen) base models; ``[None]`` when ``estimator=None``.
-    n_features_in_ : int
-        Number of features seen in ``fit``.
+    {calibrators_}
+    {estimators_}
+    {n_features_in_}
 
     See Also
     --------
@@ -670,8 +654,7 @@ class VennAbersCalibrator(_BaseRecalibrator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or probabilities when ``estimator=None``.
+        {X_or_proba}
 
         Returns
         -------
@@ -688,8 +671,7 @@ class VennAbersCalibrator(_BaseRecalibrator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features, or probabilities when ``estimator=None``.
+        {X_or_proba}
 
         Returns
         -------

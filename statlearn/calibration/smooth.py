@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import Bunch
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, check_confidence_level, validate_args
 
 from . import _kernels
@@ -74,6 +75,7 @@ def _smooth_curve(y, p, w, sigma, t):
 
 
 @validate_args({"bandwidth": BANDWIDTH, "return_bandwidth": ["boolean"]})
+@fill_doc
 def smooth_ece(y_true, y_prob, *, bandwidth="auto", sample_weight=None, pos_label=None, return_bandwidth=False):
     """Smooth expected calibration error (Blasiok & Nakkiran 2023).
 
@@ -88,20 +90,15 @@ def smooth_ece(y_true, y_prob, *, bandwidth="auto", sample_weight=None, pos_labe
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Binary labels.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
+    {y_true}
+    {y_prob}
     bandwidth : "auto" or float, default="auto"
         Kernel bandwidth ``sigma`` in [1e-4, 1], or the automatic fixed point.
         The kernel grid has about ``10 / sigma`` points; as ``sigma`` goes to
         0 the value tends to the binned ECE with one bin per distinct
         prediction.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    pos_label : int, float, bool or str, default=None
-        The positive class. Required unless the labels are in {0, 1},
-        {-1, 1} or {False, True} (then it is ``1`` / ``True``).
+    {sample_weight}
+    {pos_label_smooth}
     return_bandwidth : bool, default=False
         Also return the bandwidth used.
 
@@ -150,6 +147,7 @@ def _support_mask(p, w, t):
 
 @validate_args({"bandwidth": BANDWIDTH, "n_bootstrap": [Interval("integral", 0, None)],
                 "n_points": [Interval("integral", 2, None)], "random_state": RANDOM_STATE})
+@fill_doc
 def smooth_calibration_curve(y_true, y_prob, *, bandwidth="auto", n_bootstrap=100, confidence_level=0.9,
                              n_points=201, sample_weight=None, pos_label=None, random_state=None):
     """Kernel-smoothed reliability curve ``E[y | p]`` with a bootstrap band.
@@ -164,10 +162,8 @@ def smooth_calibration_curve(y_true, y_prob, *, bandwidth="auto", n_bootstrap=10
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        Binary labels.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of the positive class.
+    {y_true}
+    {y_prob}
     bandwidth : "auto" or float, default="auto"
         Kernel bandwidth in [1e-4, 1]; ``"auto"`` uses the fixed point of
         :func:`smooth_ece`.
@@ -179,11 +175,8 @@ def smooth_calibration_curve(y_true, y_prob, *, bandwidth="auto", n_bootstrap=10
         Number of grid points on [0, 1].
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights (resampled with their rows).
-    pos_label : int, float, bool or str, default=None
-        The positive class. Required unless the labels are in {0, 1},
-        {-1, 1} or {False, True} (then it is ``1`` / ``True``).
-    random_state : int, Generator, RandomState or None, default=None
-        Seed of the bootstrap.
+    {pos_label_smooth}
+    {random_state_bootstrap}
 
     Returns
     -------

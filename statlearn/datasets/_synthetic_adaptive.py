@@ -7,12 +7,14 @@ import numbers
 import numpy as np
 from sklearn.utils import check_random_state
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import check_finite_array
 
 __all__ = ["cantilever_beam_displacement", "make_cantilever_beam_laws", "make_cantilever_beam_marginals",
            "make_freedman_holdout"]
 
 
+@fill_doc
 def make_freedman_holdout(n_samples=10_000, n_features=10_000, *, n_signal=0, signal_strength=None,
                           dtype=np.float64, random_state=None):
     """Training, holdout and fresh sets of the reusable-holdout experiment.
@@ -45,11 +47,7 @@ def make_freedman_holdout(n_samples=10_000, n_features=10_000, *, n_signal=0, si
         Feature matrices of shape (n_samples, n_features) and labels of shape
         (n_samples,) in ``{-1.0, 1.0}`` (same dtype as the features).
 
-    References
-    ----------
-    .. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,
-       "The reusable holdout: preserving validity in adaptive data analysis",
-       Science 349(6248), 2015.
+    {ref_dwork_science}
 
     Examples
     --------
@@ -86,6 +84,7 @@ def make_freedman_holdout(n_samples=10_000, n_features=10_000, *, n_signal=0, si
     return tuple(out)
 
 
+@fill_doc
 def cantilever_beam_displacement(X, *, log_inputs=False):
     """Tip displacement of a cantilever beam (test case of the multiple-expectations paper).
 
@@ -104,11 +103,7 @@ def cantilever_beam_displacement(X, *, log_inputs=False):
     D : ndarray of shape (n,)
         Displacement (m).
 
-    References
-    ----------
-    .. [1] J. Demange-Chryst, F. Bachoc and J. Morio, "Efficient estimation of
-       multiple expectations with the same sample by adaptive importance
-       sampling and control variates", arXiv:2212.00568.
+    {ref_demange_chryst}
 
     Examples
     --------
@@ -174,6 +169,7 @@ class _LogTransformedLaw:
         return "LogTransformedLaw(cantilever beam)"
 
 
+@fill_doc
 def make_cantilever_beam_laws(n_laws=100, *, coordinates="gaussian", random_state=None):
     """The family of input laws of the cantilever-beam test case.
 
@@ -208,11 +204,7 @@ def make_cantilever_beam_laws(n_laws=100, *, coordinates="gaussian", random_stat
     parameters : ndarray of shape (n_laws, 9)
         The nine parameters of each law.
 
-    References
-    ----------
-    .. [1] J. Demange-Chryst, F. Bachoc and J. Morio, "Efficient estimation of
-       multiple expectations with the same sample by adaptive importance
-       sampling and control variates", arXiv:2212.00568.
+    {ref_demange_chryst}
 
     Examples
     --------
@@ -248,6 +240,7 @@ def make_cantilever_beam_laws(n_laws=100, *, coordinates="gaussian", random_stat
     return laws, params
 
 
+@fill_doc
 def make_cantilever_beam_marginals():
     """Independent input marginals of the cantilever beam (Sobol' test case).
 
@@ -258,11 +251,7 @@ def make_cantilever_beam_marginals():
         ``E ~ LN(200, 0.06)`` (GPa), ``w ~ N(0.062, 0.0062)``,
         ``t ~ N(0.0987, 0.00987)``, ``L ~ N(4.29, 0.429)``.
 
-    References
-    ----------
-    .. [1] J. Demange-Chryst, F. Bachoc and J. Morio, "Efficient estimation of
-       multiple expectations with the same sample by adaptive importance
-       sampling and control variates", arXiv:2212.00568.
+    {ref_demange_chryst}
 
     Examples
     --------

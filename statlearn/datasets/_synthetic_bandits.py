@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, validate_args
 
 __all__ = ["make_tallying_environment"]
@@ -15,6 +16,7 @@ _FAMILIES = ("habituation", "satiation", "step")
                 "memory": [Interval("integral", 1, None, closed="left")],
                 "decay": [Interval("real", 0, 1, closed="right")], "noise": [Options("bernoulli", "gaussian", "none")],
                 "random_state": ["random_state"]}, owner="make_tallying_environment")
+@fill_doc
 def make_tallying_environment(family="step", *, n_arms=5, memory=10, decay=0.8, noise="bernoulli",
                               random_state=None):
     """A weighted tallying bandit instance of one of three exposure-effect families.
@@ -56,11 +58,7 @@ def make_tallying_environment(family="step", *, n_arms=5, memory=10, decay=0.8, 
     environment : statlearn.bandits.TallyingEnvironment
         The instance; ``environment.total_weight`` is ``W``.
 
-    References
-    ----------
-    .. [1] D. Malik, C. Igoe, Y. Li, A. Singh. Weighted Tallying Bandits:
-       Overcoming Intractability via Repeated Exposure Optimality. ICML 2023,
-       arXiv:2305.02955.
+    {ref_malik}
 
     Examples
     --------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
+from statlearn._docstrings import fill_doc
+
 __all__ = ["make_miscalibrated_predictions", "make_multicalibration_problem"]
 
 
@@ -16,6 +18,7 @@ def _logit(p):
     return np.log(p) - np.log1p(-p)
 
 
+@fill_doc
 def make_miscalibrated_predictions(n_samples=10000, *, pattern="sign_change", random_state=None):
     """Binary forecasts with a known true probability and a chosen miscalibration.
 
@@ -37,8 +40,7 @@ def make_miscalibrated_predictions(n_samples=10000, *, pattern="sign_change", ra
         Number of forecasts.
     pattern : {"sign_change", "overconfident", "mixed"}, default="sign_change"
         The miscalibration.
-    random_state : int, RandomState instance or None, default=None
-        Seed.
+    {random_state_seed_legacy}
 
     Returns
     -------
@@ -76,6 +78,7 @@ def make_miscalibrated_predictions(n_samples=10000, *, pattern="sign_change", ra
     return y, p, q
 
 
+@fill_doc
 def make_multicalibration_problem(n_samples=20000, n_groups=10, *, n_features=5, random_state=None):
     """A binary problem whose truth has group effects a pooled model misses.
 
@@ -95,8 +98,7 @@ def make_multicalibration_problem(n_samples=20000, n_groups=10, *, n_features=5,
         Number of groups (at least 2).
     n_features : int, default=5
         Number of features.
-    random_state : int, RandomState instance or None, default=None
-        Seed.
+    {random_state_seed_legacy}
 
     Returns
     -------

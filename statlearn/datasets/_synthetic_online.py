@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_random_state
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, validate_params
 
 __all__ = ["make_grouped_regression"]
@@ -13,6 +14,7 @@ _SHAPES = ("circle", "square", "triangle")
 _COLOURS = ("green", "red")
 
 
+@fill_doc
 def make_grouped_regression(n_samples=100_000, n_features=20, *, label="mean", noise=0.16,
                             include_indicators=True, scale=True, random_state=None):
     """Intersecting shape x colour groups with one linear model per group.
@@ -41,8 +43,7 @@ def make_grouped_regression(n_samples=100_000, n_features=20, *, label="mean", n
         giving ``d + 5`` columns).
     scale : bool, default=True
         Min-max scale the labels to ``[0, 1]``.
-    random_state : int, RandomState instance or None, default=None
-        Seed.
+    {random_state_seed_legacy}
 
     Returns
     -------
@@ -53,11 +54,7 @@ def make_grouped_regression(n_samples=100_000, n_features=20, *, label="mean", n
     groups : pandas.DataFrame of bool of shape (n_samples, 5)
         Columns ``circle``, ``square``, ``triangle``, ``green``, ``red``.
 
-    References
-    ----------
-    .. [1] K. Acharya, E. Arunachaleswaran, S. Kannan, A. Roth, J. Ziani.
-       "Oracle Efficient Algorithms for Groupwise Regret". ICLR 2024,
-       arXiv:2310.04652.
+    {ref_acharya_groupwise}
 
     Examples
     --------

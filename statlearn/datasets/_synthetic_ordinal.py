@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from statlearn._base import check_generator
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, validate_args
 
 __all__ = ["make_presto_data"]
@@ -12,6 +13,7 @@ __all__ = ["make_presto_data"]
 @validate_args({"n_samples": [Interval("integral", 1, None)], "n_features": [Interval("integral", 1, None)],
                 "design": [Options("sparse", "dense")], "sparsity": [Interval("real", 0, 1)],
                 "effect": [Interval("real", 0, None)], "return_params": ["boolean"]})
+@fill_doc
 def make_presto_data(n_samples=2500, n_features=10, *, design="sparse", intercepts=(0.0, 3.5, 5.5),
                      sparsity=0.5, effect=0.5, random_state=None, return_params=False):
     """Simulated ordinal data with a rare top class (Faletto & Bien, 2023, Sections 4.1-4.2).
@@ -56,10 +58,7 @@ def make_presto_data(n_samples=2500, n_features=10, *, design="sparse", intercep
         n_classes - 1), ``intercept`` (n_classes - 1,), ``proba``
         (n_samples, n_classes), the true class probabilities.
 
-    References
-    ----------
-    .. [1] G. Faletto and J. Bien, "Predicting Rare Events by Shrinking Towards
-       Proportional Odds", ICML 2023.
+    {ref_faletto_bien}
 
     Examples
     --------

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import check_sample_weight, validate_data
 
 from ._data import check_fit_inputs, check_X, codes_for, predict_eta, proba_from_eta
 
 
+@fill_doc
 class CumulativeLinkMixin:
     """Prediction methods shared by the cumulative-link estimators (fitted state only)."""
 
@@ -21,8 +23,7 @@ class CumulativeLinkMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Input data.
+        {X_input}
 
         Returns
         -------
@@ -39,8 +40,7 @@ class CumulativeLinkMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Input data.
+        {X_input}
 
         Returns
         -------
@@ -57,8 +57,7 @@ class CumulativeLinkMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Input data.
+        {X_input}
 
         Returns
         -------
@@ -73,8 +72,7 @@ class CumulativeLinkMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Input data.
+        {X_input}
 
         Returns
         -------
@@ -93,8 +91,7 @@ class CumulativeLinkMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Input data.
+        {X_input}
 
         Returns
         -------
@@ -109,17 +106,14 @@ class CumulativeLinkMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Input data.
+        {X_input}
         y : array-like of shape (n_samples,)
             True labels, among ``classes_``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights.
+        {sample_weight_nonneg}
 
         Returns
         -------
-        score : float
-            Weighted fraction of correct predictions.
+        {score_accuracy}
         """
         from sklearn.metrics import accuracy_score
 

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
 from statlearn._base import seed_from
+from statlearn._docstrings import fill_doc
 from statlearn._parallel import Parallel, delayed
 from statlearn._validation import Interval, Options, check_sample_weight, validate_data, validate_params
 
@@ -78,6 +79,7 @@ def _extension(lambdas, n_per_decade=None):
     return lambdas[-1] * step ** np.arange(1, m + 1)
 
 
+@fill_doc
 class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     """PRESTO with ``lam`` chosen by K-fold cross-validation, on a grid that extends itself.
 
@@ -95,8 +97,7 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         The grid; ``None`` gives ``n_lambdas`` log-spaced values from
         ``lambda_max`` down to ``lambda_min_ratio * lambda_max``. An explicit
         grid is used as given (an edge choice warns).
-    n_lambdas : int, default=20
-        Grid length when ``lambdas`` is None.
+    {n_lambdas}
     lambda_min_ratio : float, default=0.01
         Smallest over largest ``lam`` when ``lambdas`` is None.
     cv : int, cross-validation splitter or iterable, default=5
@@ -139,18 +140,14 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         The refitted model.
     classes_, coef_, diff_coef_, intercept_, n_iter_, n_crossings_, link_
         Those of ``best_estimator_``.
-    n_features_in_ : int
-        Number of features.
+    {n_features_in_short}
 
     See Also
     --------
     PrestoClassifier : the model at a fixed ``lam``.
     PathDisplay : plots the cross-validation curve and the coefficient path.
 
-    References
-    ----------
-    .. [1] G. Faletto and J. Bien, "Predicting Rare Events by Shrinking Towards
-       Proportional Odds", ICML 2023.
+    {ref_faletto_bien}
 
     Examples
     --------
@@ -205,10 +202,8 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,)
-            Ordered labels; at least two classes.
+        {X_train}
+        {y_ordered_fit}
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights (used in fitting, not in the fold scores).
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import check_finite_array
 
 __all__ = ["PathDisplay"]
 
 
+@fill_doc
 class PathDisplay:
     """PRESTO's path against ``lam``: the cross-validation curve with its standard errors, the
     weights of the first boundary, and each feature's departure from proportional odds.
@@ -41,8 +43,7 @@ class PathDisplay:
     ----------
     axes_ : list of matplotlib Axes
         The panels drawn.
-    figure_ : matplotlib Figure
-        Their figure.
+    {figure_}
     lines_ : dict
         The drawn artists per panel: ``"cv"``, ``"first"``, ``"departure"``.
 
@@ -92,13 +93,11 @@ class PathDisplay:
             Its training weights.
         ax : matplotlib Axes or list of Axes, default=None
             Where to draw (one per panel); new axes by default.
-        max_legend : int, default=8
-            Features named in the legend (the largest departures).
+        {max_legend}
 
         Returns
         -------
-        display : PathDisplay
-            The drawn display.
+        {path_display}
         """
         check_is_fitted(estimator, "cv_results_")
         res = estimator.cv_results_
@@ -121,8 +120,7 @@ class PathDisplay:
 
         Parameters
         ----------
-        path : Bunch
-            As returned by :func:`presto_path`.
+        {path_bunch}
         feature_names : list of str, default=None
             Legend entries.
         ax : matplotlib Axes or list of Axes, default=None
@@ -132,8 +130,7 @@ class PathDisplay:
 
         Returns
         -------
-        display : PathDisplay
-            The drawn display.
+        {path_display}
         """
         return cls(path.lambdas, coef=path.coef, diff_coef=path.diff_coef,
                    feature_names=feature_names).plot(ax=ax, max_legend=max_legend)
@@ -146,8 +143,7 @@ class PathDisplay:
         ax : matplotlib Axes or list of Axes, default=None
             One per panel (cross-validation curve, first boundary, departure from
             proportional odds, in that order, those available); new axes by default.
-        max_legend : int, default=8
-            Features named in the legend (the largest departures).
+        {max_legend}
 
         Returns
         -------

@@ -20,6 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import Bunch
 from sklearn.utils.validation import check_array
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, validate_args, validate_data, validate_params
 
 from . import _solver
@@ -81,6 +82,7 @@ def run_path(data, c, lambdas, l1_ratio, first_block_penalty, tol, max_iter, lin
 
 @validate_args({**{k: v for k, v in PRESTO_CONSTRAINTS.items() if k not in ("lam", "warm_start", "crossing")},
                 **_PATH_CONSTRAINTS})
+@fill_doc
 def presto_path(X, y, *, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, l1_ratio=1.0,
                 first_block_penalty=1.0, penalty_factor=None, standardize=True, sample_weight=None,
                 tol=1e-6, max_iter=5000, link="logit", classes=None):
@@ -88,8 +90,7 @@ def presto_path(X, y, *, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, l1_r
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Training data.
+    {X_train}
     y : array-like of shape (n_samples,)
         Ordered labels (see :class:`PrestoClassifier`).
     lambdas : array-like of shape (n_lambdas,), default=None
@@ -97,14 +98,11 @@ def presto_path(X, y, *, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, l1_r
         ``n_lambdas`` values spaced evenly on the log scale from ``lambda_max``
         (the smallest ``lam`` at which every penalized difference is zero) down
         to ``lambda_min_ratio * lambda_max``.
-    n_lambdas : int, default=20
-        Grid length when ``lambdas`` is None.
-    lambda_min_ratio : float, default=0.01
-        Smallest over largest lambda when ``lambdas`` is None.
+    {n_lambdas}
+    {lambda_min_ratio}
     l1_ratio, first_block_penalty, penalty_factor, standardize, tol, max_iter, link, classes
         As in :class:`PrestoClassifier`.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weights.
+    {sample_weight_nonneg}
 
     Returns
     -------
@@ -144,6 +142,7 @@ def presto_path(X, y, *, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, l1_r
 # --------------------------------------------------------------------------- #
 # the estimator
 # --------------------------------------------------------------------------- #
+@fill_doc
 class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     r"""PRESTO: cumulative-link ordinal regression with fused boundary weights.
 
@@ -211,22 +210,18 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         Differences ``psi_k`` (``psi_1 = beta_1``) on the original scale.
     intercept_ : ndarray of shape (n_classes - 1,)
         Intercepts ``alpha_k`` on the original scale.
-    n_iter_ : int
-        Solver iterations.
+    {n_iter_}
     n_crossings_ : int
         Training samples whose fitted boundaries cross.
     objective_ : float
         Attained objective (on the internal, standardized scale).
-    loss_ : float
-        Weighted mean negative log-likelihood on the training data.
-    link_ : str
-        The fitted link.
+    {loss_}
+    {link_}
     separated_ : bool
         Whether the unpenalized parameters separate the classes (their
         estimate then does not exist; a
         :class:`~sklearn.exceptions.ConvergenceWarning` was raised).
-    n_features_in_ : int
-        Number of features.
+    {n_features_in_short}
 
     See Also
     --------
@@ -252,10 +247,7 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     middle-class training point's probability positive; both stop on the KKT
     violation.
 
-    References
-    ----------
-    .. [1] G. Faletto and J. Bien, "Predicting Rare Events by Shrinking Towards
-       Proportional Odds", ICML 2023.
+    {ref_faletto_bien}
 
     Examples
     --------
@@ -300,13 +292,11 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
+        {X_train}
         y : array-like of shape (n_samples,)
             Ordered labels (integers, sortable labels or an ordered pandas
             Categorical); at least two classes, the last being the rare one.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights.
+        {sample_weight_nonneg}
 
         Returns
         -------
@@ -356,12 +346,9 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,)
-            Ordered labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights.
+        {X_train}
+        {y_ordered}
+        {sample_weight_nonneg}
 
         Returns
         -------
@@ -385,24 +372,18 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,)
-            Ordered labels.
+        {X_train}
+        {y_ordered}
         lambdas : array-like of shape (n_lambdas,), default=None
             The grid; ``None`` gives ``n_lambdas`` log-spaced values from
             :meth:`lambda_max` down to ``lambda_min_ratio * lambda_max``.
-        n_lambdas : int, default=20
-            Grid length when ``lambdas`` is None.
-        lambda_min_ratio : float, default=0.01
-            Smallest over largest lambda when ``lambdas`` is None.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights.
+        {n_lambdas}
+        {lambda_min_ratio}
+        {sample_weight_nonneg}
 
         Returns
         -------
-        path : Bunch
-            As returned by :func:`presto_path`.
+        {path_bunch}
         """
         validate_params(self.get_params(deep=False), self._parameter_constraints,
                         owner=type(self).__name__)

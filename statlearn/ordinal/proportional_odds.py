@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, check_sample_weight, validate_data, validate_params
 
 from . import _inference, _solver
@@ -18,6 +19,7 @@ from ._links import NAMES as LINK_NAMES
 
 __all__ = ["ProportionalOddsClassifier"]
 
+@fill_doc
 class ProportionalOddsClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     """Proportional odds (parallel cumulative link) model by maximum likelihood.
 
@@ -57,17 +59,13 @@ class ProportionalOddsClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstim
         Standard errors of ``(coef_, intercept_)``.
     loglik_ : float
         Maximized (weighted) log-likelihood.
-    link_ : str
-        The fitted link.
-    n_iter_ : int
-        Solver iterations.
-    loss_ : float
-        Weighted mean negative log-likelihood on the training data.
+    {link_}
+    {n_iter_}
+    {loss_}
     separated_ : bool
         Whether the classes are separated (the estimate then does not exist;
         a :class:`~sklearn.exceptions.ConvergenceWarning` was raised).
-    n_features_in_ : int
-        Number of features.
+    {n_features_in_short}
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` had string column names.
 
@@ -119,10 +117,8 @@ class ProportionalOddsClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstim
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,)
-            Ordered labels; at least two classes.
+        {X_train}
+        {y_ordered_fit}
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights (frequency weights for the standard errors).
 

@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 
 from statlearn._base import BaseObject, check_generator
+from statlearn._docstrings import fill_doc
 
 from .._checks import check_arms
 from .._kernels import KERNELS
@@ -31,6 +32,7 @@ def _entry_point(dispatcher, args):
         return dispatcher
 
 
+@fill_doc
 class BasePolicy(BaseObject):
     """Base class of statlearn's bandit policies (losses are minimised).
 
@@ -68,8 +70,7 @@ class BasePolicy(BaseObject):
 
         Returns
         -------
-        self : object
-            The reset policy.
+        {self_reset_policy}
         """
         self._validate_params()
         k, labels = check_arms(self.arms, owner=type(self).__name__)
@@ -122,8 +123,7 @@ class BasePolicy(BaseObject):
 
         Parameters
         ----------
-        context : None
-            Only contextual policies take a context.
+        {context_unused}
 
         Returns
         -------
@@ -145,13 +145,11 @@ class BasePolicy(BaseObject):
             (elimination, blocked) require the arm returned by the last ``select``.
         loss : float
             Its observed loss (smaller is better).
-        context : None
-            Only contextual policies take a context.
+        {context_unused}
 
         Returns
         -------
-        self : object
-            The updated policy.
+        {self_updated_policy}
         """
         # fast path: plain int arm in range (``_k`` is 0 before the first build and for named arms),
         # finite float loss, no context; everything else goes through the checks of ``_update_slow``
@@ -236,12 +234,9 @@ class BasePolicy(BaseObject):
 
         Parameters
         ----------
-        arms : array-like of shape (n_samples,)
-            Arms that were played (indices or names).
-        losses : array-like of shape (n_samples,)
-            Their observed losses.
-        contexts : None
-            Only contextual policies take contexts.
+        {arms_played}
+        {losses}
+        {contexts_unused}
 
         Returns
         -------
@@ -255,17 +250,13 @@ class BasePolicy(BaseObject):
 
         Parameters
         ----------
-        arms : array-like of shape (n_samples,)
-            Arms that were played (indices or names).
-        losses : array-like of shape (n_samples,)
-            Their observed losses.
-        contexts : None
-            Only contextual policies take contexts.
+        {arms_played}
+        {losses}
+        {contexts_unused}
 
         Returns
         -------
-        self : object
-            The updated policy.
+        {self_updated_policy}
         """
         self._ensure()
         batch = KERNELS[self._kernel]["update_batch"]

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval
 
 from .._kernels.random import new_state
@@ -15,6 +16,7 @@ from ._horizon import HORIZON, check_horizon
 __all__ = ["EXP3"]
 
 
+@fill_doc
 class EXP3(CountsOnlyMixin, BasePolicy):
     """EXP3 on losses in [0, 1] (exponential weights, importance-weighted estimates).
 
@@ -23,21 +25,17 @@ class EXP3(CountsOnlyMixin, BasePolicy):
 
     Parameters
     ----------
-    arms : int or list of labels
-        Number of arms K >= 1, or their names.
+    {arms_spec}
     horizon : int
         Number of rounds T (>= n_arms) the policy is built for; more updates raise.
     learning_rate : float or None, default=None
         Step size; ``None`` uses ``sqrt(2 ln K / (K T))``.
-    random_state : None, int, Generator, RandomState or SeedSequence, default=None
-        Seed of the sampling stream.
+    {random_state_policy}
 
     Attributes
     ----------
-    n_arms_ : int
-        Number of arms.
-    counts_ : ndarray of shape (n_arms,)
-        Number of losses seen per arm.
+    {n_arms_}
+    {counts_}
     probabilities_ : ndarray of shape (n_arms,)
         Current sampling probabilities.
 

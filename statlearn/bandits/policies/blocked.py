@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from statlearn._base import BaseObject
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval
 
 from ._base import BasePolicy
@@ -12,6 +13,7 @@ from ._base import BasePolicy
 __all__ = ["BlockedPolicy"]
 
 
+@fill_doc
 class BlockedPolicy(BaseObject):
     """Play a base policy's choice for ``block_size`` consecutive rounds.
 
@@ -72,8 +74,7 @@ class BlockedPolicy(BaseObject):
 
         Returns
         -------
-        self : object
-            The reset policy.
+        {self_reset_policy}
         """
         self._validate_params()
         if self.policy._contextual:
@@ -102,8 +103,7 @@ class BlockedPolicy(BaseObject):
 
         Parameters
         ----------
-        context : None
-            Blocked policies are not contextual.
+        {context_blocked}
 
         Returns
         -------
@@ -122,15 +122,12 @@ class BlockedPolicy(BaseObject):
         ----------
         arm : int or label
             The arm returned by the last ``select``.
-        loss : float
-            Its observed loss.
-        context : None
-            Blocked policies are not contextual.
+        {loss}
+        {context_blocked}
 
         Returns
         -------
-        self : object
-            The updated policy.
+        {self_updated_policy}
         """
         expected = self.select(context)
         if arm != expected:

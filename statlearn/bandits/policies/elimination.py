@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval
 
 from .._kernels import elimination as _E
@@ -47,6 +48,7 @@ class _Elimination(CountsMixin, BasePolicy):
         return int(self._named("schedule")[_E.PHASE])
 
 
+@fill_doc
 class SuccessiveElimination(_Elimination):
     """Successive elimination without blocks (Even-Dar et al.), on losses.
 
@@ -58,24 +60,19 @@ class SuccessiveElimination(_Elimination):
 
     Parameters
     ----------
-    arms : int or list of labels
-        Number of arms K >= 1, or their names.
+    {arms_spec}
     horizon : int
         Number of rounds T (>= n_arms), used in the confidence radius; more
         updates raise.
-    exploration : float, default=1.0
-        Multiplier of the confidence radius.
-    random_state : None, int, Generator, RandomState or SeedSequence, default=None
-        Unused (the policy is deterministic).
+    {exploration}
+    {random_state_unused}
 
     Attributes
     ----------
-    active_arms_ : ndarray
-        Surviving arms.
+    {active_arms_}
     counts_ : ndarray of shape (n_arms,)
         Number of losses kept per arm.
-    mean_losses_ : ndarray of shape (n_arms,)
-        Their mean.
+    {mean_losses_active}
 
     References
     ----------
@@ -101,6 +98,7 @@ class SuccessiveElimination(_Elimination):
         self.random_state = random_state
 
 
+@fill_doc
 class WeightedTallyingSE(_Elimination):
     """Successive elimination with burn-in blocks for weighted tallying bandits.
 
@@ -116,28 +114,23 @@ class WeightedTallyingSE(_Elimination):
 
     Parameters
     ----------
-    arms : int or list of labels
-        Number of arms K >= 1, or their names.
+    {arms_spec}
     horizon : int
         Number of rounds T, used in the confidence radius; phase 1 must fit:
         ``n_arms * (memory_bound + 2) <= horizon``. More updates raise.
     memory_bound : int
         M >= 1, a known upper bound on the memory m of the environment.
-    exploration : float, default=1.0
-        Multiplier of the confidence radius.
-    random_state : None, int, Generator, RandomState or SeedSequence, default=None
-        Unused (the policy is deterministic).
+    {exploration}
+    {random_state_unused}
 
     Attributes
     ----------
-    active_arms_ : ndarray
-        Surviving arms.
+    {active_arms_}
     phase_ : int
         Current phase.
     counts_ : ndarray of shape (n_arms,)
         Number of kept (post burn-in) losses per arm.
-    mean_losses_ : ndarray of shape (n_arms,)
-        Their mean.
+    {mean_losses_active}
 
     Notes
     -----
@@ -146,11 +139,7 @@ class WeightedTallyingSE(_Elimination):
     the user guide); the block schedule (``M + 2**r``) and the radius are a
     reconstruction from the abstract and the stated bound.
 
-    References
-    ----------
-    .. [1] D. Malik, C. Igoe, Y. Li, A. Singh. Weighted Tallying Bandits:
-       Overcoming Intractability via Repeated Exposure Optimality. ICML 2023,
-       arXiv:2305.02955.
+    {ref_malik}
 
     Examples
     --------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval
 
 from ._base import BasePolicy, CountsMixin
@@ -18,6 +19,7 @@ class _CountPolicy(CountsMixin, BasePolicy):
         return np.zeros(k), np.zeros(k)
 
 
+@fill_doc
 class UCB1(CountsMixin, BasePolicy):
     """UCB1 on losses: play the arm with the smallest lower confidence bound.
 
@@ -39,12 +41,9 @@ class UCB1(CountsMixin, BasePolicy):
 
     Attributes
     ----------
-    n_arms_ : int
-        Number of arms.
-    counts_ : ndarray of shape (n_arms,)
-        Number of losses seen per arm.
-    mean_losses_ : ndarray of shape (n_arms,)
-        Mean observed loss per arm.
+    {n_arms_}
+    {counts_}
+    {mean_losses_}
 
     See Also
     --------
@@ -90,6 +89,7 @@ class UCB1(CountsMixin, BasePolicy):
         return (float(self.exploration),)
 
 
+@fill_doc
 class KLUCB(_CountPolicy):
     """KL-UCB on losses in [0, 1]: the smallest Bernoulli-KL lower confidence bound.
 
@@ -100,8 +100,7 @@ class KLUCB(_CountPolicy):
 
     Parameters
     ----------
-    arms : int or list of labels
-        Number of arms K >= 1, or their names.
+    {arms_spec}
     c : float, default=0.0
         Weight of the ``ln ln t`` term (0 is the value Garivier & Cappé
         recommend in practice; 3 is the one of their theorem).
@@ -110,12 +109,9 @@ class KLUCB(_CountPolicy):
 
     Attributes
     ----------
-    n_arms_ : int
-        Number of arms.
-    counts_ : ndarray of shape (n_arms,)
-        Number of losses seen per arm.
-    mean_losses_ : ndarray of shape (n_arms,)
-        Mean observed loss per arm.
+    {n_arms_}
+    {counts_}
+    {mean_losses_}
 
     References
     ----------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval
 
 from .._checks import check_context, check_contexts
@@ -17,6 +18,7 @@ _POSITIVE = [Interval("real", 0, None, closed="neither")]
 _N_FEATURES = [None, Interval("integral", 1, None, closed="left")]
 
 
+@fill_doc
 class _LinearPolicy(BasePolicy):
     _contextual = True
     _state_names = ("a_inv", "b", "theta")
@@ -26,8 +28,7 @@ class _LinearPolicy(BasePolicy):
 
         Returns
         -------
-        self : object
-            The reset policy.
+        {self_reset_policy}
         """
         self._d = None
         super().reset()
@@ -89,15 +90,13 @@ class _LinearPolicy(BasePolicy):
         ----------
         arm : int or label
             The arm that was played.
-        loss : float
-            Its observed loss.
+        {loss}
         context : array-like of shape (n_features,)
             The context it was played at.
 
         Returns
         -------
-        self : object
-            The updated policy.
+        {self_updated_policy}
         """
         if context is None:
             raise ValueError(f"`context` is required: {type(self).__name__} is contextual.")
@@ -111,17 +110,14 @@ class _LinearPolicy(BasePolicy):
 
         Parameters
         ----------
-        arms : array-like of shape (n_samples,)
-            Arms that were played (indices or names).
-        losses : array-like of shape (n_samples,)
-            Their observed losses.
+        {arms_played}
+        {losses}
         contexts : array-like of shape (n_samples, n_features)
             The contexts they were played at.
 
         Returns
         -------
-        self : object
-            The updated policy.
+        {self_updated_policy}
         """
         self._ensure()
         idx, values = self._check_log(arms, losses)
@@ -142,6 +138,7 @@ class _LinearPolicy(BasePolicy):
         return self._state[2].copy()
 
 
+@fill_doc
 class LinUCB(_LinearPolicy):
     """Disjoint LinUCB on losses: a ridge model per arm and a lower confidence bound.
 
@@ -152,21 +149,17 @@ class LinUCB(_LinearPolicy):
 
     Parameters
     ----------
-    arms : int or list of labels
-        Number of arms K >= 1, or their names.
-    n_features : int or None, default=None
-        Context dimension; ``None`` takes it from the first context.
+    {arms_spec}
+    {n_features}
     exploration : float, default=1.0
         Width of the confidence bound.
-    alpha : float, default=1.0
-        Ridge penalty (> 0).
+    {alpha}
     random_state : None, int, Generator, RandomState or SeedSequence, default=None
         Unused (LinUCB is deterministic).
 
     Attributes
     ----------
-    n_arms_ : int
-        Number of arms.
+    {n_arms_}
     coef_ : ndarray of shape (n_arms, n_features)
         Ridge coefficients per arm.
 
@@ -199,6 +192,7 @@ class LinUCB(_LinearPolicy):
         return (float(self.exploration),)
 
 
+@fill_doc
 class LinearThompsonSampling(_LinearPolicy):
     """Linear Thompson sampling on losses with a ridge posterior per arm.
 
@@ -208,21 +202,16 @@ class LinearThompsonSampling(_LinearPolicy):
 
     Parameters
     ----------
-    arms : int or list of labels
-        Number of arms K >= 1, or their names.
-    n_features : int or None, default=None
-        Context dimension; ``None`` takes it from the first context.
+    {arms_spec}
+    {n_features}
     scale : float, default=1.0
         Posterior scale ``v`` (> 0): larger explores more.
-    alpha : float, default=1.0
-        Ridge penalty (> 0).
-    random_state : None, int, Generator, RandomState or SeedSequence, default=None
-        Seed of the sampling stream.
+    {alpha}
+    {random_state_policy}
 
     Attributes
     ----------
-    n_arms_ : int
-        Number of arms.
+    {n_arms_}
     coef_ : ndarray of shape (n_arms, n_features)
         Ridge coefficients (posterior means) per arm.
 

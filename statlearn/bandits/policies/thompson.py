@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval
 
 from .._kernels.random import new_state
@@ -14,6 +15,7 @@ __all__ = ["BernoulliThompsonSampling", "GaussianThompsonSampling"]
 _POSITIVE = [Interval("real", 0, None, closed="neither")]
 
 
+@fill_doc
 class BernoulliThompsonSampling(BasePolicy):
     """Thompson sampling with a Beta posterior on each arm's loss probability.
 
@@ -24,17 +26,14 @@ class BernoulliThompsonSampling(BasePolicy):
 
     Parameters
     ----------
-    arms : int or list of labels
-        Number of arms K >= 1, or their names.
+    {arms_spec}
     prior_alpha, prior_beta : float, default=1.0
         Beta prior (1, 1 is uniform).
-    random_state : None, int, Generator, RandomState or SeedSequence, default=None
-        Seed of the sampling stream.
+    {random_state_policy}
 
     Attributes
     ----------
-    n_arms_ : int
-        Number of arms.
+    {n_arms_}
     posterior_alpha_, posterior_beta_ : ndarray of shape (n_arms,)
         Current Beta posterior parameters.
 
@@ -77,6 +76,7 @@ class BernoulliThompsonSampling(BasePolicy):
         return self._named("beta").copy()
 
 
+@fill_doc
 class GaussianThompsonSampling(CountsMixin, BasePolicy):
     """Thompson sampling for Gaussian losses with known scale.
 
@@ -87,21 +87,16 @@ class GaussianThompsonSampling(CountsMixin, BasePolicy):
 
     Parameters
     ----------
-    arms : int or list of labels
-        Number of arms K >= 1, or their names.
+    {arms_spec}
     scale : float, default=1.0
         Noise standard deviation (and prior scale), > 0.
-    random_state : None, int, Generator, RandomState or SeedSequence, default=None
-        Seed of the sampling stream.
+    {random_state_policy}
 
     Attributes
     ----------
-    n_arms_ : int
-        Number of arms.
-    counts_ : ndarray of shape (n_arms,)
-        Number of losses seen per arm.
-    mean_losses_ : ndarray of shape (n_arms,)
-        Mean observed loss per arm.
+    {n_arms_}
+    {counts_}
+    {mean_losses_}
 
     References
     ----------

@@ -1,0 +1,430 @@
+"""Shared numpydoc blocks, filled into docstrings when a function or class is defined.
+
+A docstring line that holds only ``{name}`` (any indentation) is replaced by the block
+``DOCS[name]``, indented to match; every other line, braces included, is left as it is.
+Decorate a function, or a class (its docstring and those of the methods it defines)::
+
+    @fill_doc
+    def expected_calibration_error(y_true, y_prob, *, sample_weight=None):
+        \"\"\"Binned ECE.
+
+        Parameters
+        ----------
+        {y_true}
+        {y_prob}
+        {sample_weight}
+        \"\"\"
+
+The rendered ``__doc__`` is plain numpydoc, so ``help()``, Sphinx, numpydoc's validator
+and ``--doctest-modules`` see the full text. Put ``@fill_doc`` directly above ``def``
+(below decorators that wrap, so that they copy the filled docstring).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["DOCS", "fill_doc"]
+
+DOCS = {
+    # ---- parameters, attributes and returns (the name of the entry leads the key) ----
+    "active_arms_": (
+        "active_arms_ : ndarray\n"
+        "    Surviving arms."
+    ),
+    "alpha": (
+        "alpha : float, default=1.0\n"
+        "    Ridge penalty (> 0)."
+    ),
+    "answers_": (
+        "answers_ : ndarray of shape (n_queries,)\n"
+        "    The answers given so far (the query log)."
+    ),
+    "arm": (
+        "arm : int\n"
+        "    Arm in ``[0, n_arms)``."
+    ),
+    "arms_played": (
+        "arms : array-like of shape (n_samples,)\n"
+        "    Arms that were played (indices or names)."
+    ),
+    "arms_spec": (
+        "arms : int or list of labels\n"
+        "    Number of arms K >= 1, or their names."
+    ),
+    "ax": (
+        "ax : matplotlib Axes, default=None\n"
+        "    Where to draw; a new figure by default."
+    ),
+    "ax_axes": (
+        "ax : matplotlib Axes, default=None\n"
+        "    Axes to draw on."
+    ),
+    "ax_axes_or_new": (
+        "ax : matplotlib Axes, default=None\n"
+        "    Axes to draw on; a new figure when None."
+    ),
+    "ax_or_none": (
+        "ax : matplotlib Axes or None, default=None\n"
+        "    Where to draw (a new figure when ``None``)."
+    ),
+    "calibrators_": (
+        "calibrators_ : list of calibration maps\n"
+        "    One fitted map per (model, fold) pair."
+    ),
+    "classes_": (
+        "classes_ : ndarray of shape (n_classes,)\n"
+        "    Class labels."
+    ),
+    "context_blocked": (
+        "context : None\n"
+        "    Blocked policies are not contextual."
+    ),
+    "context_unused": (
+        "context : None\n"
+        "    Only contextual policies take a context."
+    ),
+    "contexts_unused": (
+        "contexts : None\n"
+        "    Only contextual policies take contexts."
+    ),
+    "counts_": (
+        "counts_ : ndarray of shape (n_arms,)\n"
+        "    Number of losses seen per arm."
+    ),
+    "display": (
+        "display : RegretDisplay\n"
+        "    The plotted display."
+    ),
+    "empirical_means_": (
+        "empirical_means_ : ndarray of shape (n_queries,)\n"
+        "    The exact empirical means behind them."
+    ),
+    "estimator_": (
+        "estimator_ : classifier or None\n"
+        "    The fitted base model (``None`` when ``estimator=None``)."
+    ),
+    "estimators_": (
+        "estimators_ : list of classifiers or [None]\n"
+        "    The fitted (or frozen) base models; ``[None]`` when ``estimator=None``."
+    ),
+    "exploration": (
+        "exploration : float, default=1.0\n"
+        "    Multiplier of the confidence radius."
+    ),
+    "figure_": (
+        "figure_ : matplotlib Figure\n"
+        "    Their figure."
+    ),
+    "fit_params_routed": (
+        "**fit_params : dict\n"
+        "    Parameters routed to the base estimator's ``fit`` (metadata\n"
+        "    routing must be enabled)."
+    ),
+    "groups": (
+        "groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None\n"
+        "    Group membership, as in :meth:`predict_proba`."
+    ),
+    "labels": (
+        "labels : array-like of shape (n_classes,), default=None\n"
+        "    Multiclass input: the class of each column of ``y_prob``. Without it,\n"
+        "    the sorted distinct labels of ``y_true`` must number exactly\n"
+        "    ``n_classes`` (scikit-learn's rule; a missing class is never guessed)."
+    ),
+    "lambda_min_ratio": (
+        "lambda_min_ratio : float, default=0.01\n"
+        "    Smallest over largest lambda when ``lambdas`` is None."
+    ),
+    "link_": (
+        "link_ : str\n"
+        "    The fitted link."
+    ),
+    "loss": (
+        "loss : float\n"
+        "    Its observed loss."
+    ),
+    "loss_": (
+        "loss_ : float\n"
+        "    Weighted mean negative log-likelihood on the training data."
+    ),
+    "losses": (
+        "losses : array-like of shape (n_samples,)\n"
+        "    Their observed losses."
+    ),
+    "max_legend": (
+        "max_legend : int, default=8\n"
+        "    Features named in the legend (the largest departures)."
+    ),
+    "mean_losses_": (
+        "mean_losses_ : ndarray of shape (n_arms,)\n"
+        "    Mean observed loss per arm."
+    ),
+    "mean_losses_active": (
+        "mean_losses_ : ndarray of shape (n_arms,)\n"
+        "    Their mean."
+    ),
+    "metric": (
+        "metric : {\"policy_regret\", \"pseudo_regret\"}, default=\"policy_regret\"\n"
+        "    Which regret to draw."
+    ),
+    "n_arms_": (
+        "n_arms_ : int\n"
+        "    Number of arms."
+    ),
+    "n_bins_10": (
+        "n_bins : int, default=10\n"
+        "    Number of bins."
+    ),
+    "n_bins_15": (
+        "n_bins : int, default=15\n"
+        "    Number of bins."
+    ),
+    "n_features": (
+        "n_features : int or None, default=None\n"
+        "    Context dimension; ``None`` takes it from the first context."
+    ),
+    "n_features_in_": (
+        "n_features_in_ : int\n"
+        "    Number of features seen in ``fit``."
+    ),
+    "n_features_in_short": (
+        "n_features_in_ : int\n"
+        "    Number of features."
+    ),
+    "n_iter_": (
+        "n_iter_ : int\n"
+        "    Solver iterations."
+    ),
+    "n_lambdas": (
+        "n_lambdas : int, default=20\n"
+        "    Grid length when ``lambdas`` is None."
+    ),
+    "n_queries_": (
+        "n_queries_ : int\n"
+        "    Number of answered queries."
+    ),
+    "name_title": (
+        "name : str or None, default=None\n"
+        "    Title."
+    ),
+    "norm": (
+        "norm : {\"l1\", \"l2\", \"max\"}, default=\"l1\"\n"
+        "    Norm of the per-bin gaps."
+    ),
+    "path_bunch": (
+        "path : Bunch\n"
+        "    As returned by :func:`presto_path`."
+    ),
+    "path_display": (
+        "display : PathDisplay\n"
+        "    The drawn display."
+    ),
+    "pos_label": (
+        "pos_label : int, float, bool or str, default=None\n"
+        "    The positive class of binary input. Required unless the labels are in\n"
+        "    {0, 1}, {-1, 1} or {False, True} (then it is ``1`` / ``True``); with one\n"
+        "    observed label, any other ``pos_label`` means every sample is negative."
+    ),
+    "pos_label_inference": (
+        "pos_label : int, float, bool or str, default=None\n"
+        "    The positive class; required unless the labels are in {0, 1},\n"
+        "    {-1, 1} or {False, True}."
+    ),
+    "pos_label_smooth": (
+        "pos_label : int, float, bool or str, default=None\n"
+        "    The positive class. Required unless the labels are in {0, 1},\n"
+        "    {-1, 1} or {False, True} (then it is ``1`` / ``True``)."
+    ),
+    "proba": (
+        "proba : ndarray of shape (n_samples, n_classes)\n"
+        "    Probabilities in the order of ``classes_``."
+    ),
+    "random_state_bootstrap": (
+        "random_state : int, Generator, RandomState or None, default=None\n"
+        "    Seed of the bootstrap."
+    ),
+    "random_state_noise": (
+        "random_state : int, Generator, RandomState, SeedSequence or None, default=None\n"
+        "    Seed of the noise; :meth:`reset` restarts it."
+    ),
+    "random_state_policy": (
+        "random_state : None, int, Generator, RandomState or SeedSequence, default=None\n"
+        "    Seed of the sampling stream."
+    ),
+    "random_state_seed_legacy": (
+        "random_state : int, RandomState instance or None, default=None\n"
+        "    Seed."
+    ),
+    "random_state_unused": (
+        "random_state : None, int, Generator, RandomState or SeedSequence, default=None\n"
+        "    Unused (the policy is deterministic)."
+    ),
+    "sample_weight": (
+        "sample_weight : array-like of shape (n_samples,), default=None\n"
+        "    Sample weights."
+    ),
+    "sample_weight_fit": (
+        "sample_weight : array-like of shape (n_samples,), default=None\n"
+        "    Sample weights (also given to the base model's ``fit``)."
+    ),
+    "sample_weight_nonneg": (
+        "sample_weight : array-like of shape (n_samples,), default=None\n"
+        "    Non-negative weights."
+    ),
+    "score_accuracy": (
+        "score : float\n"
+        "    Weighted fraction of correct predictions."
+    ),
+    "self_reset_environment": (
+        "self : object\n"
+        "    The reset environment."
+    ),
+    "self_reset_policy": (
+        "self : object\n"
+        "    The reset policy."
+    ),
+    "self_updated_policy": (
+        "self : object\n"
+        "    The updated policy."
+    ),
+    "show_counts": (
+        "show_counts : bool, default=True\n"
+        "    Draw the bin weights as bars on a secondary axis."
+    ),
+    "strategy": (
+        "strategy : {\"uniform\", \"quantile\"}, default=\"uniform\"\n"
+        "    Equal-width or equal-mass bins."
+    ),
+    "t_": (
+        "t_ : int\n"
+        "    Rounds played since the last reset."
+    ),
+    "X": (
+        "X : array-like of shape (n_samples, n_features)\n"
+        "    Features."
+    ),
+    "X_input": (
+        "X : array-like of shape (n_samples, n_features)\n"
+        "    Input data."
+    ),
+    "X_or_proba": (
+        "X : array-like of shape (n_samples, n_features)\n"
+        "    Features, or probabilities when ``estimator=None``."
+    ),
+    "X_or_proba_fit": (
+        "X : array-like of shape (n_samples, n_features)\n"
+        "    Features, or predicted probabilities when ``estimator=None``."
+    ),
+    "X_train": (
+        "X : array-like of shape (n_samples, n_features)\n"
+        "    Training data."
+    ),
+    "y_labels": (
+        "y : array-like of shape (n_samples,)\n"
+        "    Labels."
+    ),
+    "y_ordered": (
+        "y : array-like of shape (n_samples,)\n"
+        "    Ordered labels."
+    ),
+    "y_ordered_fit": (
+        "y : array-like of shape (n_samples,)\n"
+        "    Ordered labels; at least two classes."
+    ),
+    "y_pred": (
+        "y_pred : ndarray of shape (n_samples,)\n"
+        "    Predicted labels."
+    ),
+    "y_prob": (
+        "y_prob : array-like of shape (n_samples,)\n"
+        "    Predicted probabilities of the positive class."
+    ),
+    "y_true": (
+        "y_true : array-like of shape (n_samples,)\n"
+        "    Binary labels."
+    ),
+    "y_true_labels": (
+        "y : array-like of shape (n_samples,)\n"
+        "    True labels."
+    ),
+    # ---- whole References sections, for papers cited by several docstrings ----
+    "ref_acharya_groupwise": (
+        "References\n"
+        "----------\n"
+        ".. [1] K. Acharya, E. Arunachaleswaran, S. Kannan, A. Roth, J. Ziani.\n"
+        "   \"Oracle Efficient Algorithms for Groupwise Regret\". ICLR 2024,\n"
+        "   arXiv:2310.04652."
+    ),
+    "ref_demange_chryst": (
+        "References\n"
+        "----------\n"
+        ".. [1] J. Demange-Chryst, F. Bachoc and J. Morio, \"Efficient estimation of\n"
+        "   multiple expectations with the same sample by adaptive importance\n"
+        "   sampling and control variates\", arXiv:2212.00568."
+    ),
+    "ref_dwork_science": (
+        "References\n"
+        "----------\n"
+        ".. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,\n"
+        "   \"The reusable holdout: preserving validity in adaptive data analysis\",\n"
+        "   Science 349(6248), 2015."
+    ),
+    "ref_dwork_stoc": (
+        "References\n"
+        "----------\n"
+        ".. [1] C. Dwork, V. Feldman, M. Hardt, T. Pitassi, O. Reingold and A. Roth,\n"
+        "   \"Preserving statistical validity in adaptive data analysis\", STOC 2015."
+    ),
+    "ref_faletto_bien": (
+        "References\n"
+        "----------\n"
+        ".. [1] G. Faletto and J. Bien, \"Predicting Rare Events by Shrinking Towards\n"
+        "   Proportional Odds\", ICML 2023."
+    ),
+    "ref_malik": (
+        "References\n"
+        "----------\n"
+        ".. [1] D. Malik, C. Igoe, Y. Li, A. Singh. Weighted Tallying Bandits:\n"
+        "   Overcoming Intractability via Repeated Exposure Optimality. ICML 2023,\n"
+        "   arXiv:2305.02955."
+    ),
+}
+
+_PLACEHOLDER = re.compile(r"^([ \t]*)\{(\w+)\}[ \t]*$", re.MULTILINE)
+
+
+def _fill(doc, blocks):
+    def sub(match):
+        indent, key = match.groups()
+        if key not in blocks:
+            raise KeyError(f"docstring placeholder {{{key}}} has no block in statlearn._docstrings.DOCS")
+        return "\n".join(indent + line if line else "" for line in blocks[key].splitlines())
+
+    return _PLACEHOLDER.sub(sub, doc)
+
+
+def _fill_member(member, blocks):
+    func = getattr(member, "__func__", None) or getattr(member, "fn", None) or member  # static/class, available_if
+    if callable(func) and isinstance(getattr(func, "__doc__", None), str):
+        func.__doc__ = _fill(func.__doc__, blocks)
+
+
+def fill_doc(obj):
+    """Fill the ``{name}`` placeholder lines of ``obj``'s docstring (and its methods') from ``DOCS``.
+
+    Parameters
+    ----------
+    obj : function or class
+        The object to document; returned with its docstrings filled in place.
+
+    Returns
+    -------
+    obj : function or class
+        The same object.
+    """
+    if isinstance(obj.__doc__, str):
+        obj.__doc__ = _fill(obj.__doc__, DOCS)
+    if isinstance(obj, type):
+        for member in vars(obj).values():
+            _fill_member(member, DOCS)
+    return obj
