@@ -259,6 +259,23 @@ DOCS = {
         "random_state : None, int, Generator, RandomState or SeedSequence, default=None\n"
         "    Unused (the policy is deterministic)."
     ),
+    "recalibrator_params": (  # estimator, cv, ensemble of every recalibrator
+        "estimator : classifier or None, default=None\n"
+        "    The base model. ``None``: ``X`` holds predicted probabilities (one\n"
+        "    column per class, or one positive-class column for a binary problem).\n"
+        "    ``FrozenEstimator(model)``: a prefit model, calibrated on all rows\n"
+        "    given to ``fit`` (use rows the model did not see). Any other\n"
+        "    classifier is cross-fitted: cloned and fitted on each training fold of\n"
+        "    ``cv``, the map fitted on its test fold.\n"
+        "cv : int, cross-validation generator or iterable, default=None\n"
+        "    Folds of the cross-fitting (``None``: 5-fold stratified). Ignored when\n"
+        "    ``estimator`` is ``None`` or frozen.\n"
+        "ensemble : bool, default=True\n"
+        "    With cross-fitting: ``True`` keeps one (model, map) pair per fold and\n"
+        "    averages their probabilities (scikit-learn's default); ``False`` fits\n"
+        "    one map on the out-of-fold probabilities and refits the model on all\n"
+        "    rows."
+    ),
     "sample_weight": (
         "sample_weight : array-like of shape (n_samples,), default=None\n"
         "    Sample weights."

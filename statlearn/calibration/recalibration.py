@@ -320,31 +320,14 @@ class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(proba, axis=1)]
 
 
-_SHARED_PARAMS = """
-    estimator : classifier or None, default=None
-        The base model. ``None``: ``X`` holds predicted probabilities (one
-        column per class, or one positive-class column for a binary problem).
-        ``FrozenEstimator(model)``: a prefit model, calibrated on all rows
-        given to ``fit`` (use rows the model did not see). Any other
-        classifier is cross-fitted: cloned and fitted on each training fold of
-        ``cv``, the map fitted on its test fold.
-    cv : int, cross-validation generator or iterable, default=None
-        Folds of the cross-fitting (``None``: 5-fold stratified). Ignored when
-        ``estimator`` is ``None`` or frozen.
-    ensemble : bool, default=True
-        With cross-fitting: ``True`` keeps one (model, map) pair per fold and
-        averages their probabilities (scikit-learn's default); ``False`` fits
-        one map on the out-of-fold probabilities and refits the model on all
-        rows.
-"""
-
-
 @fill_doc
 class TemperatureScaling(_BaseRecalibrator):
     """Temperature scaling (Guo et al. 2017): ``softmax(log p / T)`` with one temperature ``T``.
 
     Parameters
-    ----------{shared}
+    ----------
+    {recalibrator_params}
+
     Attributes
     ----------
     {classes_}
@@ -391,7 +374,9 @@ class PlattScaling(_BaseRecalibrator):
     """Platt scaling: ``sigmoid(a * logit(p) + b)`` per class.
 
     Parameters
-    ----------{shared}
+    ----------
+    {recalibrator_params}
+
     Attributes
     ----------
     {classes_}
@@ -440,7 +425,9 @@ class BetaCalibration(_BaseRecalibrator):
     log-odds (``a = b``), and can bend both tails independently.
 
     Parameters
-    ----------{shared}
+    ----------
+    {recalibrator_params}
+
     Attributes
     ----------
     {classes_}
@@ -488,7 +475,9 @@ class IsotonicCalibration(_BaseRecalibrator):
     """Isotonic calibration (Zadrozny & Elkan 2002): the monotone step map of least squared error.
 
     Parameters
-    ----------{shared}
+    ----------
+    {recalibrator_params}
+
     Attributes
     ----------
     {classes_}
@@ -533,9 +522,11 @@ class HistogramBinning(_BaseRecalibrator):
     ----------
     n_bins : int, default=10
         Number of bins (10, as in the paper).
-    strategy : {{"quantile", "uniform"}}, default="quantile"
+    strategy : {"quantile", "uniform"}, default="quantile"
         Equal-mass bins from the quantiles of the calibration probabilities,
-        or equal-width bins on [0, 1].{shared}
+        or equal-width bins on [0, 1].
+    {recalibrator_params}
+
     Attributes
     ----------
     {classes_}
@@ -599,7 +590,9 @@ class VennAbersCalibrator(_BaseRecalibrator):
     :meth:`predict_interval` the interval. Binary only.
 
     Parameters
-    ----------{shared}
+    ----------
+    {recalibrator_params}
+
     Attributes
     ----------
     classes_ : ndarray of shape (2,)
@@ -681,10 +674,3 @@ class VennAbersCalibrator(_BaseRecalibrator):
         iv = self.predict_interval(X)
         q = iv[:, 1] / (1.0 - iv[:, 0] + iv[:, 1])
         return np.column_stack([1.0 - q, q])
-
-
-for _cls in (TemperatureScaling, PlattScaling, BetaCalibration, IsotonicCalibration, HistogramBinning,
-             VennAbersCalibrator):
-    _cls.__doc__ = _cls.__doc__.replace("{shared}", _SHARED_PARAMS.rstrip("\n") + "\n").replace(
-        "{{", "{").replace("}}", "}")
-del _cls
