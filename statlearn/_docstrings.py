@@ -36,10 +36,6 @@ DOCS = {
         "alpha : float, default=1.0\n"
         "    Ridge penalty (> 0)."
     ),
-    "answers_": (
-        "answers_ : ndarray of shape (n_queries,)\n"
-        "    The answers given so far (the query log)."
-    ),
     "arm": (
         "arm : int\n"
         "    Arm in ``[0, n_arms)``."
@@ -95,10 +91,6 @@ DOCS = {
     "display": (
         "display : RegretDisplay\n"
         "    The plotted display."
-    ),
-    "empirical_means_": (
-        "empirical_means_ : ndarray of shape (n_queries,)\n"
-        "    The exact empirical means behind them."
     ),
     "estimator_": (
         "estimator_ : classifier or None\n"
@@ -198,10 +190,6 @@ DOCS = {
     "n_lambdas": (
         "n_lambdas : int, default=20\n"
         "    Grid length when ``lambdas`` is None."
-    ),
-    "n_queries_": (
-        "n_queries_ : int\n"
-        "    Number of answered queries."
     ),
     "name_title": (
         "name : str or None, default=None\n"
@@ -363,6 +351,16 @@ DOCS = {
     "y_true_labels": (
         "y : array-like of shape (n_samples,)\n"
         "    True labels."
+    ),
+    "mechanism_attributes": (
+        "Attributes\n"
+        "----------\n"
+        "answers_ : ndarray of shape (n_queries,)\n"
+        "    The answers given so far (the query log).\n"
+        "empirical_means_ : ndarray of shape (n_queries,)\n"
+        "    The exact empirical means behind them.\n"
+        "n_queries_ : int\n"
+        "    Number of answered queries."
     ),
     # ---- whole References sections, for papers cited by several docstrings ----
     "ref_acharya_groupwise": (

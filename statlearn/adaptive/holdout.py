@@ -15,7 +15,7 @@ from statlearn._docstrings import fill_doc
 
 from .._base import BaseObject, spawn_generators
 from .._validation import Interval, Options, check_finite_array, validate_args
-from .mechanisms import _NOISE_SCALE, _check_query_values
+from .mechanisms import _NOISE_SCALE, _check_query_values, _log_array
 
 __all__ = ["BudgetExhausted", "ReusableHoldout", "Thresholdout"]
 
@@ -395,23 +395,10 @@ class Thresholdout(BaseObject):
         return self.query_many(t, h)
 
     # ------------------------------------------------------------------- log
-    @property
-    def answers_(self):
-        """ndarray of shape (n_queries,): every answer given (NaN when refused)."""
-        self._started()
-        return np.asarray(self._answers, dtype=float)
-
-    @property
-    def touched_holdout_(self):
-        """ndarray of bool of shape (n_queries,): which answers used the holdout."""
-        self._started()
-        return np.asarray(self._touched, dtype=bool)
-
-    @property
-    def train_means_(self):
-        """ndarray of shape (n_queries,): training means of the queries asked."""
-        self._started()
-        return np.asarray(self._train, dtype=float)
+    answers_ = _log_array("_answers", float, "ndarray of shape (n_queries,): every answer given (NaN when refused).")
+    touched_holdout_ = _log_array("_touched", bool,
+                                  "ndarray of bool of shape (n_queries,): which answers used the holdout.")
+    train_means_ = _log_array("_train", float, "ndarray of shape (n_queries,): training means of the queries asked.")
 
     @property
     def n_queries_(self):

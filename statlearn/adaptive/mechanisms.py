@@ -35,6 +35,16 @@ def _check_query_values(values, name, n_samples=None):
     return v
 
 
+def _log_array(attr, dtype, doc):
+    """Read-only property: the query-log list ``self.<attr>`` as an ndarray (after the lazy start)."""
+
+    def get(self):
+        self._started()
+        return np.asarray(getattr(self, attr), dtype=dtype)
+
+    return property(get, doc=doc)
+
+
 class _NoiseMechanism(BaseObject):
     """Shared code of the Laplace and Gaussian mechanisms (the noise scale is ``_scale_name``)."""
 
@@ -86,17 +96,9 @@ class _NoiseMechanism(BaseObject):
         self._answers.extend(answers.tolist())
         return float(answers[0]) if v.ndim == 1 else answers
 
-    @property
-    def answers_(self):
-        """ndarray of shape (n_queries,): every answer given so far."""
-        self._started()
-        return np.asarray(self._answers, dtype=float)
-
-    @property
-    def empirical_means_(self):
-        """ndarray of shape (n_queries,): the exact empirical means behind the answers."""
-        self._started()
-        return np.asarray(self._true, dtype=float)
+    answers_ = _log_array("_answers", float, "ndarray of shape (n_queries,): every answer given so far.")
+    empirical_means_ = _log_array("_true", float,
+                                  "ndarray of shape (n_queries,): the exact empirical means behind the answers.")
 
     @property
     def n_queries_(self):
@@ -125,11 +127,7 @@ class LaplaceMechanism(_NoiseMechanism):
         are means in [0, 1]: a larger scale would hide them completely.
     {random_state_noise}
 
-    Attributes
-    ----------
-    {answers_}
-    {empirical_means_}
-    {n_queries_}
+    {mechanism_attributes}
 
     See Also
     --------
@@ -172,11 +170,7 @@ class GaussianMechanism(_NoiseMechanism):
         Standard deviation of the noise (at most 1: answers are means in [0, 1]).
     {random_state_noise}
 
-    Attributes
-    ----------
-    {answers_}
-    {empirical_means_}
-    {n_queries_}
+    {mechanism_attributes}
 
     See Also
     --------
