@@ -36,14 +36,6 @@ DOCS = {
         "alpha : float, default=1.0\n"
         "    Ridge penalty (> 0)."
     ),
-    "arm": (
-        "arm : int\n"
-        "    Arm in ``[0, n_arms)``."
-    ),
-    "arms_played": (
-        "arms : array-like of shape (n_samples,)\n"
-        "    Arms that were played (indices or names)."
-    ),
     "arms_spec": (
         "arms : int or list of labels\n"
         "    Number of arms K >= 1, or their names."
@@ -139,17 +131,9 @@ DOCS = {
         "loss_ : float\n"
         "    Weighted mean negative log-likelihood on the training data."
     ),
-    "losses": (
-        "losses : array-like of shape (n_samples,)\n"
-        "    Their observed losses."
-    ),
     "max_legend": (
         "max_legend : int, default=8\n"
         "    Features named in the legend (the largest departures)."
-    ),
-    "mean_losses_": (
-        "mean_losses_ : ndarray of shape (n_arms,)\n"
-        "    Mean observed loss per arm."
     ),
     "mean_losses_active": (
         "mean_losses_ : ndarray of shape (n_arms,)\n"
@@ -332,10 +316,6 @@ DOCS = {
         "y : array-like of shape (n_samples,)\n"
         "    Ordered labels."
     ),
-    "y_ordered_fit": (
-        "y : array-like of shape (n_samples,)\n"
-        "    Ordered labels; at least two classes."
-    ),
     "y_pred": (
         "y_pred : ndarray of shape (n_samples,)\n"
         "    Predicted labels."
@@ -361,6 +341,46 @@ DOCS = {
         "    The exact empirical means behind them.\n"
         "n_queries_ : int\n"
         "    Number of answered queries."
+    ),
+    "binned_inputs": (
+        "y_true : array-like of shape (n_samples,)\n"
+        "    Binary labels.\n"
+        "y_prob : array-like of shape (n_samples,)\n"
+        "    Predicted probabilities of the positive class.\n"
+        "n_bins : int, default=10\n"
+        "    Number of bins.\n"
+        "strategy : {\"uniform\", \"quantile\"}, default=\"uniform\"\n"
+        "    Equal-width or equal-mass bins."
+    ),
+    "arm_stats_": (
+        "n_arms_ : int\n"
+        "    Number of arms.\n"
+        "counts_ : ndarray of shape (n_arms,)\n"
+        "    Number of losses seen per arm.\n"
+        "mean_losses_ : ndarray of shape (n_arms,)\n"
+        "    Mean observed loss per arm."
+    ),
+    "arm_parameters": (
+        "Parameters\n"
+        "----------\n"
+        "arm : int\n"
+        "    Arm in ``[0, n_arms)``."
+    ),
+    "batch_parameters": (
+        "Parameters\n"
+        "----------\n"
+        "arms : array-like of shape (n_samples,)\n"
+        "    Arms that were played (indices or names).\n"
+        "losses : array-like of shape (n_samples,)\n"
+        "    Their observed losses."
+    ),
+    "ordinal_fit_parameters": (
+        "Parameters\n"
+        "----------\n"
+        "X : array-like of shape (n_samples, n_features)\n"
+        "    Training data.\n"
+        "y : array-like of shape (n_samples,)\n"
+        "    Ordered labels; at least two classes."
     ),
     # ---- whole References sections, for papers cited by several docstrings ----
     "ref_acharya_groupwise": (

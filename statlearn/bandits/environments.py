@@ -231,9 +231,7 @@ class _BaseEnvironment(_LazyEnvironment):
     def step(self, arm):
         """Play ``arm`` for one round and return its observed loss.
 
-        Parameters
-        ----------
-        {arm}
+        {arm_parameters}
 
         Returns
         -------
@@ -252,9 +250,7 @@ class _BaseEnvironment(_LazyEnvironment):
     def expected_loss(self, arm):
         """Expected loss of ``arm`` if it were played now (the history is not changed).
 
-        Parameters
-        ----------
-        {arm}
+        {arm_parameters}
 
         Returns
         -------
@@ -267,9 +263,7 @@ class _BaseEnvironment(_LazyEnvironment):
     def tally(self, arm):
         """Weighted tally ``arm`` would have if it were played now (current play included).
 
-        Parameters
-        ----------
-        {arm}
+        {arm_parameters}
 
         Returns
         -------
@@ -559,9 +553,7 @@ class LinearContextualEnvironment(_LazyEnvironment):
     def step(self, arm):
         """Play ``arm`` at the current context and return its observed loss.
 
-        Parameters
-        ----------
-        {arm}
+        {arm_parameters}
 
         Returns
         -------

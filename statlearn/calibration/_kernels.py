@@ -48,15 +48,17 @@ def _find_bin(p, edges, uniform):
     return lo
 
 
+@njit(cache=True, inline="always")
+def _invalid_binary(pi, yi):
+    """``pi`` outside [0, 1] (or NaN) or ``yi`` not 0/1 (``yi * (yi - 1)`` tests it without a branch)."""
+    return not (pi >= 0.0 and pi <= 1.0) or yi * (yi - 1) != 0
+
+
 @njit(cache=True)
 def first_invalid_binary(p, y):
     """Index of the first row with ``p`` outside [0, 1] (or NaN) or ``y`` not 0/1; -1 if none."""
     for i in range(p.shape[0]):
-        pi = p[i]
-        if not (pi >= 0.0 and pi <= 1.0):
-            return i
-        yi = y[i]
-        if yi * (yi - 1) != 0:  # branch-free test of yi not in {0, 1}
+        if _invalid_binary(p[i], y[i]):
             return i
     return -1
 
@@ -164,7 +166,7 @@ def uniform_ece_unit(p, y, n_bins, norm):
     for i in range(n):
         pi = np.float64(p[i])
         yi = y[i]
-        if not (pi >= 0.0 and pi <= 1.0) or yi * (yi - 1) != 0:
+        if _invalid_binary(pi, yi):
             return 0.0, i
         b = int(pi * fnb)
         if b > last:
@@ -199,15 +201,14 @@ def uniform_ece_unit(p, y, n_bins, norm):
 def brier_unit(p, y):
     """Brier score with unit weights, validating in the same pass; ``(brier, bad)`` as :func:`uniform_ece_unit`."""
     s = 0.0
-    n = p.shape[0]
-    for i in range(n):
+    for i in range(p.shape[0]):
         pi = np.float64(p[i])
         yi = y[i]
-        if not (pi >= 0.0 and pi <= 1.0) or yi * (yi - 1) != 0:
+        if _invalid_binary(pi, yi):
             return 0.0, i
         d = pi - yi
         s += d * d
-    return s / n, -1
+    return s / p.shape[0], -1
 
 
 @njit(cache=True)

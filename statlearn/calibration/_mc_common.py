@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
 from statlearn._base import BaseObject
@@ -21,6 +22,17 @@ def router_with_estimator(owner_obj):
     if owner_obj.estimator is not None and not is_frozen(owner_obj.estimator):
         router.add(estimator=owner_obj.estimator, method_mapping=MethodMapping().add(caller="fit", callee="fit"))
     return router
+
+
+def inherit_input_tags(tags, estimator):
+    """Copy the base estimator's input tags (sparse, NaN, categorical, string) onto ``tags``; ``tags``."""
+    if estimator is not None:
+        inner = get_tags(estimator).input_tags
+        tags.input_tags.sparse = inner.sparse
+        tags.input_tags.allow_nan = inner.allow_nan
+        tags.input_tags.categorical = inner.categorical
+        tags.input_tags.string = inner.string
+    return tags
 
 
 def check_labels(y, owner):

@@ -240,10 +240,7 @@ def calibration_curve_ci(y_true, y_prob, *, n_bins=10, strategy="uniform", confi
 
     Parameters
     ----------
-    {y_true}
-    {y_prob}
-    {n_bins_10}
-    {strategy}
+    {binned_inputs}
     confidence_level : float, default=0.9
         Coverage of each bin's interval.
     {sample_weight}

@@ -123,10 +123,7 @@ def brier_decomposition(y_true, y_prob, *, n_bins=10, strategy="uniform", sample
 
     Parameters
     ----------
-    {y_true}
-    {y_prob}
-    {n_bins_10}
-    {strategy}
+    {binned_inputs}
     {sample_weight}
     {pos_label}
 
@@ -171,10 +168,7 @@ def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_w
 
     Parameters
     ----------
-    {y_true}
-    {y_prob}
-    {n_bins_10}
-    {strategy}
+    {binned_inputs}
     {sample_weight}
     {pos_label}
     return_counts : bool, default=False

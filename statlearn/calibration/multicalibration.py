@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import _routing_enabled, process_routing
 from sklearn.utils.validation import check_is_fitted
 
@@ -26,6 +25,7 @@ from ._mc_common import (
     check_rows,
     check_X_2d,
     fitted_base,
+    inherit_input_tags,
     is_frozen,
     proba_of,
     raw_probabilities,
@@ -344,13 +344,7 @@ class MultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        if self.estimator is not None:
-            inner = get_tags(self.estimator).input_tags
-            tags.input_tags.sparse = inner.sparse
-            tags.input_tags.allow_nan = inner.allow_nan
-            tags.input_tags.categorical = inner.categorical
-            tags.input_tags.string = inner.string
-        return tags
+        return inherit_input_tags(tags, self.estimator)
 
     # ------------------------------------------------------------------ #
     def _rule(self):

@@ -91,10 +91,7 @@ class ReliabilityDisplay:
 
         Parameters
         ----------
-        {y_true}
-        {y_prob}
-        {n_bins_10}
-        {strategy}
+        {binned_inputs}
         {sample_weight}
         smooth : bool, default=False
             Add the kernel-smoothed curve (bandwidth of :func:`smooth_ece`)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -30,6 +29,7 @@ from statlearn._validation import (
 )
 
 from ._maps import BetaMap, HistogramMap, IsotonicMap, PlattMap, TemperatureMap, VennAbersMap
+from ._mc_common import inherit_input_tags
 
 __all__ = [
     "BetaCalibration",
@@ -107,13 +107,7 @@ class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = not self._map_binary_only
-        if self.estimator is not None:
-            inner = get_tags(self.estimator).input_tags
-            tags.input_tags.sparse = inner.sparse
-            tags.input_tags.allow_nan = inner.allow_nan
-            tags.input_tags.categorical = inner.categorical
-            tags.input_tags.string = inner.string
-        return tags
+        return inherit_input_tags(tags, self.estimator)
 
     def get_metadata_routing(self):
         router = MetadataRouter(owner=self.__class__.__name__).add_self_request(self)

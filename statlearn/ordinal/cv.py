@@ -200,10 +200,7 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Choose ``lam`` by cross-validation and refit on all data.
 
-        Parameters
-        ----------
-        {X_train}
-        {y_ordered_fit}
+        {ordinal_fit_parameters}
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights (used in fitting, not in the fold scores).
 

@@ -115,10 +115,7 @@ class ProportionalOddsClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstim
     def fit(self, X, y, sample_weight=None):
         """Fit the proportional odds model by maximum likelihood.
 
-        Parameters
-        ----------
-        {X_train}
-        {y_ordered_fit}
+        {ordinal_fit_parameters}
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights (frequency weights for the standard errors).
 

@@ -232,10 +232,7 @@ class BasePolicy(BaseObject):
     def fit(self, arms, losses, contexts=None):
         """Reset, then learn from logged decisions (off-policy warm start).
 
-        Parameters
-        ----------
-        {arms_played}
-        {losses}
+        {batch_parameters}
         {contexts_unused}
 
         Returns
@@ -248,10 +245,7 @@ class BasePolicy(BaseObject):
     def partial_fit(self, arms, losses, contexts=None):
         """Learn from more logged decisions (equal to a loop of ``update`` calls, in one compiled call).
 
-        Parameters
-        ----------
-        {arms_played}
-        {losses}
+        {batch_parameters}
         {contexts_unused}
 
         Returns

@@ -41,9 +41,7 @@ class UCB1(CountsMixin, BasePolicy):
 
     Attributes
     ----------
-    {n_arms_}
-    {counts_}
-    {mean_losses_}
+    {arm_stats_}
 
     See Also
     --------
@@ -109,9 +107,7 @@ class KLUCB(_CountPolicy):
 
     Attributes
     ----------
-    {n_arms_}
-    {counts_}
-    {mean_losses_}
+    {arm_stats_}
 
     References
     ----------

@@ -108,10 +108,7 @@ class _LinearPolicy(BasePolicy):
     def partial_fit(self, arms, losses, contexts=None):
         """Learn from more logged decisions (equal to a loop of ``update`` calls, in one compiled call).
 
-        Parameters
-        ----------
-        {arms_played}
-        {losses}
+        {batch_parameters}
         contexts : array-like of shape (n_samples, n_features)
             The contexts they were played at.
 

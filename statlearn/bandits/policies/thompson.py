@@ -94,9 +94,7 @@ class GaussianThompsonSampling(CountsMixin, BasePolicy):
 
     Attributes
     ----------
-    {n_arms_}
-    {counts_}
-    {mean_losses_}
+    {arm_stats_}
 
     References
     ----------
