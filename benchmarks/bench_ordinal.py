@@ -199,7 +199,8 @@ def cell_simulation(design="sparse", intercepts=(0.0, 3.5, 5.5), reps=6, seed=0,
             continue  # too few rare events to cross-validate; the paper redraws too
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            presto = PrestoCV(n_lambdas=n_lambdas, lambda_min_ratio=0.01, random_state=rs).fit(X, y)
+            presto = PrestoCV(n_lambdas=n_lambdas, lambda_min_ratio=0.01, scoring="brier", first_block_penalty=1.0,
+                              random_state=rs).fit(X, y)  # the paper's PRESTO (its simulation)
             po = ProportionalOddsClassifier().fit(X, y)
             logit = LogisticRegression(C=np.inf, max_iter=2000).fit(X, (y == 3).astype(int))
         est = {"PRESTO": presto.predict_proba(X)[:, -1], "PO": po.predict_proba(X)[:, -1],

@@ -49,7 +49,8 @@ for split in range(10):
     scaler = StandardScaler().fit(X[tr])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        presto = PrestoCV(n_lambdas=20, lambda_min_ratio=1e-3, random_state=split).fit(X[tr], y[tr])
+        presto = PrestoCV(n_lambdas=20, lambda_min_ratio=1e-3, scoring="brier", first_block_penalty=1.0,  # the paper's
+                          random_state=split).fit(X[tr], y[tr])
         po = ProportionalOddsClassifier().fit(X[tr], y[tr])
         logit = LogisticRegression(C=np.inf, max_iter=5000).fit(scaler.transform(X[tr]), y[tr] == 4)
     preds = {"PRESTO": presto.predict_proba(X[te])[:, -1],
@@ -110,7 +111,7 @@ for rep in range(3):
                                      random_state=rep, return_params=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        p = {"PRESTO": PrestoCV(random_state=rep).fit(Xs, ys).predict_proba(Xs)[:, -1],
+        p = {"PRESTO": PrestoCV(scoring="brier", first_block_penalty=1.0, random_state=rep).fit(Xs, ys).predict_proba(Xs)[:, -1],
              "PO": ProportionalOddsClassifier().fit(Xs, ys).predict_proba(Xs)[:, -1],
              "Logit": LogisticRegression(C=np.inf, max_iter=2000).fit(Xs, ys == 3).predict_proba(Xs)[:, 1]}
     mse.append({m: np.mean((v - truth.proba[:, -1]) ** 2) for m, v in p.items()})

@@ -103,9 +103,11 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     cv : int, cross-validation splitter or iterable, default=5
         An int gives :class:`~sklearn.model_selection.StratifiedKFold` (shuffled,
         seeded by ``random_state``) so every fold holds the rare class.
-    scoring : {"brier", "log_loss", "rare_brier", "rare_log_loss"}, default="brier"
-        Out-of-fold loss: Brier score summed over all classes (the paper),
-        log-loss, or the Brier / log-loss of the rare (last) class only.
+    scoring : {"brier", "log_loss", "rare_brier", "rare_log_loss"}, default="log_loss"
+        Out-of-fold loss: Brier score summed over all classes (the paper's
+        choice), log-loss, or the Brier / log-loss of the rare (last) class
+        only. The default was chosen on tuning splits never reported (see
+        the user guide, "Defaults of PrestoCV").
     select : {"min", "1se"}, default="min"
         The ``lam`` with the lowest mean loss, or the largest ``lam`` within one
         standard error of it.
@@ -115,7 +117,13 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     n_jobs : int, default=None
         Folds run in parallel through joblib, each worker's BLAS threads
         limited to its share of the cores.
-    l1_ratio, first_block_penalty, penalty_factor, standardize, tol, max_iter, crossing, link, classes
+    first_block_penalty : float, default=0.0
+        As in :class:`PrestoClassifier`, whose default is the authors' 1. Here
+        0 leaves ``beta_1`` free, so the fully shrunk end of the path is the
+        proportional odds fit and cross-validation can always fall back to
+        it (with 1 that end is the intercept-only model). Chosen with
+        ``scoring`` on tuning splits never reported.
+    l1_ratio, penalty_factor, standardize, tol, max_iter, crossing, link, classes
         As in :class:`PrestoClassifier`.
     random_state : int, Generator, RandomState, SeedSequence or None, default=None
         Seeds the fold shuffling when ``cv`` is an int.
@@ -174,8 +182,8 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, cv=5, scoring="brier",
-                 select="min", max_grid_extensions=3, n_jobs=None, l1_ratio=1.0, first_block_penalty=1.0,
+    def __init__(self, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, cv=5, scoring="log_loss",
+                 select="min", max_grid_extensions=3, n_jobs=None, l1_ratio=1.0, first_block_penalty=0.0,
                  penalty_factor=None, standardize=True, tol=1e-6, max_iter=5000, crossing="rearrange",
                  link="logit", classes=None, random_state=None):
         self.lambdas = lambdas

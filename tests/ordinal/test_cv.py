@@ -60,7 +60,7 @@ def test_selection_rules_and_reported_curve():
     assert m[i_min] == m.min()
     assert cv.best_index_ == res["index_1se"] <= i_min
     assert m[cv.best_index_] <= m[i_min] + se[i_min]
-    assert res["scoring"] == "brier"
+    assert res["scoring"] == "log_loss"  # the default (user guide, "Defaults of PrestoCV")
 
 
 @pytest.mark.parametrize("link", ["probit", "cloglog"])
@@ -68,7 +68,7 @@ def test_link_reaches_the_folds_and_the_refit(link):
     X, y = make_presto_data(400, 4, intercepts=(0.0, 1.5, 3.0), random_state=4)
     cv = PrestoCV(n_lambdas=4, cv=3, random_state=0, link=link).fit(X, y)
     assert cv.link_ == cv.best_estimator_.link_ == link
-    ref = PrestoClassifier(lam=cv.lam_, link=link).fit(X, y)
+    ref = PrestoClassifier(lam=cv.lam_, link=link, first_block_penalty=cv.first_block_penalty).fit(X, y)
     np.testing.assert_allclose(cv.predict_proba(X), ref.predict_proba(X), atol=1e-6)
 
 

@@ -17,12 +17,12 @@ def test_from_estimator_and_from_path():
     assert len(only_cv.axes_) == 1
     line, band = only_cv.lines_["cv"]
     np.testing.assert_allclose(line.get_ydata(), cv.cv_results_["mean_score"])
-    assert "brier" in only_cv.axes_[0].get_ylabel()
+    assert "log_loss" in only_cv.axes_[0].get_ylabel()
     disp = PathDisplay.from_estimator(cv, frame, y)
     assert len(disp.axes_) == 3 and len(disp.lines_["first"]) == 4 == len(disp.lines_["departure"])
     legend = [t.get_text() for t in disp.axes_[2].get_legend().get_texts()]
     assert set(legend) <= {"a", "b", "c", "d"} and legend
-    path = presto_path(X, y, lambdas=cv.lambdas_)
+    path = presto_path(X, y, lambdas=cv.lambdas_, first_block_penalty=cv.first_block_penalty)
     np.testing.assert_allclose(disp.lines_["first"][1].get_ydata(), path.coef[:, 1, 0], atol=1e-6)
     for a in disp.axes_:
         assert a.get_xlabel() and a.get_ylabel() and a.get_xscale() == "log"

@@ -337,11 +337,12 @@ def test_warm_start_and_path_match_single_fits():
 # --------------------------------------------------------------------------- #
 # cross-validation
 # --------------------------------------------------------------------------- #
-def _manual_cv(X, y, lambdas, splits, scoring):
+def _manual_cv(X, y, lambdas, splits, scoring, first_block_penalty):
     scores = np.empty((len(splits), lambdas.size))
     for f, (tr, te) in enumerate(splits):
         for i, lam in enumerate(lambdas):
-            p = PrestoClassifier(lam=lam, tol=1e-9).fit(X[tr], y[tr]).predict_proba(X[te])
+            p = PrestoClassifier(lam=lam, tol=1e-9, first_block_penalty=first_block_penalty).fit(
+                X[tr], y[tr]).predict_proba(X[te])
             onehot = np.eye(p.shape[1])[y[te]]
             if scoring == "brier":
                 scores[f, i] = np.mean(((p - onehot) ** 2).sum(axis=1))
@@ -357,11 +358,11 @@ def test_cv_matches_manual_loop(scoring):
     X, y = _data(n=300, K=4, seed=12)
     splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
     cv = PrestoCV(n_lambdas=5, lambda_min_ratio=0.05, cv=splits, scoring=scoring, tol=1e-9).fit(X, y)
-    ref = _manual_cv(X, y, cv.lambdas_, splits, scoring)
+    ref = _manual_cv(X, y, cv.lambdas_, splits, scoring, cv.first_block_penalty)
     np.testing.assert_allclose(cv.cv_results_["split_scores"], ref, rtol=1e-5)
     best = ref.mean(axis=0)
     assert cv.lam_ == cv.lambdas_[int(np.argmin(best))]
-    single = PrestoClassifier(lam=cv.lam_, tol=1e-9).fit(X, y)
+    single = PrestoClassifier(lam=cv.lam_, tol=1e-9, first_block_penalty=cv.first_block_penalty).fit(X, y)
     np.testing.assert_allclose(cv.coef_, single.coef_, atol=1e-5)
     np.testing.assert_allclose(cv.predict_proba(X), single.predict_proba(X), atol=1e-6)
 
