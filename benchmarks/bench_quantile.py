@@ -284,6 +284,11 @@ def cells(mode):
                 out.append(Cell(AREA, f"data_{name}_{split}", cell_dataset,
                                 {"name": name, "mode": mode, "split": split, "n_max": 20000, "n_train": None,
                                  "cv": 5}))
+    # ---- quantile3: cost curves (benchmarks/_quantile_cost.py) ----
+    from benchmarks._quantile_cost import cells as cost_cells
+
+    out += cost_cells(mode)
+    # ---- end quantile3 ----
     return out
 
 
@@ -429,6 +434,11 @@ def report(records, outdir):
         fig.savefig(outdir / "quantile_fan_chart.png", dpi=110)
         plt.close(fig)
         parts.append("\n![fan chart](quantile_fan_chart.png)\n")
+    # ---- quantile3: cost curves (benchmarks/_quantile_cost.py) ----
+    from benchmarks._quantile_cost import report_section as cost_section
+
+    parts.append(cost_section(records, outdir))
+    # ---- end quantile3 ----
     errs = [r for r in records if r["kind"] == "error"]
     if errs:
         parts.append("\n### Errors\n" + markdown_table(errs, ["cell", "error"]))
