@@ -301,9 +301,12 @@ def _figure(rows, outdir):
     ax.set_title("local gate fit (frozen bases, medium)")
     ax.set_xlabel("training rows n")
     ax.set_ylabel("CPU time (s)")
+    from matplotlib.ticker import NullFormatter
+
     for ax in axes:
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # 2e3..2e5: minor labels overlap
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=6.5)
     fig.suptitle("statlearn.quantile hot paths: time vs size (log-log; solid = statlearn path, dashed = its floor)")
