@@ -147,7 +147,7 @@ def fitted_base(estimator, X, y, sample_weight, routed_fit_params, owner):
     """The base model to use: a frozen one as is, else a clone fitted with the weights (never dropped)."""
     if is_frozen(estimator):
         return estimator
-    from .recalibration import fit_base_estimator
+    from ._recalibrator_base import fit_base_estimator
 
     return fit_base_estimator(estimator, X, y, sample_weight, routed_fit_params, owner)
 
