@@ -26,6 +26,48 @@ def _cell(v):
     return str(v).replace("\n", " ").replace("|", "/") if v not in (None, "") else "-"
 
 
+def _md_table(rows):
+    """Markdown table rows (``| a | b |``, separator included) as a reST list-table."""
+    cells = [[c.strip() for c in r.strip().strip("|").split("|")] for r in rows
+             if not re.fullmatch(r"\|[\s:|-]+\|", r.strip())]
+    out = [".. list-table::", "   :header-rows: 1", ""]
+    for row in cells:
+        out += [f"   * - {_cell(_rst_inline(row[0]))}"] + [f"     - {_cell(_rst_inline(c))}" for c in row[1:]]
+    return [*out, ""]
+
+
+def _md_block(body):
+    """The Markdown of a summary (paragraphs, ``- `` bullets, tables) as reST lines."""
+    out, para, table = [], [], []
+
+    def flush():
+        if para:
+            out.extend([_rst_inline(" ".join(" ".join(para).split())), ""])
+            para.clear()
+        if table:
+            out.extend(_md_table(table))
+            table.clear()
+
+    for line in body.splitlines():
+        text = line.strip()
+        if text.startswith("|"):
+            if para:
+                flush()
+            table.append(text)
+            continue
+        if table:
+            flush()
+        if not text:
+            flush()
+        elif text.startswith("- "):
+            flush()
+            para.append(text)
+        else:
+            para.append(text)
+    flush()
+    return out
+
+
 def _value(h):
     v, unit = h.get("value"), h.get("unit")
     if v is None:
@@ -54,7 +96,7 @@ def main(src="bench-results"):
             if not block.strip():
                 continue
             area, _, body = block.strip().partition("\n")
-            lines += [f"**{area.strip('# ')}**", "", _rst_inline(" ".join(body.split())), ""]
+            lines += [f"**{area.strip('# ')}**", "", *_md_block(body), ""]
     lines += ["Headline claims", "---------------", "",
               "Each claim with its unit; a claim marked NO says why.", "",
               ".. list-table::", "   :header-rows: 1", "   :widths: 10 34 10 12 6 28", "",
@@ -68,9 +110,11 @@ def main(src="bench-results"):
     if figs:
         lines += ["", "Figures", "-------", ""]
         for f in figs:
-            shutil.copy(f, OUT / "figures" / f.name)
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f.name)  # reST image paths take no spaces
+            shutil.copy(f, OUT / "figures" / name)
             title = f.stem.replace("_", " ")
-            lines += [f".. figure:: figures/{f.name}", "   :width: 100%", "", f"   {title}", ""]
+            # absolute from the docs source folder: latest.rst is included by benchmarks.rst
+            lines += [f".. figure:: /_bench/figures/{name}", "   :width: 100%", "", f"   {title}", ""]
     (OUT / "latest.rst").write_text("\n".join(lines) + "\n")
     print(f"wrote {OUT / 'latest.rst'} ({len(heads)} headlines, {len(figs)} figures)")
 
