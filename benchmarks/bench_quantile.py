@@ -289,6 +289,9 @@ def cells(mode):
 
     out += cost_cells(mode)
     # ---- end quantile3 ----
+    from benchmarks._quantile_lqr import cells as lqr_cells  # LinearQuantileRegressor at scale
+
+    out += lqr_cells(mode)
     return out
 
 
@@ -488,6 +491,9 @@ def report(records, outdir):
 
     parts.append(cost_section(records, outdir))
     # ---- end quantile3 ----
+    from benchmarks._quantile_lqr import report_section as lqr_section
+
+    parts.append(lqr_section(records, outdir))
     errs = [r for r in records if r["kind"] == "error"]
     if errs:
         parts.append("\n### Errors\n" + markdown_table(errs, ["cell", "error"]))
