@@ -85,18 +85,43 @@ def _conditional_lp(E_col, Phi, phi, tau, s):
     return float(phi @ b)
 
 
+def _independent_columns(Phi):
+    """Columns of ``Phi`` forming a basis of its column space (pivoted QR), and the coefficients
+    expressing the others in them: ``Phi[:, dropped] == Phi[:, kept] @ C``. Two groups that
+    each cover everyone (e.g. two complete partitions: both sum to the intercept) make ``Phi``
+    rank deficient; the LP's fitted values only depend on the column space, but an interior
+    point needs full column rank."""
+    from scipy.linalg import lstsq, qr
+
+    _, R, piv = qr(Phi, mode="economic", pivoting=True)
+    d = np.abs(np.diag(R))
+    r = int((d > 1e-10 * d[0]).sum()) if d.size and d[0] > 0 else 0
+    kept = np.sort(piv[:r])
+    dropped = np.setdiff1d(np.arange(Phi.shape[1]), kept)
+    C = lstsq(Phi[:, kept], Phi[:, dropped])[0] if dropped.size and r else np.zeros((r, dropped.size))
+    return kept, dropped, C
+
+
 def conditional_shifts(E, levels, K, Phi, patterns, s):
     """Shifts of shape (n_patterns, K) for membership patterns (rows of ``patterns``, with the
-    intercept column first, like ``Phi``)."""
+    intercept column first, like ``Phi``).
+
+    Redundant columns of ``Phi`` are dropped first (same fitted values, see
+    ``_independent_columns``). A pattern that breaks a linear relation the calibration rows
+    satisfy (``phi`` outside the row space of ``Phi``) makes the augmented LP unbounded: its
+    corrections are infinite, as for any pattern the calibration rows cannot pin down."""
     out = np.zeros((patterns.shape[0], K))
+    kept, dropped, C = _independent_columns(Phi)
+    Phi_k = np.ascontiguousarray(Phi[:, kept])
     cache = {}
     for p in range(patterns.shape[0]):
         phi = patterns[p].astype(np.float64)
         cache.clear()
+        spanned = not dropped.size or np.allclose(phi[dropped], phi[kept] @ C, rtol=0.0, atol=1e-8)
         for level, col, sign, tau in levels:
             key = (col, tau)
             if key not in cache:
-                cache[key] = _conditional_lp(E[:, col], Phi, phi, tau, s)
+                cache[key] = _conditional_lp(E[:, col], Phi_k, phi[kept], tau, s) if spanned else np.inf
             out[p, level] = sign * cache[key]
     return out
 

@@ -173,3 +173,34 @@ def test_conditional_coverage_holds_in_every_intersecting_group():
     assert (mean <= nominal[None, :] + 5.0 / (n_g[:, None] + 1) + 4 * se).all(), mean
     marg = _per_group_coverage("marginal", 40, n_cal)
     assert marg.mean(axis=0)[0, 0] < nominal[0] - 1.0 / (n_g[0] + 1) - 0.02  # a=1 under-covered
+
+
+@pytest.mark.parametrize("n_cal", [400, 3500])  # the HiGHS path, and the interior point above _FN_ROWS rows
+def test_two_complete_partitions_equal_one_partition_plus_its_refinement(n_cal):
+    """Two partitions that both cover everyone (sex x age band, say) make [1, G] rank deficient:
+    dropping one column of each partition leaves the same column space, hence the same thresholds;
+    the interior point must not fail on the singular design (it raised LinAlgError before)."""
+    rng = np.random.default_rng(7)
+    X, y, G = intersecting_groups_data(n_cal, rng)
+    sex = np.column_stack([G[:, 0], ~G[:, 0]])
+    band = np.column_stack([G[:, 1] & G[:, 2], G[:, 1] & ~G[:, 2], ~G[:, 1]])
+    full = np.column_stack([sex, band])
+    Xt, _, Gt = intersecting_groups_data(200, rng)
+    full_t = np.column_stack([Gt[:, 0], ~Gt[:, 0], Gt[:, 1] & Gt[:, 2], Gt[:, 1] & ~Gt[:, 2], ~Gt[:, 1]])
+    a = _fit(full, X, y, "conditional").predict_quantiles(Xt, groups=full_t)
+    b = _fit(full[:, [0, 2, 3]], X, y, "conditional").predict_quantiles(Xt, groups=full_t[:, [0, 2, 3]])
+    assert np.isfinite(a).all()
+    np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+
+
+def test_a_pattern_outside_the_calibration_row_space_gets_infinite_corrections():
+    """Calibration rows all satisfy g1 + g2 == 1; a test row in neither breaks it: the augmented
+    LP is unbounded, so that row's interval is infinite (never a silently finite one)."""
+    rng = np.random.default_rng(8)
+    X, y, G = intersecting_groups_data(300, rng)
+    two = np.column_stack([G[:, 0], ~G[:, 0]])
+    m = _fit(two, X, y, "conditional")
+    Xt, _, _ = intersecting_groups_data(2, rng)
+    Q = m.predict_quantiles(Xt, groups=np.array([[True, False], [False, False]]))
+    assert np.isfinite(Q[0]).all()
+    assert Q[1, 0] == -np.inf and Q[1, -1] == np.inf
