@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 _TINY = 1e-12
+# Venn-Abers: probabilities closer than this are one score (robust to last-bit noise of the base model)
+_TIE_TOL = 1e-12
 
 
 def _logit(p):
@@ -257,6 +259,11 @@ class VennAbersMap(_CalibrationMap):
     ``(s, 1)``) is fitted by isotonic regression; its values at ``s`` are
     ``p0 <= p1``. Sample weights are frequency weights: the test point counts
     as one row of weight 1 (integer weights equal repeated rows).
+
+    The fit is discontinuous at a calibration score (a test score equal to one
+    joins its block), so scores within ``_TIE_TOL`` (1e-12) are one score: the
+    last-bit noise of a base model's probabilities (a BLAS product over a
+    different batch of rows) cannot move a prediction.
     """
 
     binary_only = True
@@ -265,8 +272,8 @@ class VennAbersMap(_CalibrationMap):
         p = np.ascontiguousarray(P[:, 1], dtype=np.float64)
         order = np.argsort(p, kind="mergesort")
         ps, ys, ws = p[order], (y[order] == 1).astype(np.float64), w[order]
-        u, start = np.unique(ps, return_index=True)
-        self.scores_ = u
+        start = np.flatnonzero(np.r_[True, np.diff(ps) > _TIE_TOL])  # scores within _TIE_TOL are one score
+        self.scores_ = ps[start]
         self.weights_ = np.add.reduceat(ws, start)
         self.sums_ = np.add.reduceat(ws * ys, start)
         return self
@@ -275,8 +282,8 @@ class VennAbersMap(_CalibrationMap):
         from ._method_kernels import venn_abers_bounds
 
         s = np.ascontiguousarray(P[:, 1], dtype=np.float64)
-        pos = np.searchsorted(self.scores_, s, side="left")
-        tie = (pos < self.scores_.size) & (self.scores_[np.minimum(pos, self.scores_.size - 1)] == s)
+        pos = np.searchsorted(self.scores_, s - _TIE_TOL, side="left")
+        tie = (pos < self.scores_.size) & (self.scores_[np.minimum(pos, self.scores_.size - 1)] <= s + _TIE_TOL)
         # one code per distinct insertion: 2 * pos + tie  (between scores / on a score)
         code = 2 * pos + tie.astype(np.int64)
         uniq, inv = np.unique(code, return_inverse=True)
