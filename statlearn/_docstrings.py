@@ -382,6 +382,33 @@ DOCS = {
         "y : array-like of shape (n_samples,)\n"
         "    Ordered labels; at least two classes."
     ),
+    "quantile_fit_parameters": (  # fit(X, y, sample_weight) of the quantile estimators
+        "Parameters\n"
+        "----------\n"
+        "X : array-like of shape (n_samples, n_features)\n"
+        "    Training inputs.\n"
+        "y : array-like of shape (n_samples,)\n"
+        "    Training targets."
+    ),
+    "quantile_predict_parameters": (  # predict*(X) of the quantile estimators
+        "Parameters\n"
+        "----------\n"
+        "X : array-like of shape (n_samples, n_features)\n"
+        "    Inputs."
+    ),
+    "quantile_score_parameters": (  # score(X, y, sample_weight) and the quantile scorers
+        "X : array-like of shape (n_samples, n_features)\n"
+        "    Inputs.\n"
+        "y : array-like of shape (n_samples,)\n"
+        "    Targets.\n"
+        "sample_weight : array-like of shape (n_samples,), default=None\n"
+        "    Row weights."
+    ),
+    "quantile_scorer_estimator": (
+        "estimator : fitted estimator\n"
+        "    Has ``predict_quantiles`` and ``quantiles_``, or is a ``Pipeline``\n"
+        "    whose final step has them."
+    ),
     # ---- whole References sections, for papers cited by several docstrings ----
     "ref_acharya_groupwise": (
         "References\n"

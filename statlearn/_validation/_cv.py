@@ -53,7 +53,6 @@ def check_cv_partition(cv, X, y=None, groups=None, *, name: str = "cv", classifi
 
     Examples
     --------
-    >>> import numpy as np
     >>> [t.tolist() for _, t in check_cv_partition(3, np.zeros((6, 1)))]
     [[0, 1], [2, 3], [4, 5]]
     """

@@ -108,7 +108,6 @@ class Thresholdout(BaseObject):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.adaptive import Thresholdout
     >>> train = np.random.default_rng(0).uniform(size=(500, 3))
     >>> holdout = train.copy()

@@ -138,7 +138,6 @@ class LaplaceMechanism(_NoiseMechanism):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.adaptive import LaplaceMechanism
     >>> mech = LaplaceMechanism(scale=0.01, random_state=0)
     >>> values = np.random.default_rng(0).uniform(size=1000)
@@ -180,7 +179,6 @@ class GaussianMechanism(_NoiseMechanism):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.adaptive import GaussianMechanism
     >>> mech = GaussianMechanism(sigma=0.01, random_state=0)
     >>> answers = mech.query(np.full((100, 3), 0.5))

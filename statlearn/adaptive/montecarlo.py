@@ -218,7 +218,6 @@ class MultipleExpectationEstimator(BaseObject):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from scipy import stats
     >>> from statlearn.adaptive import MultipleExpectationEstimator
     >>> moments = lambda X: X[:, [0]] ** np.array([2, 4, 6])

@@ -43,7 +43,6 @@ class SobolDisplay:
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> import numpy as np
     >>> from scipy import stats
     >>> from statlearn.adaptive import SobolDisplay
     >>> disp = SobolDisplay.from_function(lambda X: X[:, 0] + 2 * X[:, 1], [stats.norm()] * 2, 256,

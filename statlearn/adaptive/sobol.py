@@ -492,7 +492,6 @@ def sobol_indices(func, input_distribution, n, *, method="saltelli", sampling=No
 
     Examples
     --------
-    >>> import numpy as np
     >>> from scipy import stats
     >>> from statlearn.adaptive import sobol_indices
     >>> res = sobol_indices(lambda X: X[:, 0] + 2 * X[:, 1], [stats.norm()] * 2, 1024, random_state=0)

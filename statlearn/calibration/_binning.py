@@ -238,7 +238,6 @@ class CalibrationStats:
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import CalibrationStats, expected_calibration_error
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(size=1000)

@@ -117,7 +117,6 @@ def hosmer_lemeshow_test(y_true, y_prob, *, n_groups=10, ddof=0, sample_weight=N
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import hosmer_lemeshow_test
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(0.05, 0.95, size=1000)
@@ -220,7 +219,6 @@ def cumulative_calibration_test(y_true, y_prob, *, statistic="kuiper", sample_we
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import cumulative_calibration_test
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(size=3000)

@@ -137,7 +137,6 @@ class BoostingMultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator)
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn.metrics import log_loss
     >>> from statlearn.calibration import BoostingMultiCalibrator
     >>> rng = np.random.default_rng(0)

@@ -204,7 +204,6 @@ def bootstrap_ci(y_true, y_prob, *, metric="ece", metric_params=None, n_bootstra
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import bootstrap_ci
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(size=2000)
@@ -396,7 +395,6 @@ def ece_noise_floor(y_prob, groups=None, *, n_bins=15, strategy="uniform", norm=
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import ece_noise_floor
     >>> p = np.random.default_rng(0).uniform(size=500)
     >>> floor = ece_noise_floor(p, n_simulations=200, random_state=0)
@@ -515,7 +513,6 @@ def calibration_report(y_true, y_prob, groups=None, *, n_bins=15, strategy="unif
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import calibration_report
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(size=3000)

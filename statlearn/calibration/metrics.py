@@ -284,7 +284,6 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, strategy="uniform",
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import expected_calibration_error
     >>> y = np.array([0, 0, 1, 1, 1, 0])
     >>> p = np.array([0.1, 0.4, 0.35, 0.8, 0.9, 0.7])
@@ -369,7 +368,6 @@ def balance_score(y_true, y_prob, *, sample_weight=None, pos_label=None, labels=
     confidence: the two errors cancel in the Balance score but not in the
     top-label ECE.
 
-    >>> import numpy as np
     >>> from statlearn.calibration import balance_score, expected_calibration_error
     >>> p = np.array([0.6] * 10 + [0.9] * 10)      # confidence 0.6 and 0.9
     >>> y = np.array([1] * 4 + [0] * 6 + [1] * 10)  # accuracy 0.4 and 1.0
@@ -447,7 +445,6 @@ def multicalibration_error(y_true, y_prob, groups, *, n_bins=10, alpha=0.05, min
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import multicalibration_error
     >>> p = np.array([0.2, 0.3, 0.8, 0.8, 0.2, 0.8])
     >>> y = np.array([0, 1, 1, 1, 0, 0])

@@ -302,7 +302,6 @@ class MultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import MultiCalibrator, multicalibration_error
     >>> rng = np.random.default_rng(0)
     >>> g = rng.uniform(size=(4000, 2)) < 0.5

@@ -61,7 +61,6 @@ class ReliabilityDisplay:
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import ReliabilityDisplay
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(size=500)

@@ -61,7 +61,6 @@ class TemperatureScaling(_BaseRecalibrator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import TemperatureScaling
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(0.01, 0.99, 2000)
@@ -110,7 +109,6 @@ class PlattScaling(_BaseRecalibrator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import PlattScaling
     >>> p = np.array([0.1, 0.2, 0.4, 0.6, 0.8, 0.9] * 50)
     >>> y = np.array([0, 0, 1, 0, 1, 1] * 50)
@@ -162,7 +160,6 @@ class BetaCalibration(_BaseRecalibrator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import BetaCalibration
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(0.01, 0.99, 5000)
@@ -208,7 +205,6 @@ class IsotonicCalibration(_BaseRecalibrator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import IsotonicCalibration
     >>> p = np.array([0.1, 0.3, 0.5, 0.7, 0.9])
     >>> y = np.array([0, 1, 0, 1, 1])
@@ -262,7 +258,6 @@ class HistogramBinning(_BaseRecalibrator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import HistogramBinning
     >>> p = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.8])
     >>> y = np.array([0, 0, 1, 1, 1, 0])
@@ -329,7 +324,6 @@ class VennAbersCalibrator(_BaseRecalibrator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import VennAbersCalibrator
     >>> p = np.array([0.1, 0.3, 0.5, 0.7, 0.9] * 20)
     >>> y = np.array([0, 0, 1, 1, 1] * 20)

@@ -115,7 +115,6 @@ def smooth_ece(y_true, y_prob, *, bandwidth="auto", sample_weight=None, pos_labe
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import smooth_ece
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(size=2000)
@@ -191,7 +190,6 @@ def smooth_calibration_curve(y_true, y_prob, *, bandwidth="auto", n_bootstrap=10
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.calibration import smooth_calibration_curve
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(size=2000)

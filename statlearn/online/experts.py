@@ -86,7 +86,6 @@ class SleepingExperts(BaseObject):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.online import SleepingExperts
     >>> experts = SleepingExperts(3)
     >>> awake = np.array([True, True, False])

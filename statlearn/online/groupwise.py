@@ -333,7 +333,6 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.online import GroupwiseClassifier
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(500, 3))

@@ -113,7 +113,6 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.online import OnlineRidge
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 3))

@@ -121,7 +121,6 @@ def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_o
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.online import group_regret
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(100, 2))
@@ -195,7 +194,6 @@ def group_regret_curves(y, predictions, X, groups=None, *, n_checkpoints=100, fi
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.online import group_regret_curves
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 2))

@@ -53,7 +53,6 @@ class GroupRegretDisplay:
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.online import GroupRegretDisplay, OnlineRidge
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 2))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import (
     check_confidence_level,
     check_consistent_length,
@@ -447,6 +448,7 @@ def _scorer_inputs(estimator, X, y):
     return q, y, Q
 
 
+@fill_doc
 def pinball_scorer(estimator, X, y, sample_weight=None):
     """Scikit-learn scorer: minus the mean pinball loss of ``predict_quantiles``.
 
@@ -455,15 +457,8 @@ def pinball_scorer(estimator, X, y, sample_weight=None):
 
     Parameters
     ----------
-    estimator : fitted estimator
-        Has ``predict_quantiles`` and ``quantiles_``, or is a ``Pipeline``
-        whose final step has them.
-    X : array-like of shape (n_samples, n_features)
-        Inputs.
-    y : array-like of shape (n_samples,)
-        Targets.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Row weights.
+    {quantile_scorer_estimator}
+    {quantile_score_parameters}
 
     Returns
     -------
@@ -472,7 +467,6 @@ def pinball_scorer(estimator, X, y, sample_weight=None):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn.linear_model import QuantileRegressor
     >>> from statlearn.quantile import MultiQuantileRegressor, pinball_scorer
     >>> X = np.arange(20.0)[:, None]; y = X[:, 0] + np.sin(X[:, 0])
@@ -484,20 +478,14 @@ def pinball_scorer(estimator, X, y, sample_weight=None):
     return -pinball_loss(y, Q, q, sample_weight=sample_weight)
 
 
+@fill_doc
 def weighted_interval_scorer(estimator, X, y, sample_weight=None):
     """Scikit-learn scorer: minus the WIS of ``predict_quantiles`` (greater is better).
 
     Parameters
     ----------
-    estimator : fitted estimator
-        Has ``predict_quantiles`` and ``quantiles_``, or is a ``Pipeline``
-        whose final step has them.
-    X : array-like of shape (n_samples, n_features)
-        Inputs.
-    y : array-like of shape (n_samples,)
-        Targets.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Row weights.
+    {quantile_scorer_estimator}
+    {quantile_score_parameters}
 
     Returns
     -------
@@ -506,7 +494,6 @@ def weighted_interval_scorer(estimator, X, y, sample_weight=None):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn.linear_model import QuantileRegressor
     >>> from statlearn.quantile import MultiQuantileRegressor, weighted_interval_scorer
     >>> X = np.arange(20.0)[:, None]; y = X[:, 0] + np.sin(X[:, 0])

@@ -11,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
+from statlearn._docstrings import fill_doc
 from statlearn._parallel import Parallel, delayed
 from statlearn._validation import (
     Interval,
@@ -173,6 +174,7 @@ def _fit_one(estimator, X, y, sample_weight):
     return estimator.fit(X, y, sample_weight=sample_weight)
 
 
+@fill_doc
 class _MedianMixin:
     """``predict`` is the fitted median; ``score`` is its R^2 (scikit-learn's regressor score).
 
@@ -183,10 +185,7 @@ class _MedianMixin:
     def predict(self, X):
         """Predict the median (the fitted 0.5 level).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
+        {quantile_predict_parameters}
 
         Returns
         -------
@@ -207,12 +206,7 @@ class _MedianMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
-        y : array-like of shape (n_samples,)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Row weights.
+        {quantile_score_parameters}
 
         Returns
         -------
@@ -248,6 +242,7 @@ def _median_level(quantiles):
     return int(hit[0])
 
 
+@fill_doc
 class MultiQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     """Predict several quantile levels with any quantile estimator.
 
@@ -292,7 +287,6 @@ class MultiQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn.linear_model import QuantileRegressor
     >>> from statlearn.quantile import MultiQuantileRegressor
     >>> rng = np.random.default_rng(0)
@@ -329,12 +323,7 @@ class MultiQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the model(s).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs.
-        y : array-like of shape (n_samples,)
-            Training targets.
+        {quantile_fit_parameters}
         sample_weight : array-like of shape (n_samples,), default=None
             Passed to the base model's ``fit``.
 
@@ -374,10 +363,7 @@ class MultiQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     def predict_quantiles(self, X):
         """Predict every level.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
+        {quantile_predict_parameters}
 
         Returns
         -------
@@ -397,6 +383,7 @@ class MultiQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
 
 
 
+@fill_doc
 class LinearQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     """Linear quantile regression for several levels, solved exactly (up to a million rows and more).
 
@@ -446,7 +433,6 @@ class LinearQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.quantile import LinearQuantileRegressor
     >>> rng = np.random.default_rng(0)
     >>> X = rng.uniform(size=(200, 1)); y = 3 * X[:, 0] + rng.normal(size=200)
@@ -469,12 +455,7 @@ class LinearQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit one linear model per level.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs.
-        y : array-like of shape (n_samples,)
-            Training targets.
+        {quantile_fit_parameters}
         sample_weight : array-like of shape (n_samples,), default=None
             Row weights in the loss.
 
@@ -529,10 +510,7 @@ class LinearQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     def predict_quantiles(self, X):
         """Predict every level.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
+        {quantile_predict_parameters}
 
         Returns
         -------

@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import (
     Options,
     check_finite_array,
@@ -206,6 +207,7 @@ def repair_quantiles(y_quantiles, quantiles, method="sort"):
     raise ValueError(f"`method` must be one of 'sort', 'isotonic', 'minmax' or None; got {method!r}.")
 
 
+@fill_doc
 class NonCrossingQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     """Wrap a multi-level quantile model so that its predicted levels never cross.
 
@@ -241,7 +243,6 @@ class NonCrossingQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn.ensemble import HistGradientBoostingRegressor
     >>> from statlearn.quantile import NonCrossingQuantileRegressor
     >>> rng = np.random.default_rng(0)
@@ -273,12 +274,7 @@ class NonCrossingQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the wrapped model.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs.
-        y : array-like of shape (n_samples,)
-            Training targets.
+        {quantile_fit_parameters}
         sample_weight : array-like of shape (n_samples,), default=None
             Passed to the wrapped model's ``fit``.
 
@@ -303,10 +299,7 @@ class NonCrossingQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     def predict_quantiles(self, X):
         """Predict every level, repaired.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
+        {quantile_predict_parameters}
 
         Returns
         -------

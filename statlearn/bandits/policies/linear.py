@@ -167,7 +167,6 @@ class LinUCB(_LinearPolicy):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.bandits import LinUCB
     >>> policy = LinUCB(2, exploration=0.1).fit([0, 1, 0, 1], [1.0, 0.0, 1.0, 0.0], np.ones((4, 1)))
     >>> policy.select([1.0])
@@ -219,7 +218,6 @@ class LinearThompsonSampling(_LinearPolicy):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from statlearn.bandits import LinearThompsonSampling
     >>> X = np.ones((40, 1))
     >>> policy = LinearThompsonSampling(2, scale=0.01, random_state=0)
