@@ -1,7 +1,8 @@
 """Shared numpydoc blocks, filled into docstrings when a function or class is defined.
 
 A docstring line that holds only ``{name}`` (any indentation) is replaced by the block
-``DOCS[name]``, indented to match; every other line, braces included, is left as it is.
+``DOCS[name]``, indented to match (a block may hold such lines too); every other line,
+braces included, is left as it is.
 Decorate a function, or a class (its docstring and those of the methods it defines)::
 
     @fill_doc
@@ -404,12 +405,84 @@ DOCS = {
         "sample_weight : array-like of shape (n_samples,), default=None\n"
         "    Row weights."
     ),
-    "quantile_scorer_estimator": (
+    "quantile_scorer_parameters": (
+        "Parameters\n"
+        "----------\n"
         "estimator : fitted estimator\n"
         "    Has ``predict_quantiles`` and ``quantiles_``, or is a ``Pipeline``\n"
-        "    whose final step has them."
+        "    whose final step has them.\n"
+        "{quantile_score_parameters}"
+    ),
+    "sample_weight_rows": (
+        "sample_weight : array-like of shape (n_samples,), default=None\n"
+        "    Row weights."
+    ),
+    "y_quantiles_parameters": (  # functions of the quantile matrix alone
+        "Parameters\n"
+        "----------\n"
+        "y_quantiles : array-like of shape (n_samples, n_quantiles)\n"
+        "    Predicted quantiles in increasing level order."
+    ),
+    "X_parameters": (  # a method of X alone
+        "Parameters\n"
+        "----------\n"
+        "{X}"
+    ),
+    "groups_membership": (
+        "groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None\n"
+        "    Group membership."
+    ),
+    "groupwise_predict_parameters": (
+        "Parameters\n"
+        "----------\n"
+        "{X}\n"
+        "{groups_membership}"
+    ),
+    "online_fit_parameters": (
+        "Parameters\n"
+        "----------\n"
+        "{X}\n"
+        "y : array-like of shape (n_samples,)\n"
+        "    Targets."
+    ),
+    "y_true_targets": (
+        "y : array-like of shape (n_samples,)\n"
+        "    True targets."
+    ),
+    "groupwise_always_on_aggregation": (
+        "always_on : bool, default=True\n"
+        "    Add an expert that is awake on every row (the paper's ``always_on``\n"
+        "    group). With ``False``, every row must belong to at least one group.\n"
+        "aggregation : {\"mean\", \"sample\"}, default=\"mean\"\n"
+        "    ``\"mean\"``: the weighted mean of the awake experts' forecasts (never\n"
+        "    worse than the expected loss for a convex loss). ``\"sample\"``: one\n"
+        "    awake expert drawn with the weights (the paper's randomised learner)."
+    ),
+    "groupwise_method_params": (
+        "method : {\"adanormalhedge\", \"hedge\"}, default=\"adanormalhedge\"\n"
+        "    Sleeping-experts rule; see :class:`SleepingExperts`.\n"
+        "learning_rate : float, default=1.0\n"
+        "    Scale of the hedge learning rate (unused by AdaNormalHedge).\n"
+        "random_state : None, int, Generator, RandomState or SeedSequence, default=None\n"
+        "    Seed of the draws of ``aggregation=\"sample\"``."
+    ),
+    "groupwise_stream_attributes": (
+        "n_groups_ : int\n"
+        "    Number of group columns.\n"
+        "n_samples_seen_ : int\n"
+        "    Rows learned since the last reset.\n"
+        "n_features_in_ : int\n"
+        "    Number of features.\n"
+        "feature_names_in_ : ndarray of shape (`n_features_in_`,)\n"
+        "    Column names, when ``X`` was a DataFrame with string column names."
     ),
     # ---- whole References sections, for papers cited by several docstrings ----
+    "ref_fakoor": (
+        "References\n"
+        "----------\n"
+        ".. [1] R. Fakoor, T. Kim, J. Mueller, A. J. Smola, R. J. Tibshirani,\n"
+        "   \"Flexible Model Aggregation for Quantile Regression\", JMLR 24(162), 2023."
+    ),
     "ref_acharya_groupwise": (
         "References\n"
         "----------\n"
@@ -460,7 +533,8 @@ def _fill(doc, blocks):
         indent, key = match.groups()
         if key not in blocks:
             raise KeyError(f"docstring placeholder {{{key}}} has no block in statlearn._docstrings.DOCS")
-        return "\n".join(indent + line if line else "" for line in blocks[key].splitlines())
+        block = _fill(blocks[key], blocks)  # a block may hold placeholder lines of its own
+        return "\n".join(indent + line if line else "" for line in block.splitlines())
 
     return _PLACEHOLDER.sub(sub, doc)
 

@@ -22,6 +22,7 @@ from sklearn.utils import metadata_routing
 from sklearn.utils.validation import check_is_fitted
 
 from statlearn._base import check_generator, seed_from
+from statlearn._docstrings import fill_doc
 from statlearn._validation import GroupsEncoder, Interval, Options, validate_params
 from statlearn.online import _kernels
 from statlearn.online._inputs import check_features, check_forecasts, check_state_finite, writable
@@ -81,6 +82,7 @@ def _base_changed(new, old):
     return new[0] is not old[0] or any(_differs(v, old[1].get(k)) for k, v in new[1].items())
 
 
+@fill_doc
 class _GroupwiseBase(BaseEstimator):
     """Groupwise-regret learner over intersecting groups (see the subclasses)."""
 
@@ -100,6 +102,17 @@ class _GroupwiseBase(BaseEstimator):
         "learning_rate": [Interval("real", 0, None, closed="neither")],
         "random_state": ["random_state"],
     }
+
+    def __init__(self, base, experts, always_on, aggregation, method, learning_rate, random_state):
+        # the parameters both learners share; each subclass's __init__ lists its full signature
+        # (scikit-learn reads the parameters from it) and passes these on
+        self.base = base
+        self.experts = experts
+        self.always_on = always_on
+        self.aggregation = aggregation
+        self.method = method
+        self.learning_rate = learning_rate
+        self.random_state = random_state
 
     # subclass hooks ----------------------------------------------------- #
     _loss_code = 0
@@ -354,10 +367,7 @@ class _GroupwiseBase(BaseEstimator):
     def expert_predictions(self, X):
         """Forecast of every expert's own model (awake or not).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
+        {X_parameters}
 
         Returns
         -------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Options, check_consistent_length, check_sample_weight
 from statlearn.online._groupwise_base import LOG_EPS, _GroupwiseBase
 from statlearn.online._inputs import check_features, check_labels, check_target
@@ -12,14 +13,6 @@ from statlearn.online.learners import r2
 
 __all__ = ["GroupwiseClassifier", "GroupwiseRegressor"]
 
-_SHARED_PARAMS = """    always_on : bool, default=True
-        Add an expert that is awake on every row (the paper's ``always_on``
-        group). With ``False``, every row must belong to at least one group.
-    aggregation : {"mean", "sample"}, default="mean"
-        ``"mean"``: the weighted mean of the awake experts' forecasts (never
-        worse than the expected loss for a convex loss). ``"sample"``: one
-        awake expert drawn with the weights (the paper's randomised learner).
-"""
 
 
 def _check_clip(clip):
@@ -34,8 +27,9 @@ def _check_clip(clip):
     return lo, hi
 
 
+@fill_doc
 class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
-    __doc__ = """Online regression with small regret on every (intersecting) group at once.
+    """Online regression with small regret on every (intersecting) group at once.
 
     One online learner is run per group (plus an ``always_on`` learner);
     each is awake on the rows of its group. The awake learners' forecasts are
@@ -66,15 +60,11 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
         ``nasscds`` sets): residual experts won more groups on 500-row
         simulated streams but fewer on both real tuning sets, at 500 and at
         8,000 rows. See the user guide, "When groupwise helps".
-""" + _SHARED_PARAMS + """    clip : tuple of (float, float) or None, default=None
+    {groupwise_always_on_aggregation}
+    clip : tuple of (float, float) or None, default=None
         Clip every expert's forecast to ``[low, high]`` (e.g. the label
         range, so squared losses stay in ``[0, 1]`` as the theory assumes).
-    method : {"adanormalhedge", "hedge"}, default="adanormalhedge"
-        Sleeping-experts rule; see :class:`SleepingExperts`.
-    learning_rate : float, default=1.0
-        Scale of the hedge learning rate (unused by AdaNormalHedge).
-    random_state : None, int, Generator, RandomState or SeedSequence, default=None
-        Seed of the draws of ``aggregation="sample"``.
+    {groupwise_method_params}
 
     Attributes
     ----------
@@ -104,14 +94,7 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
         ``group_names_`` plus ``"always_on"`` when ``always_on=True`` (or
         ``"global"``, the unmixed global learner of ``experts="residual"``
         with ``always_on=False``).
-    n_groups_ : int
-        Number of group columns.
-    n_samples_seen_ : int
-        Rows learned since the last reset.
-    n_features_in_ : int
-        Number of features.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names, when ``X`` was a DataFrame with string column names.
+    {groupwise_stream_attributes}
 
     See Also
     --------
@@ -152,14 +135,8 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
 
     def __init__(self, base=None, experts="independent", always_on=True, aggregation="mean", clip=None,
                  method="adanormalhedge", learning_rate=1.0, random_state=None):
-        self.base = base
-        self.experts = experts
-        self.always_on = always_on
-        self.aggregation = aggregation
+        super().__init__(base, experts, always_on, aggregation, method, learning_rate, random_state)
         self.clip = clip
-        self.method = method
-        self.learning_rate = learning_rate
-        self.random_state = random_state
 
     def _clip_spec(self):
         clip = _check_clip(self.clip)
@@ -168,12 +145,7 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
     def fit(self, X, y, groups=None):
         """Reset, then learn the rows in order (prequentially).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
-        y : array-like of shape (n_samples,)
-            Targets.
+        {online_fit_parameters}
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
             Group membership (groups may intersect; a DataFrame's categorical
             or text columns expand to one group per level); ``None`` means
@@ -190,12 +162,7 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
     def partial_fit(self, X, y, groups=None):
         """Learn the rows in order: predict each row, then update the awake experts.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
-        y : array-like of shape (n_samples,)
-            Targets.
+        {online_fit_parameters}
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
             Group membership, encoded as at the first call; ``None`` only if
             the stream started without groups.
@@ -216,8 +183,7 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
+        {X}
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
             Group membership; may be ``None`` only if the model was fitted
             without groups.
@@ -234,14 +200,10 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
-        y : array-like of shape (n_samples,)
-            True targets.
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        {X}
+        {y_true_targets}
+        {groups_membership}
+        {sample_weight}
 
         Returns
         -------
@@ -252,8 +214,9 @@ class GroupwiseRegressor(RegressorMixin, _GroupwiseBase):
         return r2(check_target(y, pred.shape[0]), pred, sample_weight)
 
 
+@fill_doc
 class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
-    __doc__ = """Class-probability forecasts with small regret on every (intersecting) group.
+    """Class-probability forecasts with small regret on every (intersecting) group.
 
     The construction of :class:`GroupwiseRegressor` applied to labels: with
     the default online ridge, each group's learner is a linear probability
@@ -274,17 +237,13 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
     experts : {"independent", "residual"}, default="independent"
         As in :class:`GroupwiseRegressor` (``"residual"`` needs the online
         ridge base: a classifier cannot learn residuals).
-""" + _SHARED_PARAMS + """    loss : {"squared", "log"}, default="squared"
+    {groupwise_always_on_aggregation}
+    loss : {"squared", "log"}, default="squared"
         Loss that scores the experts: the Brier score (for several classes,
         half the sum over classes, so it lies in ``[0, 1]``) or the log loss.
         Ridge forecasts are clipped to ``[0, 1]`` (``[1e-4, 1 - 1e-4]`` for
         the log loss).
-    method : {"adanormalhedge", "hedge"}, default="adanormalhedge"
-        Sleeping-experts rule; see :class:`SleepingExperts`.
-    learning_rate : float, default=1.0
-        Scale of the hedge learning rate (unused by AdaNormalHedge).
-    random_state : None, int, Generator, RandomState or SeedSequence, default=None
-        Seed of the draws of ``aggregation="sample"``.
+    {groupwise_method_params}
 
     Attributes
     ----------
@@ -312,24 +271,13 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
         Names of the groups.
     expert_names_ : list of str
         ``group_names_`` plus ``"always_on"`` when ``always_on=True``.
-    n_groups_ : int
-        Number of group columns.
-    n_samples_seen_ : int
-        Rows learned since the last reset.
-    n_features_in_ : int
-        Number of features.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names, when ``X`` was a DataFrame with string column names.
+    {groupwise_stream_attributes}
 
     See Also
     --------
     GroupwiseRegressor : the regression version.
 
-    References
-    ----------
-    .. [1] K. Acharya, E. Arunachaleswaran, S. Kannan, A. Roth, J. Ziani.
-       "Oracle Efficient Algorithms for Groupwise Regret". ICLR 2024,
-       arXiv:2310.04652.
+    {ref_acharya_groupwise}
 
     Examples
     --------
@@ -347,14 +295,8 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
 
     def __init__(self, base=None, experts="independent", always_on=True, aggregation="mean", loss="squared",
                  method="adanormalhedge", learning_rate=1.0, random_state=None):
-        self.base = base
-        self.experts = experts
-        self.always_on = always_on
-        self.aggregation = aggregation
+        super().__init__(base, experts, always_on, aggregation, method, learning_rate, random_state)
         self.loss = loss
-        self.method = method
-        self.learning_rate = learning_rate
-        self.random_state = random_state
 
     @property
     def _loss_code(self):
@@ -411,8 +353,7 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
+        {X}
         y : array-like of shape (n_samples,)
             Class labels (two or more classes).
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
@@ -432,8 +373,7 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
+        {X}
         y : array-like of shape (n_samples,)
             Class labels.
         groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
@@ -459,12 +399,7 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
     def predict_proba(self, X, groups=None):
         """Class probabilities of the current model.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership.
+        {groupwise_predict_parameters}
 
         Returns
         -------
@@ -477,12 +412,7 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
     def predict(self, X, groups=None):
         """Predict the class with the largest forecast probability.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership.
+        {groupwise_predict_parameters}
 
         Returns
         -------
@@ -497,14 +427,11 @@ class GroupwiseClassifier(ClassifierMixin, _GroupwiseBase):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
+        {X}
         y : array-like of shape (n_samples,)
             True labels (from ``classes_``).
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        {groups_membership}
+        {sample_weight}
 
         Returns
         -------

@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import metadata_routing
 from sklearn.utils.validation import check_is_fitted
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, check_sample_weight, validate_params
 from statlearn.online import _kernels
 from statlearn.online._inputs import check_features, check_forecasts, check_state_finite, check_target
@@ -52,6 +53,7 @@ def r2(y, pred, sample_weight=None):
     return 1.0 - ss_res / ss_tot
 
 
+@fill_doc
 class OnlineRidge(RegressorMixin, BaseEstimator):
     """Online ridge regression with exact recursive least-squares updates.
 
@@ -194,12 +196,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
     def fit(self, X, y):
         """Reset, then learn the rows of ``X`` in order.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
-        y : array-like of shape (n_samples,)
-            Targets.
+        {online_fit_parameters}
 
         Returns
         -------
@@ -213,12 +210,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
     def partial_fit(self, X, y):
         """Learn the rows of ``X`` in order (predict each, then update).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
-        y : array-like of shape (n_samples,)
-            Targets.
+        {online_fit_parameters}
 
         Returns
         -------
@@ -245,10 +237,7 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
     def predict(self, X):
         """Predict with the current coefficients.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
+        {X_parameters}
 
         Returns
         -------
@@ -266,12 +255,9 @@ class OnlineRidge(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
-        y : array-like of shape (n_samples,)
-            True targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        {X}
+        {y_true_targets}
+        {sample_weight}
 
         Returns
         -------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import (
     Interval,
     check_consistent_length,
@@ -73,6 +74,7 @@ def _min_sse(A, b, yy):
 
 
 @validate_args({"fit_intercept": ["boolean"], "always_on": ["boolean"]})
+@fill_doc
 def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_on=True):
     """Per-group cumulative squared loss and regret against hindsight least squares.
 
@@ -113,11 +115,7 @@ def group_regret(y, predictions, X, groups=None, *, fit_intercept=True, always_o
     --------
     group_regret_curves : the same quantity along the stream.
 
-    References
-    ----------
-    .. [1] K. Acharya, E. Arunachaleswaran, S. Kannan, A. Roth, J. Ziani.
-       "Oracle Efficient Algorithms for Groupwise Regret". ICLR 2024,
-       arXiv:2310.04652.
+    {ref_acharya_groupwise}
 
     Examples
     --------

@@ -104,6 +104,7 @@ def _pinball_per_level(y, Q, q, w):
     return per_level
 
 
+@fill_doc
 def pinball_loss(y_true, y_quantiles, quantiles, *, sample_weight=None, multioutput="uniform_average"):
     """Mean pinball (quantile) loss of a matrix of quantile predictions.
 
@@ -115,8 +116,7 @@ def pinball_loss(y_true, y_quantiles, quantiles, *, sample_weight=None, multiout
         Predicted quantiles; column ``k`` predicts level ``quantiles[k]``.
     quantiles : array-like of shape (n_quantiles,)
         Quantile levels, strictly increasing in (0, 1).
-    sample_weight : array-like of shape (n_samples,), default=None
-        Row weights.
+    {sample_weight_rows}
     multioutput : {"uniform_average", "raw_values"}, default="uniform_average"
         Average over the levels, or return one loss per level.
 
@@ -130,10 +130,7 @@ def pinball_loss(y_true, y_quantiles, quantiles, *, sample_weight=None, multiout
     --------
     weighted_interval_score : Twice the mean pinball loss.
 
-    References
-    ----------
-    .. [1] R. Fakoor, T. Kim, J. Mueller, A. J. Smola, R. J. Tibshirani,
-       "Flexible Model Aggregation for Quantile Regression", JMLR 24(162), 2023.
+    {ref_fakoor}
 
     Examples
     --------
@@ -157,6 +154,7 @@ def pinball_loss(y_true, y_quantiles, quantiles, *, sample_weight=None, multiout
     return float(per_level.mean())
 
 
+@fill_doc
 def weighted_interval_score(y_true, y_quantiles, quantiles, *, sample_weight=None, normalize=True):
     """Weighted interval score (WIS) of quantile predictions.
 
@@ -171,8 +169,7 @@ def weighted_interval_score(y_true, y_quantiles, quantiles, *, sample_weight=Non
         Predicted quantiles (rows may be unsorted).
     quantiles : array-like of shape (n_quantiles,)
         Quantile levels, strictly increasing in (0, 1).
-    sample_weight : array-like of shape (n_samples,), default=None
-        Row weights.
+    {sample_weight_rows}
     normalize : bool, default=True
         ``True``: the Bracher et al. normalisation,
         ``2 * mean_k pinball_k``; ``False``: the paper's unnormalised sum,
@@ -223,6 +220,7 @@ def weighted_interval_score(y_true, y_quantiles, quantiles, *, sample_weight=Non
     return value if normalize else value * q.size
 
 
+@fill_doc
 def interval_score(y_true, lower, upper, confidence_level, *, sample_weight=None):
     """Mean interval (Winkler) score of central prediction intervals.
 
@@ -234,8 +232,7 @@ def interval_score(y_true, lower, upper, confidence_level, *, sample_weight=None
         Interval bounds.
     confidence_level : float
         Nominal coverage ``1 - alpha`` of the interval, in (0, 1).
-    sample_weight : array-like of shape (n_samples,), default=None
-        Row weights.
+    {sample_weight_rows}
 
     Returns
     -------
@@ -275,6 +272,7 @@ def _pairs(K):
     return [(k, K - 1 - k) for k in range(K // 2)]
 
 
+@fill_doc
 def coverage(y_true, y_quantiles, *, per="level", sample_weight=None, groups=None):
     """Empirical coverage per quantile level or per symmetric pair of levels.
 
@@ -290,8 +288,7 @@ def coverage(y_true, y_quantiles, *, per="level", sample_weight=None, groups=Non
         with ``quantiles``). ``"pair"``: the fraction with
         ``q_k <= y <= q_{K-1-k}`` for ``k < K // 2`` (outermost pair first;
         nominal coverage ``quantiles[K-1-k] - quantiles[k]``).
-    sample_weight : array-like of shape (n_samples,), default=None
-        Row weights.
+    {sample_weight_rows}
     groups : array-like or DataFrame of shape (n_samples, n_groups), default=None
         Group memberships (a boolean array or a DataFrame; categorical columns
         expand to one indicator per level). Coverage is then reported per group.
@@ -341,6 +338,7 @@ def coverage(y_true, y_quantiles, *, per="level", sample_weight=None, groups=Non
     return out
 
 
+@fill_doc
 def interval_width(y_quantiles, *, sample_weight=None):
     """Mean width of every symmetric pair of quantile predictions.
 
@@ -349,8 +347,7 @@ def interval_width(y_quantiles, *, sample_weight=None):
     y_quantiles : array-like of shape (n_samples, n_quantiles)
         Predicted quantiles in increasing level order, or an interval
         ``(n_samples, 2)``.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Row weights.
+    {sample_weight_rows}
 
     Returns
     -------
@@ -375,6 +372,7 @@ def interval_width(y_quantiles, *, sample_weight=None):
     return out
 
 
+@fill_doc
 def quantile_calibration_error(y_true, y_quantiles, quantiles, *, sample_weight=None):
     """Mean absolute calibration error over levels (MACE).
 
@@ -386,8 +384,7 @@ def quantile_calibration_error(y_true, y_quantiles, quantiles, *, sample_weight=
         Predicted quantiles.
     quantiles : array-like of shape (n_quantiles,)
         Quantile levels.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Row weights.
+    {sample_weight_rows}
 
     Returns
     -------
@@ -405,13 +402,11 @@ def quantile_calibration_error(y_true, y_quantiles, quantiles, *, sample_weight=
     return float(np.mean(np.abs(cov - q)))
 
 
+@fill_doc
 def crossing_rate(y_quantiles):
     """Fraction of rows whose quantile predictions cross (decrease somewhere).
 
-    Parameters
-    ----------
-    y_quantiles : array-like of shape (n_samples, n_quantiles)
-        Predicted quantiles in increasing level order.
+    {y_quantiles_parameters}
 
     Returns
     -------
@@ -455,10 +450,7 @@ def pinball_scorer(estimator, X, y, sample_weight=None):
     Use as ``scoring=pinball_scorer`` in ``GridSearchCV`` or
     ``cross_val_score`` with any statlearn quantile estimator (greater is better).
 
-    Parameters
-    ----------
-    {quantile_scorer_estimator}
-    {quantile_score_parameters}
+    {quantile_scorer_parameters}
 
     Returns
     -------
@@ -482,10 +474,7 @@ def pinball_scorer(estimator, X, y, sample_weight=None):
 def weighted_interval_scorer(estimator, X, y, sample_weight=None):
     """Scikit-learn scorer: minus the WIS of ``predict_quantiles`` (greater is better).
 
-    Parameters
-    ----------
-    {quantile_scorer_estimator}
-    {quantile_score_parameters}
+    {quantile_scorer_parameters}
 
     Returns
     -------
@@ -494,11 +483,12 @@ def weighted_interval_scorer(estimator, X, y, sample_weight=None):
 
     Examples
     --------
-    >>> from sklearn.linear_model import QuantileRegressor
-    >>> from statlearn.quantile import MultiQuantileRegressor, weighted_interval_scorer
-    >>> X = np.arange(20.0)[:, None]; y = X[:, 0] + np.sin(X[:, 0])
-    >>> est = MultiQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=[0.25, 0.75]).fit(X, y)
-    >>> weighted_interval_scorer(est, X, y) < 0
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from statlearn.quantile import LinearQuantileRegressor, weighted_interval_scorer
+    >>> X = np.arange(30.0)[:, None]; y = X[:, 0] + np.sin(X[:, 0])
+    >>> est = LinearQuantileRegressor(quantiles=[0.25, 0.5, 0.75])
+    >>> scores = cross_val_score(est, X, y, scoring=weighted_interval_scorer, cv=3)
+    >>> bool((scores < 0).all())
     True
     """
     q, y, Q = _scorer_inputs(estimator, X, y)

@@ -280,10 +280,7 @@ class MultiQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     NonCrossingQuantileRegressor : Repairs crossing levels.
     QuantileAggregator : Combines several multi-level models.
 
-    References
-    ----------
-    .. [1] R. Fakoor et al., "Flexible Model Aggregation for Quantile
-       Regression", JMLR 24(162), 2023.
+    {ref_fakoor}
 
     Examples
     --------
@@ -381,6 +378,18 @@ class MultiQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
             Q = _predict_levels(self.estimators_[0], X, self.quantiles_)
         return np.ascontiguousarray(Q)
 
+
+
+class _WrapsMultiQuantile:
+    """Tags and DataFrame pass-through of a wrapper around one multi-level model ``estimator``
+    (``None``: ``MultiQuantileRegressor()``)."""
+
+    def __sklearn_tags__(self):
+        base = MultiQuantileRegressor() if self.estimator is None else self.estimator
+        return _wrapper_tags(super().__sklearn_tags__(), [base])
+
+    def _passes_frames(self):
+        return self.estimator is not None and _takes_frames(self.estimator)
 
 
 @fill_doc

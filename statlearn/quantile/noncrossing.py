@@ -25,9 +25,8 @@ from .models import (
     _MedianMixin,
     _predict_levels,
     _set_levels,
-    _takes_frames,
     _validate_X,
-    _wrapper_tags,
+    _WrapsMultiQuantile,
 )
 
 __all__ = [
@@ -48,13 +47,11 @@ def _check_2d(y_quantiles, n_quantiles=None):
     return check_quantile_matrix(y_quantiles, n_quantiles=n_quantiles)
 
 
+@fill_doc
 def sort_quantiles(y_quantiles):
     """Sort every row of a quantile matrix (the rearrangement of Chernozhukov et al.).
 
-    Parameters
-    ----------
-    y_quantiles : array-like of shape (n_samples, n_quantiles)
-        Quantile predictions in increasing level order.
+    {y_quantiles_parameters}
 
     Returns
     -------
@@ -208,7 +205,7 @@ def repair_quantiles(y_quantiles, quantiles, method="sort"):
 
 
 @fill_doc
-class NonCrossingQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
+class NonCrossingQuantileRegressor(_WrapsMultiQuantile, _MedianMixin, RegressorMixin, BaseEstimator):
     """Wrap a multi-level quantile model so that its predicted levels never cross.
 
     Parameters
@@ -236,10 +233,7 @@ class NonCrossingQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     n_features_in_ : int
         Number of features seen in ``fit``.
 
-    References
-    ----------
-    .. [1] R. Fakoor et al., "Flexible Model Aggregation for Quantile
-       Regression", JMLR 24(162), 2023.
+    {ref_fakoor}
 
     Examples
     --------
@@ -263,13 +257,6 @@ class NonCrossingQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         self.estimator = estimator
         self.method = method
         self.quantiles = quantiles
-
-    def __sklearn_tags__(self):
-        base = MultiQuantileRegressor() if self.estimator is None else self.estimator
-        return _wrapper_tags(super().__sklearn_tags__(), [base])
-
-    def _passes_frames(self):
-        return self.estimator is not None and _takes_frames(self.estimator)
 
     def fit(self, X, y, sample_weight=None):
         """Fit the wrapped model.
