@@ -81,7 +81,9 @@ DOCS = {
         "counts_ : ndarray of shape (n_arms,)\n"
         "    Number of losses seen per arm."
     ),
-    "display": (
+    "display": (  # a whole Returns section
+        "Returns\n"
+        "-------\n"
         "display : RegretDisplay\n"
         "    The plotted display."
     ),
@@ -188,7 +190,9 @@ DOCS = {
         "path : Bunch\n"
         "    As returned by :func:`presto_path`."
     ),
-    "path_display": (
+    "path_display": (  # a whole Returns section
+        "Returns\n"
+        "-------\n"
         "display : PathDisplay\n"
         "    The drawn display."
     ),
@@ -265,15 +269,21 @@ DOCS = {
         "score : float\n"
         "    Weighted fraction of correct predictions."
     ),
-    "self_reset_environment": (
+    "self_reset_environment": (  # a whole Returns section
+        "Returns\n"
+        "-------\n"
         "self : object\n"
         "    The reset environment."
     ),
-    "self_reset_policy": (
+    "self_reset_policy": (  # a whole Returns section
+        "Returns\n"
+        "-------\n"
         "self : object\n"
         "    The reset policy."
     ),
-    "self_updated_policy": (
+    "self_updated_policy": (  # a whole Returns section
+        "Returns\n"
+        "-------\n"
         "self : object\n"
         "    The updated policy."
     ),

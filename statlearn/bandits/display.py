@@ -65,8 +65,6 @@ class RegretDisplay:
         {metric}
         {ax_or_none}
 
-        Returns
-        -------
         {display}
         """
         if metric not in _METRICS:
@@ -110,8 +108,6 @@ class RegretDisplay:
         **simulate_kwargs : dict
             Further arguments of :func:`simulate` (``record_every``, ``band``, ``n_jobs``).
 
-        Returns
-        -------
         {display}
         """
         from .simulate import simulate

@@ -207,8 +207,6 @@ class _BaseEnvironment(_LazyEnvironment):
     def reset(self):
         """Clear the play history and restart the random stream from ``random_state``.
 
-        Returns
-        -------
         {self_reset_environment}
         """
         self._validate_params()
@@ -512,8 +510,6 @@ class LinearContextualEnvironment(_LazyEnvironment):
     def reset(self):
         """Restart the context and noise stream from ``random_state``.
 
-        Returns
-        -------
         {self_reset_environment}
         """
         self._validate_params()

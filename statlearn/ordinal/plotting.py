@@ -95,8 +95,6 @@ class PathDisplay:
             Where to draw (one per panel); new axes by default.
         {max_legend}
 
-        Returns
-        -------
         {path_display}
         """
         check_is_fitted(estimator, "cv_results_")
@@ -128,8 +126,6 @@ class PathDisplay:
         max_legend : int, default=8
             Features named in the legend.
 
-        Returns
-        -------
         {path_display}
         """
         return cls(path.lambdas, coef=path.coef, diff_coef=path.diff_coef,

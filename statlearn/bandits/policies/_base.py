@@ -54,6 +54,12 @@ class BasePolicy(BaseObject):
     _k = 0
     _args = None
 
+    def __init__(self, arms, random_state):
+        # the parameters of every policy; each public policy's __init__ lists its full signature
+        # (get_params reads it) and passes these on
+        self.arms = arms
+        self.random_state = random_state
+
     # -- to be provided by subclasses -------------------------------------------------------
     def _initial_state(self, k, generator):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -68,8 +74,6 @@ class BasePolicy(BaseObject):
     def reset(self):
         """Forget everything learned and restart the random stream from ``random_state``.
 
-        Returns
-        -------
         {self_reset_policy}
         """
         self._validate_params()
@@ -147,8 +151,6 @@ class BasePolicy(BaseObject):
             Its observed loss (smaller is better).
         {context_unused}
 
-        Returns
-        -------
         {self_updated_policy}
         """
         # fast path: plain int arm in range (``_k`` is 0 before the first build and for named arms),
@@ -248,8 +250,6 @@ class BasePolicy(BaseObject):
         {batch_parameters}
         {contexts_unused}
 
-        Returns
-        -------
         {self_updated_policy}
         """
         self._ensure()

@@ -10,14 +10,14 @@ from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval
 
 from .._kernels.random import new_state
-from ._base import BasePolicy, CountsOnlyMixin
-from ._horizon import HORIZON, check_horizon
+from ._base import CountsOnlyMixin
+from ._horizon import HorizonPolicy
 
 __all__ = ["EXP3"]
 
 
 @fill_doc
-class EXP3(CountsOnlyMixin, BasePolicy):
+class EXP3(CountsOnlyMixin, HorizonPolicy):
     """EXP3 on losses in [0, 1] (exponential weights, importance-weighted estimates).
 
     Round ``t`` samples arm ``a`` with probability ``p_a ∝ exp(-learning_rate * L_a)``
@@ -56,17 +56,12 @@ class EXP3(CountsOnlyMixin, BasePolicy):
     _kernel = "exp3"
     _state_names = ("counts", "sums", "rng")
     _unit_losses = True
-    _parameter_constraints = {**BasePolicy._parameter_constraints, "horizon": HORIZON,
+    _parameter_constraints = {**HorizonPolicy._parameter_constraints,
                               "learning_rate": [None, Interval("real", 0, None, closed="neither")]}
 
     def __init__(self, arms, horizon, *, learning_rate=None, random_state=None):
-        self.arms = arms
-        self.horizon = horizon
+        super().__init__(arms, horizon, random_state)
         self.learning_rate = learning_rate
-        self.random_state = random_state
-
-    def _check_params(self, k):
-        check_horizon(self, k)
 
     def _initial_state(self, k, generator):
         return np.zeros(k), np.zeros(k), new_state(generator)

@@ -72,8 +72,6 @@ class BlockedPolicy(BaseObject):
     def reset(self):
         """Restart from a fresh copy of the base policy.
 
-        Returns
-        -------
         {self_reset_policy}
         """
         self._validate_params()
@@ -125,8 +123,6 @@ class BlockedPolicy(BaseObject):
         {loss}
         {context_blocked}
 
-        Returns
-        -------
         {self_updated_policy}
         """
         expected = self.select(context)

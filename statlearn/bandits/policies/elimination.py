@@ -8,15 +8,15 @@ from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval
 
 from .._kernels import elimination as _E
-from ._base import BasePolicy, CountsMixin
-from ._horizon import HORIZON, check_horizon
+from ._base import CountsMixin
+from ._horizon import HorizonPolicy
 
 __all__ = ["SuccessiveElimination", "WeightedTallyingSE"]
 
 _EXPLORATION = [Interval("real", 0, None, closed="left")]
 
 
-class _Elimination(CountsMixin, BasePolicy):
+class _Elimination(CountsMixin, HorizonPolicy):
     _kernel = "elimination"
     _state_names = ("counts", "sums", "active", "schedule")
     _schedules = True
@@ -24,8 +24,9 @@ class _Elimination(CountsMixin, BasePolicy):
     _burn_in = 0
     _doubling = 0
 
-    def _check_params(self, k):
-        check_horizon(self, k)
+    def __init__(self, arms, horizon, exploration, random_state):
+        super().__init__(arms, horizon, random_state)
+        self.exploration = exploration
 
     def _initial_state(self, k, generator):
         schedule = np.zeros(5, dtype=np.int64)
@@ -88,14 +89,10 @@ class SuccessiveElimination(_Elimination):
     (0, [0, 1, 2])
     """
 
-    _parameter_constraints = {**BasePolicy._parameter_constraints, "horizon": HORIZON,
-                              "exploration": _EXPLORATION}
+    _parameter_constraints = {**HorizonPolicy._parameter_constraints, "exploration": _EXPLORATION}
 
     def __init__(self, arms, horizon, *, exploration=1.0, random_state=None):
-        self.arms = arms
-        self.horizon = horizon
-        self.exploration = exploration
-        self.random_state = random_state
+        super().__init__(arms, horizon, exploration, random_state)
 
 
 @fill_doc
@@ -157,16 +154,13 @@ class WeightedTallyingSE(_Elimination):
     """
 
     _doubling = 1
-    _parameter_constraints = {**BasePolicy._parameter_constraints, "horizon": HORIZON,
+    _parameter_constraints = {**HorizonPolicy._parameter_constraints,
                               "memory_bound": [Interval("integral", 1, None, closed="left")],
                               "exploration": _EXPLORATION}
 
     def __init__(self, arms, horizon, memory_bound, *, exploration=1.0, random_state=None):
-        self.arms = arms
-        self.horizon = horizon
+        super().__init__(arms, horizon, exploration, random_state)
         self.memory_bound = memory_bound
-        self.exploration = exploration
-        self.random_state = random_state
 
     def _check_params(self, k):
         super()._check_params(k)

@@ -71,9 +71,8 @@ class UCB1(CountsMixin, BasePolicy):
     _state_names = ("stats",)
 
     def __init__(self, arms, *, exploration=1.0, random_state=None):
-        self.arms = arms
+        super().__init__(arms, random_state)
         self.exploration = exploration
-        self.random_state = random_state
 
     def _initial_state(self, k, generator):
         return (np.zeros((4, k)),)  # rows: counts, sums, means, 1 / sqrt(counts)
@@ -128,9 +127,8 @@ class KLUCB(_CountPolicy):
                               "c": [Interval("real", 0, None, closed="left")]}
 
     def __init__(self, arms, *, c=0.0, random_state=None):
-        self.arms = arms
+        super().__init__(arms, random_state)
         self.c = c
-        self.random_state = random_state
 
     def _hyper(self):
         return (float(self.c),)

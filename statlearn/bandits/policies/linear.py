@@ -23,13 +23,12 @@ class _LinearPolicy(BasePolicy):
     _contextual = True
     _state_names = ("a_inv", "b", "theta")
 
-    def reset(self):
-        """Forget everything learned and restart the random stream from ``random_state``.
+    def __init__(self, arms, n_features, alpha, random_state):
+        super().__init__(arms, random_state)
+        self.n_features = n_features
+        self.alpha = alpha
 
-        Returns
-        -------
-        {self_reset_policy}
-        """
+    def reset(self):  # BasePolicy.reset's docstring (inherited by help() and Sphinx)
         self._d = None
         super().reset()
         if self.n_features is not None:
@@ -94,8 +93,6 @@ class _LinearPolicy(BasePolicy):
         context : array-like of shape (n_features,)
             The context it was played at.
 
-        Returns
-        -------
         {self_updated_policy}
         """
         if context is None:
@@ -112,8 +109,6 @@ class _LinearPolicy(BasePolicy):
         contexts : array-like of shape (n_samples, n_features)
             The contexts they were played at.
 
-        Returns
-        -------
         {self_updated_policy}
         """
         self._ensure()
@@ -178,11 +173,8 @@ class LinUCB(_LinearPolicy):
                               "exploration": _NONNEG, "alpha": _POSITIVE}
 
     def __init__(self, arms, *, n_features=None, exploration=1.0, alpha=1.0, random_state=None):
-        self.arms = arms
-        self.n_features = n_features
+        super().__init__(arms, n_features, alpha, random_state)
         self.exploration = exploration
-        self.alpha = alpha
-        self.random_state = random_state
 
     def _hyper(self):
         return (float(self.exploration),)
@@ -231,11 +223,8 @@ class LinearThompsonSampling(_LinearPolicy):
                               "scale": _POSITIVE, "alpha": _POSITIVE}
 
     def __init__(self, arms, *, n_features=None, scale=1.0, alpha=1.0, random_state=None):
-        self.arms = arms
-        self.n_features = n_features
+        super().__init__(arms, n_features, alpha, random_state)
         self.scale = scale
-        self.alpha = alpha
-        self.random_state = random_state
 
     def _extra_state(self, generator):
         return (new_state(generator),)

@@ -57,10 +57,9 @@ class BernoulliThompsonSampling(BasePolicy):
                               "prior_beta": _POSITIVE}
 
     def __init__(self, arms, *, prior_alpha=1.0, prior_beta=1.0, random_state=None):
-        self.arms = arms
+        super().__init__(arms, random_state)
         self.prior_alpha = prior_alpha
         self.prior_beta = prior_beta
-        self.random_state = random_state
 
     def _initial_state(self, k, generator):
         return np.full(k, float(self.prior_alpha)), np.full(k, float(self.prior_beta)), new_state(generator)
@@ -114,9 +113,8 @@ class GaussianThompsonSampling(CountsMixin, BasePolicy):
     _parameter_constraints = {**BasePolicy._parameter_constraints, "scale": _POSITIVE}
 
     def __init__(self, arms, *, scale=1.0, random_state=None):
-        self.arms = arms
+        super().__init__(arms, random_state)
         self.scale = scale
-        self.random_state = random_state
 
     def _initial_state(self, k, generator):
         return np.zeros(k), np.zeros(k), new_state(generator)
