@@ -158,10 +158,34 @@ __all__ = ["BaseObject", "GroupsEncoder", "call_base", "check_X_2d", "check_labe
 
 @fill_doc
 class GroupPredictMixin:
-    """``predict``, ``score`` and metadata routing shared by the multicalibrators.
+    """Parameters, ``predict_proba``/``predict``/``score`` and metadata routing of the multicalibrators.
 
-    The class supplies ``predict_proba(X, groups=None)`` and ``classes_``.
+    The class supplies ``_predict_proba(X, groups)`` and ``classes_``; its ``__init__`` lists its
+    full signature (scikit-learn reads the parameters from it) and passes the shared ones on.
     """
+
+    def __init__(self, estimator, max_iter, learning_rate, random_state):
+        self.estimator = estimator
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.random_state = random_state
+
+    def predict_proba(self, X, groups=None):
+        """Multicalibrated probabilities.
+
+        Parameters
+        ----------
+        {X_or_proba}
+        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
+            Group membership, the same groups as in ``fit`` (a DataFrame is
+            matched by column name); may be ``None`` only if ``fit`` was
+            called without groups.
+
+        Returns
+        -------
+        {proba}
+        """
+        return self._predict_proba(X, groups)
 
     def get_metadata_routing(self):
         """Metadata routing of this object and of its base estimator's ``fit``.

@@ -169,16 +169,13 @@ class BoostingMultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator)
 
     def __init__(self, estimator=None, *, use_features=True, learning_rate=0.1, max_iter=100, max_depth=3,
                  min_samples_leaf=20, validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, random_state=None):
-        self.estimator = estimator
+        super().__init__(estimator, max_iter, learning_rate, random_state)
         self.use_features = use_features
-        self.learning_rate = learning_rate
-        self.max_iter = max_iter
         self.max_depth = max_depth
         self.min_samples_leaf = min_samples_leaf
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
-        self.random_state = random_state
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -313,19 +310,7 @@ class BoostingMultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator)
         self.n_iter_ = int(self.booster_.n_estimators_)
         return self
 
-    def predict_proba(self, X, groups=None):
-        """Multicalibrated probabilities.
-
-        Parameters
-        ----------
-        {X_or_proba}
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership, the same groups as in ``fit``.
-
-        Returns
-        -------
-        {proba}
-        """
+    def _predict_proba(self, X, groups):
         check_is_fitted(self, "booster_")
         X, P = self._base_proba(X, reset=False)
         G = self._groups(groups, P.shape[0])

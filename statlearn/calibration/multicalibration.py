@@ -332,14 +332,11 @@ class MultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
 
     def __init__(self, estimator=None, *, patch_rule="standard_error", n_bins=10, max_iter=100, min_cell_size=20,
                  eps=0.01, learning_rate=1.0, random_state=None):
-        self.estimator = estimator
+        super().__init__(estimator, max_iter, learning_rate, random_state)
         self.patch_rule = patch_rule
         self.n_bins = n_bins
-        self.max_iter = max_iter
         self.min_cell_size = min_cell_size
         self.eps = eps
-        self.learning_rate = learning_rate
-        self.random_state = random_state
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -463,21 +460,8 @@ class MultiCalibrator(GroupPredictMixin, ClassifierMixin, BaseEstimator):
         self.n_iter_ = int(n_iter)
         self.converged_ = bool(clean)
         return self
-    def predict_proba(self, X, groups=None):
-        """Multicalibrated probabilities.
 
-        Parameters
-        ----------
-        {X_or_proba}
-        groups : array-like of bool of shape (n_samples, n_groups) or DataFrame, default=None
-            Group membership, the same groups as in ``fit`` (a DataFrame is
-            matched by column name); may be ``None`` only if ``fit`` was
-            called without groups.
-
-        Returns
-        -------
-        {proba}
-        """
+    def _predict_proba(self, X, groups):
         check_is_fitted(self, "updates_")
         P = self._base_proba(X, reset=False)
         G = self._groups(groups, P.shape[0])
