@@ -1,4 +1,4 @@
-"""Prediction methods shared by the cumulative-link estimators."""
+"""Parameters and prediction methods shared by the cumulative-link estimators."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ from ._data import check_fit_inputs, check_X, codes_for, predict_eta, proba_from
 
 @fill_doc
 class CumulativeLinkMixin:
-    """Prediction methods shared by the cumulative-link estimators (fitted state only)."""
+    """Parameters and prediction methods shared by the cumulative-link estimators."""
+
+    def __init__(self, link, tol, max_iter, classes):
+        # the parameters every cumulative-link estimator has; each estimator's __init__ lists its
+        # full signature (scikit-learn reads the parameters from it) and passes these on
+        self.link = link
+        self.tol = tol
+        self.max_iter = max_iter
+        self.classes = classes
 
     def _boundary_coef(self):
         return self.coef_ if self.coef_.ndim == 2 else self.coef_[:, None] * np.ones(self.intercept_.size)

@@ -12,12 +12,11 @@ from sklearn.exceptions import ConvergenceWarning
 from statlearn._base import seed_from
 from statlearn._docstrings import fill_doc
 from statlearn._parallel import Parallel, delayed
-from statlearn._validation import Interval, Options, check_sample_weight, validate_data, validate_params
+from statlearn._validation import Interval, Options, check_sample_weight
 
-from ._cumulative import CumulativeLinkMixin
-from ._data import check_fit_inputs, encode_target, predict_eta, prepare_fit, proba_from_eta
-from ._penalty import check_lambdas, check_penalty_factor, lambda_grid, lambda_max
-from .presto import PRESTO_CONSTRAINTS, PrestoClassifier, run_path
+from ._data import encode_target, predict_eta, prepare_fit, proba_from_eta
+from ._penalty import check_lambdas, lambda_grid, lambda_max
+from .presto import PRESTO_CONSTRAINTS, PrestoClassifier, _PrestoParams, run_path
 
 __all__ = ["PrestoCV"]
 
@@ -80,7 +79,7 @@ def _extension(lambdas, n_per_decade=None):
 
 
 @fill_doc
-class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
+class PrestoCV(_PrestoParams, ClassifierMixin, BaseEstimator):
     """PRESTO with ``lam`` chosen by K-fold cross-validation, on a grid that extends itself.
 
     One grid of ``lam`` (from the full data) is shared by all folds; each fold
@@ -186,6 +185,8 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
                  select="min", max_grid_extensions=3, n_jobs=None, l1_ratio=1.0, first_block_penalty=0.0,
                  penalty_factor=None, standardize=True, tol=1e-6, max_iter=5000, crossing="rearrange",
                  link="logit", classes=None, random_state=None):
+        super().__init__(l1_ratio, first_block_penalty, penalty_factor, standardize, tol, max_iter, crossing,
+                         link, classes)
         self.lambdas = lambdas
         self.n_lambdas = n_lambdas
         self.lambda_min_ratio = lambda_min_ratio
@@ -194,15 +195,6 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         self.select = select
         self.max_grid_extensions = max_grid_extensions
         self.n_jobs = n_jobs
-        self.l1_ratio = l1_ratio
-        self.first_block_penalty = first_block_penalty
-        self.penalty_factor = penalty_factor
-        self.standardize = standardize
-        self.tol = tol
-        self.max_iter = max_iter
-        self.crossing = crossing
-        self.link = link
-        self.classes = classes
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
@@ -217,13 +209,9 @@ class PrestoCV(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
         self : PrestoCV
             The fitted estimator.
         """
-        validate_params(self.get_params(deep=False), self._parameter_constraints, owner="PrestoCV")
-        check_fit_inputs(X, y, sample_weight)
-        X = validate_data(self, X, dtype=np.float64)
-        full = prepare_fit(X, y, sample_weight, self.standardize, self.classes)
+        X, full, c = self._validate(X, y, sample_weight)
         codes, _ = encode_target(y, self.classes)
         w = check_sample_weight(sample_weight, X.shape[0])
-        c = check_penalty_factor(self.penalty_factor, X.shape[1])
         lam_max = lambda_max(full, c, self.first_block_penalty, self.l1_ratio, link=self.link)
         if self.lambdas is None:
             lambdas = lambda_grid(lam_max, self.n_lambdas, self.lambda_min_ratio)

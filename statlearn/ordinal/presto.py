@@ -142,8 +142,30 @@ def presto_path(X, y, *, lambdas=None, n_lambdas=20, lambda_min_ratio=0.01, l1_r
 # --------------------------------------------------------------------------- #
 # the estimator
 # --------------------------------------------------------------------------- #
+class _PrestoParams(CumulativeLinkMixin):
+    """The penalty and solver parameters that :class:`PrestoClassifier` and ``PrestoCV`` share."""
+
+    def __init__(self, l1_ratio, first_block_penalty, penalty_factor, standardize, tol, max_iter, crossing,
+                 link, classes):
+        super().__init__(link, tol, max_iter, classes)
+        self.l1_ratio = l1_ratio
+        self.first_block_penalty = first_block_penalty
+        self.penalty_factor = penalty_factor
+        self.standardize = standardize
+        self.crossing = crossing
+
+    def _validate(self, X, y, sample_weight, reset=True):
+        validate_params(self.get_params(deep=False), self._parameter_constraints,
+                        owner=type(self).__name__)
+        check_fit_inputs(X, y, sample_weight)
+        X = validate_data(self, X, reset=reset, dtype=np.float64)
+        data = prepare_fit(X, y, sample_weight, self.standardize, self.classes)
+        c = check_penalty_factor(self.penalty_factor, X.shape[1])
+        return X, data, c
+
+
 @fill_doc
-class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
+class PrestoClassifier(_PrestoParams, ClassifierMixin, BaseEstimator):
     r"""PRESTO: cumulative-link ordinal regression with fused boundary weights.
 
     Models ``P(y <= k | x) = F(alpha_k + x . beta_k)`` (``F`` the logistic
@@ -266,26 +288,10 @@ class PrestoClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstimator):
     def __init__(self, lam=0.01, l1_ratio=1.0, first_block_penalty=1.0, penalty_factor=None,
                  standardize=True, tol=1e-6, max_iter=5000, warm_start=False, crossing="rearrange",
                  link="logit", classes=None):
+        super().__init__(l1_ratio, first_block_penalty, penalty_factor, standardize, tol, max_iter, crossing,
+                         link, classes)
         self.lam = lam
-        self.l1_ratio = l1_ratio
-        self.first_block_penalty = first_block_penalty
-        self.penalty_factor = penalty_factor
-        self.standardize = standardize
-        self.tol = tol
-        self.max_iter = max_iter
         self.warm_start = warm_start
-        self.crossing = crossing
-        self.link = link
-        self.classes = classes
-
-    def _validate(self, X, y, sample_weight, reset=True):
-        validate_params(self.get_params(deep=False), self._parameter_constraints,
-                        owner=type(self).__name__)
-        check_fit_inputs(X, y, sample_weight)
-        X = validate_data(self, X, reset=reset, dtype=np.float64)
-        data = prepare_fit(X, y, sample_weight, self.standardize, self.classes)
-        c = check_penalty_factor(self.penalty_factor, X.shape[1])
-        return X, data, c
 
     def fit(self, X, y, sample_weight=None):
         """Fit PRESTO at ``lam``.

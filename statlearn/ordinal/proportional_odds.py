@@ -107,10 +107,7 @@ class ProportionalOddsClassifier(CumulativeLinkMixin, ClassifierMixin, BaseEstim
     }
 
     def __init__(self, link="logit", tol=1e-8, max_iter=10000, classes=None):
-        self.link = link
-        self.tol = tol
-        self.max_iter = max_iter
-        self.classes = classes
+        super().__init__(link, tol, max_iter, classes)
 
     def fit(self, X, y, sample_weight=None):
         """Fit the proportional odds model by maximum likelihood.
