@@ -486,6 +486,31 @@ DOCS = {
         "feature_names_in_ : ndarray of shape (`n_features_in_`,)\n"
         "    Column names, when ``X`` was a DataFrame with string column names."
     ),
+    "X_input_parameters": (
+        "Parameters\n"
+        "----------\n"
+        "{X_input}"
+    ),
+    "X_or_proba_parameters": (
+        "Parameters\n"
+        "----------\n"
+        "{X_or_proba}"
+    ),
+    "recalibrator_parameters": (
+        "Parameters\n"
+        "----------\n"
+        "{recalibrator_params}"
+    ),
+    "context_unused_parameters": (
+        "Parameters\n"
+        "----------\n"
+        "{context_unused}"
+    ),
+    "context_blocked_parameters": (
+        "Parameters\n"
+        "----------\n"
+        "{context_blocked}"
+    ),
     # ---- whole References sections, for papers cited by several docstrings ----
     "ref_fakoor": (
         "References\n"

@@ -207,52 +207,46 @@ class ReusableHoldoutSearch(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             self.best_estimator_ = fitted[best]
         return self
 
+    def _delegate(self, method, X):
+        """``method`` of the selected classifier on the validated ``X``."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        return getattr(self.best_estimator_, method)(X)
+
     def predict(self, X):
         """Predict with the selected classifier.
 
-        Parameters
-        ----------
-        {X}
+        {X_parameters}
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        return self.best_estimator_.predict(X)
+        return self._delegate("predict", X)
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
         """Class probabilities of the selected classifier.
 
-        Parameters
-        ----------
-        {X}
+        {X_parameters}
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        return self.best_estimator_.predict_proba(X)
+        return self._delegate("predict_proba", X)
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):
         """Decision function of the selected classifier.
 
-        Parameters
-        ----------
-        {X}
+        {X_parameters}
 
         Returns
         -------
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        return self.best_estimator_.decision_function(X)
+        return self._delegate("decision_function", X)
 
     def score(self, X, y, sample_weight=None):
         """Accuracy of the selected classifier on ``(X, y)``.

@@ -284,9 +284,7 @@ class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """Class with the largest calibrated probability.
 
-        Parameters
-        ----------
-        {X_or_proba}
+        {X_or_proba_parameters}
 
         Returns
         -------

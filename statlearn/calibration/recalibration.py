@@ -30,9 +30,7 @@ __all__ = [
 class TemperatureScaling(_BaseRecalibrator):
     """Temperature scaling (Guo et al. 2017): ``softmax(log p / T)`` with one temperature ``T``.
 
-    Parameters
-    ----------
-    {recalibrator_params}
+    {recalibrator_parameters}
 
     Attributes
     ----------
@@ -78,9 +76,7 @@ class TemperatureScaling(_BaseRecalibrator):
 class PlattScaling(_BaseRecalibrator):
     """Platt scaling: ``sigmoid(a * logit(p) + b)`` per class.
 
-    Parameters
-    ----------
-    {recalibrator_params}
+    {recalibrator_parameters}
 
     Attributes
     ----------
@@ -128,9 +124,7 @@ class BetaCalibration(_BaseRecalibrator):
     that contains the identity (``a = b = 1, c = 0``) and Platt scaling on the
     log-odds (``a = b``), and can bend both tails independently.
 
-    Parameters
-    ----------
-    {recalibrator_params}
+    {recalibrator_parameters}
 
     Attributes
     ----------
@@ -177,9 +171,7 @@ class BetaCalibration(_BaseRecalibrator):
 class IsotonicCalibration(_BaseRecalibrator):
     """Isotonic calibration (Zadrozny & Elkan 2002): the monotone step map of least squared error.
 
-    Parameters
-    ----------
-    {recalibrator_params}
+    {recalibrator_parameters}
 
     Attributes
     ----------
@@ -290,9 +282,7 @@ class VennAbersCalibrator(_BaseRecalibrator):
     :meth:`predict_proba` returns the merged point ``p1 / (1 - p0 + p1)``,
     :meth:`predict_interval` the interval. Binary only.
 
-    Parameters
-    ----------
-    {recalibrator_params}
+    {recalibrator_parameters}
 
     Attributes
     ----------
@@ -345,9 +335,7 @@ class VennAbersCalibrator(_BaseRecalibrator):
     def predict_interval(self, X):
         """Venn-Abers interval ``[p0, p1]`` of the positive-class probability.
 
-        Parameters
-        ----------
-        {X_or_proba}
+        {X_or_proba_parameters}
 
         Returns
         -------
@@ -362,9 +350,7 @@ class VennAbersCalibrator(_BaseRecalibrator):
     def predict_proba(self, X):
         """Merged Venn-Abers probabilities ``p1 / (1 - p0 + p1)``.
 
-        Parameters
-        ----------
-        {X_or_proba}
+        {X_or_proba_parameters}
 
         Returns
         -------

@@ -29,9 +29,7 @@ class CumulativeLinkMixin:
     def predict_cumulative_logits(self, X):
         """Boundary predictors ``eta[:, k] = intercept_[k] + X @ coef_[:, k]``, i.e. ``F^{-1}(P(y <= k))``.
 
-        Parameters
-        ----------
-        {X_input}
+        {X_input_parameters}
 
         Returns
         -------
@@ -46,9 +44,7 @@ class CumulativeLinkMixin:
     def predict_proba(self, X):
         """Class probabilities.
 
-        Parameters
-        ----------
-        {X_input}
+        {X_input_parameters}
 
         Returns
         -------
@@ -63,9 +59,7 @@ class CumulativeLinkMixin:
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba` (``-inf`` for probabilities equal to zero).
 
-        Parameters
-        ----------
-        {X_input}
+        {X_input_parameters}
 
         Returns
         -------
@@ -78,9 +72,7 @@ class CumulativeLinkMixin:
     def decision_function(self, X):
         """Scores whose arg-max is the prediction.
 
-        Parameters
-        ----------
-        {X_input}
+        {X_input_parameters}
 
         Returns
         -------
@@ -97,9 +89,7 @@ class CumulativeLinkMixin:
     def predict(self, X):
         """Most probable class.
 
-        Parameters
-        ----------
-        {X_input}
+        {X_input_parameters}
 
         Returns
         -------

@@ -125,9 +125,7 @@ class BasePolicy(BaseObject):
         Calling ``select`` again before ``update`` returns the same arm (contextual
         policies choose for the ``context`` given).
 
-        Parameters
-        ----------
-        {context_unused}
+        {context_unused_parameters}
 
         Returns
         -------

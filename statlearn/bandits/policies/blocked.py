@@ -99,9 +99,7 @@ class BlockedPolicy(BaseObject):
     def select(self, context=None):
         """Choose the arm to play next (the base policy's choice, held for a block).
 
-        Parameters
-        ----------
-        {context_blocked}
+        {context_blocked_parameters}
 
         Returns
         -------
