@@ -53,4 +53,7 @@ def test_cell_on_a_tiny_case_records_every_method():
     assert iv[b.OURS_GROUPS]["group_calibration"] == "conditional"
     timing = next(r for r in out if r.get("table") == "timing")
     assert timing["ratio"] > 0 and timing["conformal_fit_seconds"] >= timing["aggregator_fit_seconds"]
+    if b.OURS_CVPLUS in iv:  # CV+ reusing the aggregator's folds (when the library has it)
+        assert iv[b.OURS_CVPLUS]["oof_reused"] and timing["cvplus_ratio"] > 0
+        assert iv[b.OURS_CVPLUS]["crossing"] == 0
     assert np.isfinite([r["rel_wis"] for r in out if r.get("table") == "wis"]).all()
