@@ -495,14 +495,20 @@ def cell_dataset(name, mode, split, n_max, n_train, cv, seed=0, time_alone=True)
         QuantileAggregator([clone(b) for b in bases.values()], quantiles=q, cv=cv, random_state=s).fit(XT, yT)
         t_alone = time.process_time() - t0
         if "keep_fold_estimators" in QuantileAggregator().get_params():  # CV+ reuses the aggregator's folds
-            t0 = time.process_time()
-            cvp = ConformalQuantileRegressor(
-                QuantileAggregator([clone(b) for b in bases.values()], quantiles=q, cv=cv, random_state=s),
-                quantiles=q, method="cv+", cv=cv).fit(XT, yT)
-            t_cvp = time.process_time() - t0
-            Q_cvp = cvp.predict_quantiles(Xt)
-            out.append(_interval_record(OURS_CVPLUS, "statlearn", yt, pairs(Q_cvp), Q_cvp, q, Gt, GC, t_cvp,
-                                        dict(base_info, oof_reused=bool(getattr(cvp, "oof_reused_", False)))))
+            try:  # reported per method if it fails; the cell's other methods stand
+                t0 = time.process_time()
+                cvp = ConformalQuantileRegressor(
+                    QuantileAggregator([clone(b) for b in bases.values()], quantiles=q, cv=cv, random_state=s),
+                    quantiles=q, method="cv+", cv=cv).fit(XT, yT)
+                t_cvp = time.process_time() - t0
+                Q_cvp = cvp.predict_quantiles(Xt)
+            except Exception as exc:
+                t_cvp = None
+                out.append(record(table="method_error", method=OURS_CVPLUS, error=f"{type(exc).__name__}: {exc}",
+                                  **base_info))
+            else:
+                out.append(_interval_record(OURS_CVPLUS, "statlearn", yt, pairs(Q_cvp), Q_cvp, q, Gt, GC, t_cvp,
+                                            dict(base_info, oof_reused=bool(getattr(cvp, "oof_reused_", False)))))
     out.append(record(table="timing", aggregator_fit_seconds=t_agg, calibration_seconds=t_cal,
                       conformal_fit_seconds=t_agg + t_cal, aggregator_alone_seconds=t_alone,
                       ratio=None if t_alone is None else (t_agg + t_cal) / t_alone, cvplus_fit_seconds=t_cvp,
