@@ -28,8 +28,10 @@ from .noncrossing import (
     repair_quantiles,
     sort_quantiles,
 )
+from .sequential import AdaptiveConformalQuantileRegressor
 
 __all__ = [
+    "AdaptiveConformalQuantileRegressor",
     "ConformalQuantileRegressor",
     "LinearQuantileRegressor",
     "MultiQuantileRegressor",
