@@ -272,7 +272,7 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
     def _scores(self, X, y, Qs=None):
         Qs = self._sorted_levels(X) if Qs is None else Qs
         E = np.ascontiguousarray(self.conformity_score_.scores(Qs, y), dtype=np.float64)
-        if not np.isfinite(E).all():
+        if not (np.isfinite(E).all() and np.isfinite(Qs).all()):
             raise ValueError("The base model's quantile predictions for `X` are not finite; conformity scores "
                              "need finite predictions.")
         return E

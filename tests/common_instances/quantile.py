@@ -12,6 +12,7 @@ def _hgb():
 
 def _build():
     from statlearn.quantile import (
+        AdaptiveConformalQuantileRegressor,
         ConformalQuantileRegressor,
         MultiQuantileRegressor,
         NonCrossingQuantileRegressor,
@@ -34,6 +35,11 @@ def _build():
         "ConformalQuantileRegressor": [
             ConformalQuantileRegressor(_hgb(), quantiles=Q3),
             ConformalQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=Q3, method="cv+", cv=3),
+        ],
+        "AdaptiveConformalQuantileRegressor": [
+            AdaptiveConformalQuantileRegressor(_hgb(), quantiles=Q3, gamma=0.05),
+            AdaptiveConformalQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=Q3, window=10,
+                                               conformity_score="cqr-asymmetric"),
         ],
     }
 
@@ -58,4 +64,4 @@ EXPECTED_FAILED = {
 }
 
 # number of public estimators in the area's __all__ (asserted by tests/test_common.py; update it)
-N_ESTIMATORS = 5
+N_ESTIMATORS = 6

@@ -116,6 +116,21 @@ def _estimator_specs():
                               "predict_interval": {"X": Arg(X), "lower": Scalar(0.1, "prob"),
                                                    "upper": Scalar(0.5, "prob")}},
                              tag="[levels]")
+    # issue 13.6: adaptive conformal inference (online): fit, then partial_fit / run on a second batch
+    aci = lambda: q.AdaptiveConformalQuantileRegressor(L(), quantiles=LEVELS, gamma=0.05)  # noqa: E731
+    aci_methods = {"predict": {"X": Arg(X)}, "predict_quantiles": {"X": Arg(X)}, "predict_interval": {"X": Arg(X)}}
+    specs += estimator_specs("AdaptiveConformalQuantileRegressor", aci, {"X": Arg(X), "y": Arg(y)}, aci_methods)
+
+    def run(X, y):  # run() changes the state: a fresh fitted model for every call
+        return aci().fit(X_fit, y_fit).run(X, y, confidence_level="all")
+
+    # other calibration targets than the fuzzed batch: with the same rows every score would tie with a
+    # calibration score, and a float32 rounding would flip the ties (a miss changes every later alpha_t)
+    X_fit, y_fit = X.copy(), y + np.random.default_rng(3).normal(scale=0.5, size=len(y))
+    specs.append(func_spec(run, id="AdaptiveConformalQuantileRegressor.run", name="AdaptiveConformalQuantileRegressor",
+                           X=Arg(X), y=Arg(y)))
+    specs += estimator_specs("AdaptiveConformalQuantileRegressor", aci, {"X": Arg(X), "y": Arg(y)},
+                             {"predict_quantiles": {"X": Arg(X)}}, fit_method="partial_fit", method_specs=False)
     return specs
 
 
