@@ -546,6 +546,9 @@ def cells(mode):
     from benchmarks._quantile_lqr import cells as lqr_cells  # LinearQuantileRegressor at scale
 
     out += lqr_cells(mode)
+    from benchmarks._quantile_sequential import cells as sequential_cells  # aci: issue 13.6 (sequences)
+
+    out += sequential_cells(mode)
     return out
 
 
@@ -1040,6 +1043,9 @@ def report(records, outdir):
     from benchmarks._quantile_lqr import report_section as lqr_section
 
     parts.append(lqr_section(records, outdir))
+    from benchmarks._quantile_sequential import report_section as sequential_section  # aci: issue 13.6
+
+    parts.append(sequential_section(records, outdir))
     errs = [r for r in records if r["kind"] == "error"]
     if errs:
         parts.append("\n### Errors\n" + markdown_table(errs, ["cell", "error"]))

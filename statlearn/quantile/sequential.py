@@ -6,8 +6,8 @@ returns what was issued), where the numba kernel
 :func:`._sequential_kernels.aci_run` walks the rows in order: issue the
 threshold of the current miss level ``alpha_t``, see the score, update
 ``alpha_{t+1} = alpha_t + gamma (alpha - err_t)``, add the score to the buffer.
-``predict_quantiles`` applies the current thresholds and sweeps from the median
-so that no level crosses.
+``predict_quantiles`` applies the current thresholds and nests the pairs so that
+no level crosses.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from .aggregation import _is_frozen
 from .conformity_scores import BaseConformityScore, _pairs, check_conformity_score
 from .models import (
     MultiQuantileRegressor,
-    _median_index,
     _MedianMixin,
     _predict_levels,
     _takes_frames,
@@ -52,6 +51,33 @@ def _columns(score, q):
         raise ValueError(f"conformity_score {score!r} leaves score columns without a level.")
     target = np.array([1.0 - taus[c] for c in range(n_cols)])
     return target, [(lv, col, sign) for lv, col, sign, _ in moves]
+
+
+def _nest_rows(V, Qs):
+    """Non-crossing rows from the moved levels ``V`` (``Qs``: the base model's sorted rows).
+
+    The innermost pair is kept as calibrated and the middle level is clipped into it (an
+    uncalibrated median must not widen it: under a level shift the median of the base model lies
+    outside the calibrated set); a crossed (empty) innermost pair becomes the point of it nearest
+    the middle level. Outer pairs are then widened to contain the inner ones (the min-max sweep of
+    :func:`._kernels.minmax_rows`). Every calibrated set is contained in the returned interval.
+    """
+    V = np.array(V, dtype=np.float64, order="C")
+    K = V.shape[1]
+    if K < 2:
+        return V
+    if K % 2:
+        lo, hi, mid = K // 2 - 1, K // 2 + 1, V[:, K // 2]
+    else:
+        lo, hi, mid = K // 2 - 1, K // 2, 0.5 * (Qs[:, K // 2 - 1] + Qs[:, K // 2])
+    L, U = V[:, lo].copy(), V[:, hi].copy()
+    point = np.clip(mid, np.minimum(L, U), np.maximum(L, U))
+    crossed = L > U
+    if K % 2:
+        V[:, K // 2] = point
+    V[crossed, lo] = point[crossed]
+    V[crossed, hi] = point[crossed]
+    return _kernels.minmax_rows(V, lo + 1)
 
 
 class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
@@ -80,13 +106,18 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
     **When alpha_t leaves [0, 1]** (as the paper, sets by their score): for
     ``alpha_t <= 0`` the threshold is ``+inf`` and the interval is the whole
     line (``-inf``, ``+inf`` bounds are returned); for ``alpha_t >= 1`` the
-    threshold is ``-inf``: the paper's set is empty and counts as a miss. The
-    returned rows stay non-decreasing: the min-max sweep from the median (as in
-    :class:`ConformalQuantileRegressor`) turns an empty or crossed interval into
-    a zero-width one at the median. Returned intervals therefore contain the
-    paper's sets, so their long-run miss rate is at most ``alpha`` plus the
-    bound; ``n_errors_`` counts the paper's misses, for which the bound holds
-    both ways.
+    threshold is ``-inf``: the paper's set is empty and counts as a miss.
+
+    **Returned rows never cross.** The innermost pair is returned as
+    calibrated and the middle level is clipped into it (the base model's
+    median is not calibrated, and under a shift it may lie outside the
+    calibrated set: widening the interval to reach it would over-cover); an
+    empty innermost set (crossed bounds, or ``alpha_t >= 1``) is returned as the
+    zero-width interval at its point nearest the middle level; every outer
+    pair is widened to contain the inner ones. Returned intervals therefore
+    contain the paper's sets, so their long-run miss rate is at most
+    ``alpha`` plus the bound; ``n_errors_`` counts the paper's misses, for
+    which the bound holds both ways.
 
     Parameters
     ----------
@@ -278,11 +309,11 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
         return E
 
     def _apply(self, Qs, thr):
-        """Rows of sorted predictions moved by thresholds ``thr`` ((J,) or (T, J)), then swept."""
+        """Rows of sorted predictions moved by thresholds ``thr`` ((J,) or (T, J)), then made non-crossing."""
         shifts = np.zeros((thr.shape[0], Qs.shape[1])) if thr.ndim == 2 else np.zeros(Qs.shape[1])
         for level, col, sign in self._moves:
             shifts[..., level] = sign * thr[..., col]
-        return _kernels.minmax_rows(np.ascontiguousarray(Qs + shifts), _median_index(self.quantiles_))
+        return _nest_rows(Qs + shifts, Qs)
 
     def _absorb(self, X, y):
         """Run the kernel over (X, y) in order; returns sorted predictions, thresholds and levels used."""

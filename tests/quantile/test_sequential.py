@@ -58,6 +58,21 @@ def _reference_run(E_cal, E, target, gamma, window):
     return thr, err, np.array(alpha), past
 
 
+def _nest_by_hand(V):
+    """The documented repair of 5 levels, row by row: the median clipped into the inner pair (a crossed
+    inner pair becomes its point nearest the median), then the outer pair widened to contain it."""
+    V = V.copy()
+    for row in V:
+        L, U, m = row[1], row[3], row[2]
+        p = min(max(m, min(L, U)), max(L, U))
+        row[2] = p
+        if L > U:
+            row[1] = row[3] = p
+        row[0] = min(row[0], row[1])
+        row[4] = max(row[4], row[3])
+    return V
+
+
 def _const_model(offsets=(-1.0, 0.0, 1.0)):
     """A fitted linear quantile model with zero slopes: quantile rows are the fixed ``offsets`` (lets a
     test choose the scores through ``y``)."""
@@ -105,12 +120,7 @@ def test_run_equals_pure_python_reference(linear_model, score, window):
     shifts = np.zeros_like(Qs[100:])
     for level, col, sign, _ in sc.conformal_levels(np.array(Q5)):
         shifts[:, level] = sign * thr[:, col]
-    expected = Qs[100:] + shifts
-    for i in range(expected.shape[0]):  # min-max sweep from the median, by hand
-        for k in (1, 0):
-            expected[i, k] = min(expected[i, k], expected[i, k + 1])
-        for k in (3, 4):
-            expected[i, k] = max(expected[i, k], expected[i, k - 1])
+    expected = _nest_by_hand(Qs[100:] + shifts)
     np.testing.assert_array_equal(issued, expected)
     assert used.shape == E.shape and np.all(used[0] == target)
 
@@ -396,3 +406,30 @@ def test_validation_errors(linear_model):
 def test_point_model_is_refused():
     with pytest.raises(TypeError, match="estimator"):
         AdaptiveConformalQuantileRegressor(LinearRegression()).fit(np.zeros((10, 1)), np.zeros(10))
+
+
+def test_level_shift_intervals_are_the_calibrated_sets_not_widened_to_the_median():
+    """After a level shift (y drops by 5 while the frozen model still predicts 0), asymmetric ACI moves
+    both bounds down. The stale median must not drag the upper bound back up: the returned interval is
+    the calibrated one (the median is clipped into it), so its coverage is the nominal 0.8; a min-max
+    sweep from the uncalibrated median would cover about 0.9 (only the lower bound could miss)."""
+    m = FrozenEstimator(_const_model())
+    rng = np.random.default_rng(5)
+    y_cal, y = rng.normal(size=200), rng.normal(size=6000) - 5.0
+    X = np.zeros((6000, 1))
+    aci = AdaptiveConformalQuantileRegressor(m, gamma=0.02, conformity_score="cqr-asymmetric")
+    aci.fit(np.zeros((200, 1)), y_cal)
+    issued, used = aci.run(X, y, confidence_level="all", return_alphas=True)
+    sc = check_conformity_score("cqr-asymmetric")
+    E_cal = sc.scores(np.tile([-1.0, 0.0, 1.0], (200, 1)), y_cal)
+    E = sc.scores(np.tile([-1.0, 0.0, 1.0], (6000, 1)), y)
+    thr, _, _, _ = _reference_run(E_cal, E, aci.target_alphas_, 0.02, None)
+    L, U = -1.0 - thr[:, 0], 1.0 + thr[:, 1]
+    ok = L <= U
+    np.testing.assert_array_equal(issued[ok, 0], L[ok])
+    np.testing.assert_array_equal(issued[ok, 2], U[ok])
+    assert np.all((issued[:, 1] >= issued[:, 0]) & (issued[:, 1] <= issued[:, 2]))
+    covered = (issued[:, 0] <= y) & (y <= issued[:, 2])
+    assert abs(covered[1000:].mean() - 0.8) < 0.02
+    swept_upper = np.maximum(U, 0.0)  # the median sweep: upper >= the stale median 0, never missed
+    assert np.mean((issued[:, 0] <= y) & (y <= swept_upper)) > 0.88  # only the lower bound's 0.1 misses
