@@ -319,6 +319,19 @@ DOCS = {
         "X : array-like of shape (n_samples, n_features)\n"
         "    Training data."
     ),
+    "stream_update_sections": (
+        "Parameters\n"
+        "----------\n"
+        "X : array-like of shape (n_samples, n_features)\n"
+        "    New inputs, oldest first.\n"
+        "y : array-like of shape (n_samples,)\n"
+        "    Their targets, in the same order.\n"
+        "\n"
+        "Returns\n"
+        "-------\n"
+        "self : estimator\n"
+        "    The estimator, updated in place."
+    ),
     "y_labels": (
         "y : array-like of shape (n_samples,)\n"
         "    Labels."

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import check_is_fitted
 
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, check_confidence_level, check_quantiles, validate_params
 
 from . import _kernels, _sequential_kernels
@@ -80,6 +81,7 @@ def _nest_rows(V, Qs):
     return _kernels.minmax_rows(V, lo + 1)
 
 
+@fill_doc
 class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     """Adaptive conformal inference: intervals that keep their long-run coverage on a drifting sequence.
 
@@ -343,17 +345,7 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
         rows had come one at a time; calling it on consecutive chunks gives the
         same state as one call on their concatenation.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            New inputs, oldest first.
-        y : array-like of shape (n_samples,)
-            Their targets.
-
-        Returns
-        -------
-        self : AdaptiveConformalQuantileRegressor
-            The updated estimator.
+        {stream_update_sections}
         """
         if not hasattr(self, "alphas_"):
             return self.fit(X, y)
@@ -363,17 +355,7 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
     def update(self, X, y):
         """Absorb new observations (:meth:`partial_fit` on a fitted model).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            New inputs, oldest first.
-        y : array-like of shape (n_samples,)
-            Their targets.
-
-        Returns
-        -------
-        self : AdaptiveConformalQuantileRegressor
-            The updated estimator.
+        {stream_update_sections}
         """
         check_is_fitted(self)
         self._absorb(X, y)
@@ -425,7 +407,7 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Inputs.
+            Inputs of the coming observations.
 
         Returns
         -------
@@ -457,7 +439,7 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Inputs.
+            Inputs of the coming observations.
         confidence_level : float, default=None
             Nominal coverage ``quantiles_[K-1-k] - quantiles_[k]`` of a pair;
             ``None`` means 0.8.
