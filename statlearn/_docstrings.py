@@ -524,6 +524,62 @@ DOCS = {
         "----------\n"
         "{context_blocked}"
     ),
+    # ---- conformal quantile regression (ConformalQuantileRegressor and its weighted twin) ----
+    "X_target_rows": (
+        "X : array-like of shape (n_samples, n_features)\n"
+        "    Inputs (rows of the target distribution)."
+    ),
+    "cqr_estimator": (
+        "estimator : estimator, default=None\n"
+        "    A multi-level quantile model, or a single-level quantile model (then\n"
+        "    wrapped in :class:`MultiQuantileRegressor` with ``quantiles``), or a\n"
+        "    quantile-forest model. ``None`` uses gradient boosting per level."
+    ),
+    "cqr_quantiles": (
+        "quantiles : array-like of shape (n_quantiles,), default=(0.1, 0.5, 0.9)\n"
+        "    Levels, strictly increasing in (0, 1). Level ``k`` is paired with level\n"
+        "    ``K-1-k``; with symmetric levels the pairs are central intervals."
+    ),
+    "cqr_conformity_score": (
+        "conformity_score : {\"cqr\", \"cqr-asymmetric\", \"per-level\"} or BaseConformityScore, default=\"cqr\"\n"
+        "    ``\"cqr\"`` (:class:`~statlearn.quantile.conformity_scores.CQRScore`):\n"
+        "    the symmetric score ``max(lo - y, y - hi)`` per pair (Romano et al.);\n"
+        "    ``\"cqr-asymmetric\"`` (``AsymmetricCQRScore``): lower and upper bounds\n"
+        "    calibrated separately (miss rates ``quantiles[k]`` and\n"
+        "    ``1 - quantiles[K-1-k]``); ``\"per-level\"`` (``PerLevelScore``): every\n"
+        "    level shifted by the conformal quantile of its own residuals (one-sided\n"
+        "    validity per level). The middle level of an odd ``K`` is only shifted by\n"
+        "    ``\"per-level\"``; a single level needs ``\"per-level\"`` (the CQR scores\n"
+        "    raise: one level has no pair). An instance of a\n"
+        "    :class:`~statlearn.quantile.conformity_scores.BaseConformityScore`\n"
+        "    subclass is used as given."
+    ),
+    "conformal_quantiles_after": (
+        "quantiles : array-like of shape (n_levels,), default=None\n"
+        "    Levels to return instead of ``quantiles_``: strictly increasing,\n"
+        "    inside ``[quantiles_[0], quantiles_[-1]]``. A fitted level is\n"
+        "    returned as calibrated; a level between two fitted ones is the\n"
+        "    linear interpolation (in the level) of their calibrated, sorted\n"
+        "    values, so rows stay non-decreasing. Guarantee: an interpolated\n"
+        "    interval ``[q(lo), q(hi)]`` contains every calibrated pair\n"
+        "    ``[q(quantiles_[k]), q(quantiles_[K-1-k])]`` with\n"
+        "    ``lo <= quantiles_[k]`` and ``quantiles_[K-1-k] <= hi``, so it covers\n"
+        "    at least the largest such pair's nominal coverage (with\n"
+        "    ``conformity_score=\"per-level\"``, ``P(y <= q(t)) >= `` the largest\n"
+        "    fitted level ``<= t``). Between fitted levels there is no\n"
+        "    finite-sample guarantee at the interpolated level itself."
+    ),
+    "conformal_interval_levels": (
+        "confidence_level : float, default=None\n"
+        "    Nominal coverage of a fitted pair: must equal\n"
+        "    ``quantiles_[K-1-k] - quantiles_[k]`` for some pair ``k``. ``None``\n"
+        "    means 0.8 unless ``lower`` and ``upper`` are given.\n"
+        "lower, upper : float, default=None\n"
+        "    Levels of the two bounds, for an asymmetric interval (e.g.\n"
+        "    ``lower=0.05, upper=0.85``); given together, instead of\n"
+        "    ``confidence_level``. Levels between the fitted ones are interpolated\n"
+        "    as in :meth:`predict_quantiles` (the guarantee stated there holds)."
+    ),
     # ---- whole References sections, for papers cited by several docstrings ----
     "ref_fakoor": (
         "References\n"

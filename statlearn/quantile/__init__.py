@@ -29,6 +29,7 @@ from .noncrossing import (
     sort_quantiles,
 )
 from .sequential import AdaptiveConformalQuantileRegressor
+from .shift import WeightedConformalQuantileRegressor
 
 __all__ = [
     "AdaptiveConformalQuantileRegressor",
@@ -37,6 +38,7 @@ __all__ = [
     "MultiQuantileRegressor",
     "NonCrossingQuantileRegressor",
     "QuantileAggregator",
+    "WeightedConformalQuantileRegressor",
     "aggregation_weights",
     "coverage",
     "crossing_rate",

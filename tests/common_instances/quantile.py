@@ -1,5 +1,6 @@
 """Fast configurations of the quantile estimators for the common checks."""
 
+import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import QuantileRegressor
 
@@ -10,6 +11,19 @@ def _hgb():
     return HistGradientBoostingRegressor(loss="quantile", max_iter=20)
 
 
+class _Tilt:
+    """A positive likelihood ratio defined for any width: picklable, with a stable repr (test ids)."""
+
+    def __init__(self, beta=0.5):
+        self.beta = beta
+
+    def __call__(self, X):
+        return np.exp(self.beta * np.tanh(np.asarray(X, dtype=np.float64)[:, 0]))
+
+    def __repr__(self):
+        return f"_Tilt({self.beta})"
+
+
 def _build():
     from statlearn.quantile import (
         AdaptiveConformalQuantileRegressor,
@@ -17,6 +31,7 @@ def _build():
         MultiQuantileRegressor,
         NonCrossingQuantileRegressor,
         QuantileAggregator,
+        WeightedConformalQuantileRegressor,
     )
 
     return {
@@ -41,6 +56,11 @@ def _build():
             AdaptiveConformalQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=Q3, window=10,
                                                conformity_score="cqr-asymmetric"),
         ],
+        "WeightedConformalQuantileRegressor": [
+            WeightedConformalQuantileRegressor(_hgb(), quantiles=Q3),  # no ratio: split conformal
+            WeightedConformalQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=Q3,
+                                               likelihood_ratio=_Tilt()),
+        ],
     }
 
 
@@ -61,7 +81,14 @@ EXPECTED_FAILED = {
                                         "check_sample_weights_list", "check_sample_weights_shape",
                                         "check_sample_weights_not_overwritten")},
     },
+    "WeightedConformalQuantileRegressor": {
+        "check_sample_weight_equivalence_on_dense_data": _SPLIT_WEIGHTS,
+        "check_sample_weight_equivalence_on_sparse_data": _SPLIT_WEIGHTS,
+    },
 }
 
+# a different ratio after fit must not change predictions (they read likelihood_ratio_)
+FITTED_STATE_VALUES = {"WeightedConformalQuantileRegressor": {"likelihood_ratio": [_Tilt(-2.0)]}}
+
 # number of public estimators in the area's __all__ (asserted by tests/test_common.py; update it)
-N_ESTIMATORS = 6
+N_ESTIMATORS = 7

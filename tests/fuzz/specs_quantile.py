@@ -131,7 +131,26 @@ def _estimator_specs():
                            X=Arg(X), y=Arg(y)))
     specs += estimator_specs("AdaptiveConformalQuantileRegressor", aci, {"X": Arg(X), "y": Arg(y)},
                              {"predict_quantiles": {"X": Arg(X)}}, fit_method="partial_fit", method_specs=False)
+    # issue 13.5: weighted conformal under covariate shift, with a known ratio and with one estimated by a
+    # classifier from unlabelled target rows (X_target: its own row group)
+    W = q.WeightedConformalQuantileRegressor
+    Xt = X[: len(X) // 2] + 0.5
+    shift_methods = {"predict_quantiles": {"X": Arg(X)}, "predict_interval": {"X": Arg(X)},
+                     "predict_likelihood_ratio": {"X": Arg(X)}, "predict": {"X": Arg(X)}}
+    specs += estimator_specs("WeightedConformalQuantileRegressor",
+                             lambda: W(L(), quantiles=LEVELS, likelihood_ratio=_tilt, random_state=0),
+                             {"X": Arg(X), "y": Arg(y), "sample_weight": weight_arg(len(y))}, shift_methods,
+                             tag="[likelihood_ratio]")
+    specs += estimator_specs("WeightedConformalQuantileRegressor",
+                             lambda: W(L(), quantiles=LEVELS, random_state=0),
+                             {"X": Arg(X), "y": Arg(y), "X_target": Arg(Xt, rows="target")}, shift_methods,
+                             tag="[X_target]")
     return specs
+
+
+def _tilt(X):
+    """A likelihood ratio for the fuzz specs (module level, so it pickles)."""
+    return np.exp(0.3 * np.tanh(np.asarray(X, dtype=np.float64)[:, 0]))
 
 
 def build_specs():
