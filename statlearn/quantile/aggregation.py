@@ -117,20 +117,24 @@ def _scaled(Z, y, s=None):
     return Z / b, y / b
 
 
-def _solve_weights(Z, y, q, weights, s, simplex, counts=None):
-    """Screened exact LPs; medium and fine start each level from the previous level's weights."""
+def _solve_weights(Z, y, q, weights, s, simplex, counts=None, start=None):
+    """Screened exact LPs; medium and fine start each level from the previous level's weights, or
+    from ``start`` (weights of the same shape, e.g. fitted on a superset of the rows) when given."""
     n, p, m = Z.shape
     if weights == "coarse":
         A = Z.transpose(0, 2, 1).reshape(n * m, p)
-        return screened_pinball_lp(A, np.repeat(y, m), np.tile(q, n), np.repeat(s, m), simplex, counts=counts)
+        return screened_pinball_lp(A, np.repeat(y, m), np.tile(q, n), np.repeat(s, m), simplex, start,
+                                   counts=counts)
     W, w0 = [], None
     A = Z.reshape(n, p * m) if weights == "fine" else None
     for k in range(m):
         tau = np.full(n, q[k])
+        if start is not None:
+            w0 = start[:, k] if weights == "medium" else start[:, :, k].ravel()
         if weights == "medium":
             w0 = screened_pinball_lp(Z[:, :, k], y, tau, s, simplex, w0, counts=counts)
         else:
-            if w0 is not None:  # level k's combination resembles level k-1's moved up one input level
+            if w0 is not None and start is None:  # level k's combination resembles level k-1's moved up one input level
                 prev = w0.reshape(p, m)
                 w0 = np.zeros((p, m))
                 w0[:, 1:] = prev[:, :-1]
@@ -155,13 +159,13 @@ def _combine(Z, w):
 # --------------------------------------------------------------------------- #
 # the estimator
 # --------------------------------------------------------------------------- #
-def _fit_predict(est, X, y, train, test, q, sample_weight):
+def _fit_predict(est, X, y, train, test, q, sample_weight, keep=False):
     est = clone(est)
     if sample_weight is None:
         est.fit(_safe_indexing(X, train), y[train])
     else:
         est.fit(_safe_indexing(X, train), y[train], sample_weight=sample_weight[train])
-    return test, _predict_levels(est, _safe_indexing(X, test), q)
+    return test, _predict_levels(est, _safe_indexing(X, test), q), (est if keep else None)
 
 
 def _fit_full(est, X, y, sample_weight):
@@ -227,6 +231,13 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
         Parallel base-model fits (joblib).
     random_state : int, RandomState or None, default=None
         Seeds the fold shuffling and the gating tree.
+    keep_fold_estimators : bool, default=False
+        Keep the base models fitted in every fold (``fold_estimators_``):
+        ``n_folds x n_models`` more fitted models in memory (a quantile forest
+        stores its training rows, so this can be large). Needed to predict with
+        the fold models; :class:`ConformalQuantileRegressor` with
+        ``method="cv+"`` turns it on for the aggregator it fits, whose fold
+        models are then its CV+ fold models.
 
     Attributes
     ----------
@@ -244,6 +255,14 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
         class name, numbered when repeated).
     oof_predictions_ : ndarray of shape (n_samples, n_models, n_quantiles)
         The out-of-fold tensor the weights were fitted on.
+    fold_of_ : ndarray of shape (n_samples,)
+        Cross-validation fold of every training row (the fold whose models
+        predicted it in ``oof_predictions_``); ``-1`` everywhere when fitted
+        with ``base_predictions``.
+    fold_estimators_ : list of lists of estimators or None
+        ``fold_estimators_[f][j]``: base model ``j`` fitted on the rows outside
+        fold ``f`` (a frozen base model is itself in every fold); ``None``
+        unless ``keep_fold_estimators=True``.
     gate_ : DecisionTreeRegressor or None
         The gating tree (``local="tree"``).
     gate_coef_ : ndarray of shape (n_features + 1, n_models, 1 or n_quantiles)
@@ -285,11 +304,12 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
         "noncrossing": [None, Options("sort", "isotonic", "minmax")],
         "n_jobs": [None, Interval("integral", None, None)],
         "random_state": ["random_state"],
+        "keep_fold_estimators": ["boolean"],
     }
 
     def __init__(self, estimators=None, quantiles=(0.1, 0.5, 0.9), weights="medium", local=None,
                  max_leaf_nodes=4, min_samples_leaf=0.1, gate_penalty=1e-3, simplex=True, cv=5, noncrossing="sort",
-                 n_jobs=None, random_state=None):
+                 n_jobs=None, random_state=None, keep_fold_estimators=False):
         self.estimators = estimators
         self.quantiles = quantiles
         self.weights = weights
@@ -302,6 +322,7 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
         self.noncrossing = noncrossing
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.keep_fold_estimators = keep_fold_estimators
 
     # named estimators, following scikit-learn's _BaseComposition convention
     def _named(self):
@@ -440,6 +461,7 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
         rng = check_generator(self.random_state)
         p, m = len(bases), q.size
 
+        fold_of, fold_models, keep = np.full(n, -1, dtype=np.int64), None, False
         if base_predictions is not None:
             Z = check_finite_array(base_predictions, name="base_predictions", ndim=3)
             if Z.shape != (n, p, m):
@@ -454,37 +476,69 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
             else:
                 splitter = self.cv
             folds = check_cv_partition(splitter, X, y, name="cv")  # one out-of-fold prediction per row
-            jobs = [(j, tr, te) for j, e in enumerate(bases) if not _is_frozen(e) for tr, te in folds]
+            keep = bool(self.keep_fold_estimators)
+            jobs = [(f, j, tr, te) for j, e in enumerate(bases) if not _is_frozen(e)
+                    for f, (tr, te) in enumerate(folds)]
             results = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_predict)(bases[j], X, y, tr, te, q, sw) for j, tr, te in jobs
+                delayed(_fit_predict)(bases[j], X, y, tr, te, q, sw, keep) for _, j, tr, te in jobs
             )
-            for (j, _, _), (te, pred) in zip(jobs, results, strict=True):
+            fold_models = [list(bases) for _ in folds]  # frozen bases stand for themselves in every fold
+            for (f, j, _, _), (te, pred, est) in zip(jobs, results, strict=True):
                 Z[te, j, :] = pred
+                fold_models[f][j] = est
             for j, e in enumerate(bases):
                 if _is_frozen(e):
                     Z[:, j, :] = _predict_levels(e, X, q)
+            fold_of = np.empty(n, dtype=np.int64)
+            for f, (_, te) in enumerate(folds):
+                fold_of[te] = f
         self.estimators_ = Parallel(n_jobs=self.n_jobs)(delayed(_fit_full)(e, X, y, sw) for e in bases)
+        self.fold_of_ = fold_of
+        self.fold_estimators_ = fold_models if keep else None
         self.named_estimators_ = Bunch(**dict(zip(self._names(), self.estimators_, strict=True)))
 
         self._check_oof(Z, y, q)
         s = np.ones(n) if sw is None else sw
-        self.gate_, self.gate_coef_ = None, None
+        self._gate_seed = None if self.local != "tree" else int(rng.integers(2**31 - 1))
+        self._set_combiner(self._fit_combiner(Z, y, q, s, Xg))
+        self.oof_predictions_ = Z
+        self.quantiles_ = q
+        return self
+
+    # ------------------------------------------------------------------ #
+    # the combiner (weights, and the gate of a local aggregator) as one state
+    # ------------------------------------------------------------------ #
+    _COMBINER = ("weights_", "gate_", "leaf_ids_", "gate_coef_", "gate_mean_", "gate_scale_")
+
+    def _fit_combiner(self, Z, y, q, s, Xg, start=None):
+        """Weights (and gate) fitted on the out-of-fold tensor ``Z``; ``start`` (a state fitted on a
+        superset of the rows) warm-starts the LPs and the softmax gate. Returns a Bunch of the
+        attributes in ``_COMBINER``."""
+        st = Bunch(weights_=None, gate_=None, leaf_ids_=None, gate_coef_=None, gate_mean_=None, gate_scale_=None)
         if self.local is None:
-            self.weights_ = aggregation_weights(Z, y, q, weights=self.weights, sample_weight=s, simplex=self.simplex)
+            Zs, ys = _scaled(Z, y, s)
+            st.weights_ = _solve_weights(Zs, ys, q, self.weights, s, self.simplex,
+                                         start=None if start is None else start.weights_)
         elif self.local == "softmax":
             if self.weights == "fine" or not self.simplex:
                 raise ValueError(
                     "`local`='softmax' supports weights='coarse' or 'medium' with simplex=True; "
                     f"got weights={self.weights!r}, simplex={self.simplex!r}."
                 )
-            w0 = aggregation_weights(Z, y, q, weights=self.weights, sample_weight=s, simplex=True)
-            self.gate_mean_ = Xg.mean(axis=0)
+            st.gate_mean_ = Xg.mean(axis=0)
             scale = Xg.std(axis=0)
             scale[scale == 0] = 1.0
-            self.gate_scale_ = scale
-            self.gate_coef_ = _fit_softmax_gate(self._gate_design(Xg), Z, y, q, s, w0, self.gate_penalty)
-            S = _softmax_weights(self._gate_design(Xg), self.gate_coef_)
-            self.weights_ = np.average(S, axis=0, weights=s)[:, 0] if self.weights == "coarse" else \
+            st.gate_scale_ = scale
+            D = _design(Xg, st)
+            if start is None:
+                w0 = aggregation_weights(Z, y, q, weights=self.weights, sample_weight=s, simplex=True)
+                st.gate_coef_ = _fit_softmax_gate(D, Z, y, q, s, w0, self.gate_penalty)
+            else:  # the same standardisation as ``start`` keeps its coefficients meaningful
+                st.gate_mean_, st.gate_scale_ = start.gate_mean_, start.gate_scale_
+                D = _design(Xg, st)
+                st.gate_coef_ = _fit_softmax_gate(D, Z, y, q, s, None, self.gate_penalty, T0=start.gate_coef_)
+            S = _softmax_weights(D, st.gate_coef_)
+            st.weights_ = np.average(S, axis=0, weights=s)[:, 0] if self.weights == "coarse" else \
                 np.average(S, axis=0, weights=s)
         else:
             from sklearn.tree import DecisionTreeRegressor
@@ -492,18 +546,97 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
             loss = _row_losses(Z, y, q)  # (n, p)
             rel = loss - loss.mean(axis=1, keepdims=True)
             gate = DecisionTreeRegressor(max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=self.min_samples_leaf,
-                                         random_state=int(rng.integers(2**31 - 1)))
+                                         random_state=self._gate_seed)
             gate.fit(Xg, rel, sample_weight=s)
             leaves = gate.apply(Xg)
             ids = np.unique(leaves)
             blocks = [aggregation_weights(Z[leaves == lf], y[leaves == lf], q, weights=self.weights,
                                           sample_weight=s[leaves == lf], simplex=self.simplex) for lf in ids]
-            self.gate_ = gate
-            self.leaf_ids_ = ids
-            self.weights_ = np.stack(blocks)
-        self.oof_predictions_ = Z
-        self.quantiles_ = q
-        return self
+            st.gate_, st.leaf_ids_, st.weights_ = gate, ids, np.stack(blocks)
+        return st
+
+    def _set_combiner(self, st):
+        for k in self._COMBINER:
+            if st[k] is not None or k in ("gate_", "gate_coef_"):
+                setattr(self, k, st[k])
+
+    def _gate_rows(self, X, st):
+        """The gate's input rows when the state has a gate, else None."""
+        return None if st.gate_ is None and st.gate_coef_ is None else self._gate_input(X)
+
+    def _combiner(self):
+        return Bunch(**{k: getattr(self, k, None) for k in self._COMBINER})
+
+    def _aggregate(self, Z, Xg, st, repair=True):
+        """Combine a base tensor ``Z`` (rows of ``Xg``, the gate input) with the state ``st``."""
+        if st.gate_coef_ is not None:
+            S = _softmax_weights(_design(Xg, st), st.gate_coef_)
+            Q = np.einsum("npk,npk->nk", np.broadcast_to(S, Z.shape), Z)
+        elif st.gate_ is None:
+            Q = _combine(Z, st.weights_)
+        else:
+            leaves = st.gate_.apply(Xg)
+            pos = np.searchsorted(st.leaf_ids_, leaves)
+            Q = np.empty((Z.shape[0], Z.shape[2]))
+            for b in range(len(st.leaf_ids_)):
+                rows = pos == b
+                if rows.any():
+                    Q[rows] = _combine(Z[rows], st.weights_[b])
+        Q = np.ascontiguousarray(Q)
+        if repair and self.noncrossing is not None:
+            Q = repair_quantiles(Q, self.quantiles_, self.noncrossing)
+        return Q
+
+    # ------------------------------------------------------------------ #
+    # out-of-fold reuse (ConformalQuantileRegressor(method="cv+"))
+    # ------------------------------------------------------------------ #
+    def _check_fold_estimators(self):
+        check_is_fitted(self)
+        if self.fold_estimators_ is None:
+            raise ValueError("This QuantileAggregator kept no fold models: fit it with keep_fold_estimators=True "
+                             "(and without `base_predictions`).")
+
+    def _fold_combiners(self, X, y, refit=True):
+        """One combiner state per fold: the weights (and gate) refitted on the other folds' out-of-fold
+        rows, warm-started at the full fit (``refit=False``: the full state for every fold)."""
+        self._check_fold_estimators()
+        full = self._combiner()
+        F = len(self.fold_estimators_)
+        if not refit:
+            return [full] * F
+        Xg = self._gate_rows(X, full)
+        Z, q = self.oof_predictions_, self.quantiles_
+        out = []
+        for f in range(F):
+            rows = self.fold_of_ != f
+            out.append(self._fit_combiner(Z[rows], y[rows], q, np.ones(int(rows.sum())),
+                                          None if Xg is None else Xg[rows], start=full))
+        return out
+
+    def _oof_quantiles(self, X, combiners):
+        """Aggregated out-of-fold quantiles of the training rows ``X``: row ``i`` of fold ``f`` combines
+        the fold-``f`` models' predictions (``oof_predictions_[i]``) with ``combiners[f]``."""
+        self._check_fold_estimators()
+        Xg = self._gate_rows(X, combiners[0])
+        Z = self.oof_predictions_
+        Q = np.empty((Z.shape[0], Z.shape[2]))
+        for f, st in enumerate(combiners):
+            rows = self.fold_of_ == f
+            Q[rows] = self._aggregate(Z[rows], None if Xg is None else Xg[rows], st)
+        return Q
+
+    def _fold_quantiles(self, X, combiners):
+        """Shape (len(combiners), n_samples, n_quantiles): for every ``(f, state)`` of ``combiners`` (a
+        dict, or a list indexed by fold), the fold-``f`` models combined with that state."""
+        self._check_fold_estimators()
+        items = list(combiners.items()) if isinstance(combiners, dict) else list(enumerate(combiners))
+        X = _validate_X(self, X, self.estimators_, reset=False)
+        Xg = self._gate_rows(X, items[0][1])
+        out = np.empty((len(items), X.shape[0], self.quantiles_.size))
+        for i, (f, st) in enumerate(items):
+            Z = np.stack([_predict_levels(e, X, self.quantiles_) for e in self.fold_estimators_[f]], axis=1)
+            out[i] = self._aggregate(Z, Xg, st)
+        return out
 
     def _check_oof(self, Z, y, q):
         """Name the base model, row and level of an out-of-fold prediction the LP cannot resolve."""
@@ -527,10 +660,6 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
             )
         return check_finite_array(X, name="X", ndim=2, allow_nan=self.local == "tree")
 
-    def _gate_design(self, X):
-        Xs = (X - self.gate_mean_) / self.gate_scale_
-        return np.column_stack([Xs, np.ones(X.shape[0])])
-
     def _base_tensor(self, X):
         return np.stack([_predict_levels(e, X, self.quantiles_) for e in self.estimators_], axis=1)
 
@@ -552,24 +681,8 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         X = _validate_X(self, X, self.estimators_, reset=False)
         Z = self._base_tensor(X)
-        Xg = None if self.gate_coef_ is None and self.gate_ is None else self._gate_input(X)
-        if self.gate_coef_ is not None:
-            S = _softmax_weights(self._gate_design(Xg), self.gate_coef_)
-            Q = np.einsum("npk,npk->nk", np.broadcast_to(S, Z.shape), Z)
-        elif self.gate_ is None:
-            Q = _combine(Z, self.weights_)
-        else:
-            leaves = self.gate_.apply(Xg)
-            pos = np.searchsorted(self.leaf_ids_, leaves)
-            Q = np.empty((X.shape[0], self.quantiles_.size))
-            for b in range(len(self.leaf_ids_)):
-                rows = pos == b
-                if rows.any():
-                    Q[rows] = _combine(Z[rows], self.weights_[b])
-        Q = np.ascontiguousarray(Q)
-        if repair and self.noncrossing is not None:
-            Q = repair_quantiles(Q, self.quantiles_, self.noncrossing)
-        return Q
+        st = self._combiner()
+        return self._aggregate(Z, self._gate_rows(X, st), st, repair=repair)
 
     def predict_base_quantiles(self, X):
         """Quantile predictions of every refitted base model.
@@ -588,6 +701,12 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
         X = _validate_X(self, X, self.estimators_, reset=False)
         return self._base_tensor(X)
 
+
+
+def _design(X, st):
+    """Standardised gate design of the softmax gate, intercept last."""
+    Xs = (X - st.gate_mean_) / st.gate_scale_
+    return np.column_stack([Xs, np.ones(X.shape[0])])
 
 
 def _row_losses(Z, y, q):
@@ -610,14 +729,15 @@ def _gate_objective(theta, D, Z, y, q, s, delta, penalty, shape):
     return loss, grad.ravel()
 
 
-def _fit_softmax_gate(D, Z, y, q, s, w0, penalty, max_iter=1000):
-    """L-BFGS fit of a softmax-linear gate, started at the global weights ``w0``."""
+def _fit_softmax_gate(D, Z, y, q, s, w0, penalty, max_iter=1000, T0=None):
+    """L-BFGS fit of a softmax-linear gate, started at the global weights ``w0`` (or at ``T0``)."""
     from scipy.optimize import minimize
 
     n, p, m = Z.shape
-    mm = 1 if w0.ndim == 1 else m
-    T0 = np.zeros((D.shape[1], p, mm))
-    T0[-1] = np.log(0.9 * np.reshape(w0, (p, mm)) + 0.1 / p)  # not saturated: gradients can flow
+    if T0 is None:
+        mm = 1 if w0.ndim == 1 else m
+        T0 = np.zeros((D.shape[1], p, mm))
+        T0[-1] = np.log(0.9 * np.reshape(w0, (p, mm)) + 0.1 / p)  # not saturated: gradients can flow
     delta = 1e-3 * max(float(np.std(y)), 1e-12)
     res = minimize(_gate_objective, T0.ravel(), args=(D, Z, y, q, s, delta, penalty, T0.shape), jac=True,
                    method="L-BFGS-B", options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-10})

@@ -33,7 +33,8 @@ from statlearn._validation import (
 )
 
 from . import _group_conformal, _kernels
-from .aggregation import _is_frozen
+from ._unwrap import _transform_all_but_last, final_step, is_frozen
+from .aggregation import QuantileAggregator, _is_frozen
 from .conformity_scores import BaseConformityScore, _pairs, check_conformity_score
 from .models import (
     MultiQuantileRegressor,
@@ -55,10 +56,66 @@ def _fit_fold(est, X, y, train, test, q, sample_weight=None):
     return est, np.sort(_predict_levels(est, _safe_indexing(X, test), q), axis=1)
 
 
+def _reusable_aggregator(base):
+    """``(prefix, aggregator)`` when ``base`` is a QuantileAggregator, bare or at the end of
+    (nested) Pipelines and not frozen; else None."""
+    if is_frozen(base, through_pipelines=True):
+        return None
+    prefix, final = final_step(base)
+    return (prefix, final) if isinstance(final, QuantileAggregator) else None
+
+
+def _to_final(est, X):
+    """``X`` transformed through every step of (nested) Pipelines but the final model."""
+    from sklearn.pipeline import Pipeline
+
+    while isinstance(est, Pipeline):
+        X = _transform_all_but_last(est, X)
+        est = est.steps[-1][1]
+    return X
+
+
+class _AggregatorFold:
+    """The CV+ fold-``f`` model of a reused aggregator: its fold-``f`` base models combined with the
+    fold's weights (``weights_``) and gate; ``predict_quantiles`` as a fitted quantile model."""
+
+    def __init__(self, fitted, fold, combiner):
+        self.fitted, self.fold, self.combiner = fitted, fold, combiner
+
+    @property
+    def _aggregator(self):
+        return final_step(self.fitted)[1]
+
+    @property
+    def estimators_(self):
+        return self._aggregator.fold_estimators_[self.fold]
+
+    @property
+    def weights_(self):
+        return self.combiner.weights_
+
+    @property
+    def quantiles_(self):
+        return self._aggregator.quantiles_
+
+    def predict_quantiles(self, X):
+        return self._aggregator._fold_quantiles(_to_final(self.fitted, X), {self.fold: self.combiner})[0]
+
+    def __repr__(self):
+        return f"_AggregatorFold(fold={self.fold})"
+
+
 def _fit_base(est, X, y, sample_weight):
     if sample_weight is None:
         return est.fit(X, y)
     return est.fit(X, y, sample_weight=sample_weight)
+
+
+def _n_splits(cv, X, y):
+    """Number of folds of a splitter or an iterable of (train, test) pairs."""
+    if hasattr(cv, "get_n_splits"):
+        return int(cv.get_n_splits(X, y))
+    return len(list(cv))
 
 
 def _interval_levels(lower, upper):
@@ -300,6 +357,7 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
             score.conformal_levels(q)  # a clear error for a score that supports only marginal calibration
         rng = check_generator(self.random_state)
         self.group_calibration_ = None
+        self.oof_reused_ = False
         if self.method == "split":
             E = self._fit_split(base, X, y, q, rng, score, sw, G)
         else:
@@ -406,7 +464,14 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
                 uniq[new], self._group_weights)
         return shifts[inv.ravel()]
 
+    # CV+ reuses a QuantileAggregator's own folds (private switch: False gives every fold the weights
+    # fitted on all rows; kept for the benchmark's comparison of both)
+    _refit_fold_weights = True
+
     def _fit_cvplus(self, base, X, y, q, rng, score):
+        reuse = _reusable_aggregator(base)
+        if reuse is not None:
+            return self._fit_cvplus_reuse(base, X, y, q, score, *reuse)
         n = X.shape[0]
         cv = self.cv
         if isinstance(cv, numbers.Integral):
@@ -424,10 +489,44 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         self.n_calibration_ = n
         return score.scores(Qs, y)
 
+    def _fit_cvplus_reuse(self, base, X, y, q, score, prefix, agg):
+        """CV+ from one fit of a QuantileAggregator: its folds, fold models and out-of-fold predictions."""
+        n_folds = agg.cv if isinstance(agg.cv, numbers.Integral) else _n_splits(agg.cv, X, y)
+        if not isinstance(self.cv, numbers.Integral) or self.cv != n_folds:
+            raise ValueError(
+                f"method='cv+' with a QuantileAggregator reuses the aggregator's own {n_folds} folds (its `cv`"
+                f"={agg.cv!r}) as the CV+ folds; got `cv`={self.cv!r} here. Set `cv`={n_folds}, or choose the "
+                "folds with the aggregator's `cv`."
+            )
+        base.set_params(**{prefix + "keep_fold_estimators": True})
+        fitted = _fit_base(base, X, y, None)  # the one fit: (n_folds + 1) * n_models base-model fits
+        agg = final_step(fitted)[1]
+        if agg.fold_estimators_ is None or (agg.fold_of_ < 0).any():  # pragma: no cover - fit keeps them
+            raise RuntimeError("The aggregator kept no fold models.")
+        Xa = _to_final(fitted, X)
+        ya = np.asarray(y, dtype=np.float64)
+        combiners = agg._fold_combiners(Xa, ya, refit=self._refit_fold_weights)
+        Qs = np.sort(agg._oof_quantiles(Xa, combiners), axis=1)
+        self.estimator_ = fitted
+        self.estimators_ = [_AggregatorFold(fitted, f, c) for f, c in enumerate(combiners)]
+        self._fold_combiners = combiners
+        self.fold_of_ = agg.fold_of_.copy()
+        self.n_calibration_ = X.shape[0]
+        self.oof_reused_ = True
+        return score.scores(Qs, ya)
+
+    def _fold_predictions(self, X):
+        """(n_folds, n_samples, K) sorted predictions of every CV+ fold model."""
+        q = self.quantiles_
+        if self.oof_reused_:
+            agg = final_step(self.estimator_)[1]
+            return np.sort(agg._fold_quantiles(_to_final(self.estimator_, X), self._fold_combiners), axis=2)
+        return np.stack([np.sort(_predict_levels(e, X, q), axis=1) for e in self.estimators_])
+
     def _cvplus_quantiles(self, X):
         """CV+ levels: an order statistic over calibration rows of fold-model prediction +/- score."""
         q, E = self.quantiles_, self.conformity_scores_
-        P = np.stack([np.sort(_predict_levels(e, X, q), axis=1) for e in self.estimators_])  # (F, m, K)
+        P = self._fold_predictions(X)  # (F, m, K)
         out = P.mean(axis=0)  # levels without a target (the middle of an odd K for CQR)
         targets = self.conformity_score_.targets(q, self.n_calibration_)
         if not targets:
@@ -477,7 +576,9 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
             set is too small for a level).
         """
         check_is_fitted(self)
-        X = _validate_X(self, X, [self.estimator_] if self.method_ == "split" else self.estimators_, reset=False)
+        reused = getattr(self, "oof_reused_", False)
+        X = _validate_X(self, X, [self.estimator_] if self.method_ == "split" or reused else self.estimators_,
+                        reset=False)
         if self.method_ == "split":
             Q = np.sort(_predict_levels(self.estimator_, X, self.quantiles_), axis=1)
             if self.group_calibration_ is None:
