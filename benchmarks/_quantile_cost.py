@@ -13,7 +13,11 @@ visible as a ratio:
   ``QuantileAggregator.fit`` (goal < 10%);
 * ``ConformalQuantileRegressor(method="cv+")`` predict vs the split-conformal predict with one
   base model, per fold model (goal <= 2x);
-* the local softmax gate fit vs the tree gate, on the same out-of-fold predictions (goal within 5x).
+* the local softmax gate fit vs the tree gate, on the same out-of-fold predictions (goal within 5x);
+* ``ConformalQuantileRegressor(QuantileAggregator(...), method="cv+")`` fit vs the aggregator's fit
+  alone (goal <= 1.3x; the conformal reuses the aggregator's folds, fold models and out-of-fold
+  predictions) on a shipped data set (diamonds) and on 20k rows, with the share of the aggregator's
+  fit spent in the weight solve for coarse/medium/fine weights (goal < 10% at 20k rows; issue 13.2).
 
 Times are CPU seconds of this process (``time.process_time``; single thread), best of
 ``repeats`` runs, each run looping the call until it lasts at least ``min_time``: the machine is a
@@ -224,6 +228,98 @@ def cell_cvplus(n, n_test, cv, repeats, seed=0):
     return out
 
 
+# --------------------------------------------------------------------------- #
+# CV+ around an aggregator reuses its out-of-fold fits (issue 13.2; owned by `reuse`)
+# --------------------------------------------------------------------------- #
+def _reuse_data(name, n, seed):
+    if name == "synthetic":
+        return _data(n, seed)
+    import statlearn.datasets as ds
+
+    bunch = getattr(ds, f"load_{name}")(as_frame=False)
+    X, y = np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target, dtype=np.float64)
+    idx = np.random.default_rng(seed).permutation(len(y))[:n]
+    y = y[idx]
+    return X[idx], (y - y.mean()) / y.std()
+
+
+def _reuse_overhead(agg, X, y, kind):
+    """CPU seconds of what CV+ adds to a fitted aggregator (keep_fold_estimators=True) for weights
+    ``kind``: the per-fold weight solves, the out-of-fold aggregated rows and their scores."""
+    from sklearn.base import clone
+
+    from statlearn.quantile.conformity_scores import CQRScore
+
+    a = clone(agg).set_params(weights=kind)
+    for k, v in vars(agg).items():  # the fitted state (fold models, OOF tensor), weights refitted below
+        if k.endswith("_") or k.startswith("_"):
+            setattr(a, k, v)
+    Z = agg.oof_predictions_
+    a._set_combiner(a._fit_combiner(Z, y, agg.quantiles_, np.ones(len(y)), None))
+
+    def run():
+        comb = a._fold_combiners(X, y)
+        CQRScore().scores(np.sort(a._oof_quantiles(X, comb), axis=1), y)
+
+    return _once(run)[1]
+
+
+def cell_reuse(name, n, cv, quick, kinds, end_to_end, seed=0):
+    """``ConformalQuantileRegressor(aggregator, method="cv+")`` fit vs the aggregator's fit alone (goal
+    <= 1.3x), and the share of the aggregator's fit spent in the weight solve (goal < 10%)."""
+    from sklearn.base import clone
+
+    from statlearn.quantile import ConformalQuantileRegressor, QuantileAggregator, aggregation_weights
+
+    X, y = _reuse_data(name, n, seed)
+    bases = _bases(quick, seed)
+    if quick and n > 5_000:
+        bases = bases[:2]  # linear + boosting: the 20k quick cell stays cheap
+    p = len(bases)
+    info = dict(dataset=name, size=n, n_models=p, n_quantiles=LEVELS.size, cv=cv,
+                base_fits_reused=(cv + 1) * p, base_fits_nested=cv * (cv + 1) * p)
+    out, medium = [], None
+    for kind in kinds:
+        agg = QuantileAggregator(bases, quantiles=LEVELS, weights=kind, cv=cv, random_state=seed)
+        if kind not in end_to_end and medium is not None:  # projected from the medium fit (see `method`)
+            c_bases, fitted = medium
+            Z = fitted.oof_predictions_
+            c_solve = _best(lambda kind=kind, Z=Z: aggregation_weights(Z, y, LEVELS, weights=kind), repeats=1,
+                            warmup=0)[0]
+            c_agg = c_bases + c_solve
+            c_conf = c_agg + _reuse_overhead(fitted, X, y, kind)
+            how = "projected: medium fit's base fits + this solve (+ reuse overhead)"
+        else:
+            fitted_alone, c_agg, _ = _once(lambda agg=agg: clone(agg).fit(X, y))
+            conf = ConformalQuantileRegressor(clone(agg), quantiles=LEVELS, method="cv+", cv=cv)
+            _, c_conf, _ = _once(lambda conf=conf: conf.fit(X, y))
+            Z = fitted_alone.oof_predictions_
+            c_solve = _best(lambda kind=kind, Z=Z: aggregation_weights(Z, y, LEVELS, weights=kind), repeats=1,
+                            warmup=0)[0]
+            how = "measured end to end"
+            if kind == "medium":
+                medium = (c_agg - c_solve, conf.estimator_)
+        out.append(record(KIND, path="reuse", setting=f"{name}, {kind}", method="cv+ conformal fit (reuse)",
+                          seconds=c_conf, floor="QuantileAggregator.fit", floor_seconds=c_agg,
+                          ratio=c_conf / c_agg, weight_solve_seconds=c_solve, weight_solve_share=c_solve / c_agg,
+                          weights=kind, how=how, **info))
+    rows = [r for r in out if r["path"] == "reuse"]
+    worst = max(rows, key=lambda r: r["ratio"])
+    out.append(headline(f"cv+ conformal fit / aggregator fit, {name} n={n}, {p} models x 19 levels, cv={cv}, "
+                        f"worst of {'/'.join(kinds)} ({worst['weights']}; base fits {(cv + 1) * p} instead of "
+                        f"{cv * (cv + 1) * p} nested; CPU)", worst["ratio"], "<= 1.3", worst["ratio"] <= 1.3,
+                        unit="x", reason=None if worst["ratio"] <= 1.3 else
+                        "the per-fold weight solves outweigh the base fits of cheap quick-mode models"))
+    if n >= 20_000:
+        for r in rows:
+            share = 100 * r["weight_solve_share"]
+            out.append(headline(f"weight solve / aggregator fit, {name} n={n}, {r['weights']}, {p} models x 19 "
+                                f"levels, cv={cv} (CPU)", share, "< 10", share < 10, unit="%",
+                                reason=None if share < 10 else _WEIGHT_REASON.get(r["weights"], "") +
+                                "; the base models are cheap quick-mode ones"))
+    return out
+
+
 def cells(mode):
     full = mode == "full"
     Ks = (9, 19, 99, 999, 9999) if full else (9, 19, 99, 999)
@@ -237,6 +333,13 @@ def cells(mode):
         if n <= 20_000:
             out.append(Cell(AREA, f"cost_cvplus_{n}", cell_cvplus,
                             {"n": n, "n_test": 2_000, "cv": 5, "repeats": 5 if full else 3}))
+    kinds = ("coarse", "medium", "fine")
+    out.append(Cell(AREA, "cost_reuse_diamonds", cell_reuse,
+                    {"name": "diamonds", "n": 20_000 if full else 2_000, "cv": 5 if full else 3, "quick": not full,
+                     "kinds": ("medium", "coarse", "fine"), "end_to_end": kinds if full else ("medium",)}))
+    out.append(Cell(AREA, "cost_reuse_20000", cell_reuse,
+                    {"name": "synthetic", "n": 20_000, "cv": 5 if full else 3, "quick": not full,
+                     "kinds": ("medium", "coarse", "fine"), "end_to_end": kinds if full else ("medium",)}))
     return out
 
 
@@ -326,8 +429,9 @@ def report_section(records, outdir):
     parts = ["\n### Cost curves of the hot paths vs their floors (issue 19; best-of CPU seconds, one process)\n",
              "ratio = seconds / floor_seconds. Goals: isotonic <= 1.5x np.sort; each weight solve <= 2x the "
              "medium solve and < 10% of the base fits (fraction_of_base_fits); cv+ predict <= 2x the split "
-             "predict per fold model; softmax gate <= 5x the tree gate.\n"]
-    for path in ("isotonic", "weights", "cv+", "gate"):
+             "predict per fold model; softmax gate <= 5x the tree gate; cv+ conformal fit around an aggregator "
+             "<= 1.3x the aggregator's fit, its weight solve < 10% of that fit at 20k rows (reuse).\n"]
+    for path in ("isotonic", "weights", "cv+", "gate", "reuse"):
         sel = [r for r in rows if r["path"] == path]
         if not sel:
             continue
@@ -336,6 +440,9 @@ def report_section(records, outdir):
             cols = ["size", "n_rows", "setting", "crossing_rows", "seconds", "floor_seconds", "ratio"]
         elif path in ("weights", "gate"):
             cols += ["fraction_of_base_fits", "base_fits_seconds"]
+        elif path == "reuse":
+            cols = ["dataset", "size", "weights", "cv", "seconds", "floor_seconds", "ratio", "weight_solve_seconds",
+                    "weight_solve_share", "base_fits_reused", "base_fits_nested", "how"]
         parts.append(f"\n**{path}**\n\n" + markdown_table(sel, cols))
     name = _figure(rows, Path(outdir))
     parts.append(f"\n![cost curves: time vs size, log-log]({name})\n")

@@ -180,7 +180,11 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     method : {"split", "cv+"}, default="split"
         Split conformal (one fit, a held-out calibration set) or CV+ (``cv``
         fits, every row used for calibration; coverage at least ``1 - 2 alpha``
-        in theory, close to ``1 - alpha`` in practice).
+        in theory, close to ``1 - alpha`` in practice). With a
+        :class:`QuantileAggregator` (bare or at the end of a ``Pipeline``),
+        both fit the aggregator once: ``"split"`` on the fitting rows (its own
+        cross-validation, nothing fitted twice), ``"cv+"`` on all rows,
+        reusing its folds (see Notes).
     conformity_score : {"cqr", "cqr-asymmetric", "per-level"} or BaseConformityScore, default="cqr"
         ``"cqr"`` (:class:`~statlearn.quantile.conformity_scores.CQRScore`):
         the symmetric score ``max(lo - y, y - hi)`` per pair (Romano et al.);
@@ -201,6 +205,9 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         Folds for ``method="cv+"``: an int gives shuffled ``KFold`` seeded by
         ``random_state``; a splitter (or an iterable of (train, test) pairs)
         must put every row in exactly one test fold, else ``fit`` raises.
+        With a :class:`QuantileAggregator` the folds are the aggregator's own
+        (its ``cv`` and ``random_state``): ``cv`` must then be an int equal to
+        its number of folds, else ``fit`` raises.
     n_jobs : int, default=None
         Parallel fold fits for ``method="cv+"``.
     random_state : int, RandomState or None, default=None
@@ -225,9 +232,14 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     quantiles_ : ndarray of shape (n_quantiles,)
         Levels.
     estimator_ : estimator
-        The fitted base model (``"split"``).
+        The fitted base model (``"split"``; also ``"cv+"`` with a reused
+        aggregator: the aggregator, or Pipeline, fitted on all rows).
     estimators_ : list of estimators
-        One model per fold (``"cv+"``).
+        One model per fold (``"cv+"``). With a reused aggregator, fold ``f``'s
+        model has ``predict_quantiles``, ``estimators_`` (the aggregator's
+        ``fold_estimators_[f]``) and ``weights_`` (the fold's weights).
+    oof_reused_ : bool
+        Whether ``"cv+"`` reused a QuantileAggregator's out-of-fold fits.
     method_ : {"split", "cv+"}
         The method used in ``fit``.
     conformity_score_ : BaseConformityScore
@@ -255,6 +267,39 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     n_features_in_ : int
         Number of features seen in ``fit``.
 
+    Notes
+    -----
+    **CV+ with a QuantileAggregator reuses its out-of-fold fits.** Refitting
+    the aggregator in every CV+ fold would cost ``cv * (cv_inner + 1) *
+    n_models`` base-model fits (every fold runs the aggregator's own
+    cross-validation). Instead the aggregator is fitted once on all rows with
+    ``keep_fold_estimators=True`` (``(cv + 1) * n_models`` fits, as the
+    aggregator alone) and its cross-validation is the CV+:
+
+    * the CV+ folds are the aggregator's folds (``fold_of_``);
+    * fold ``f``'s model is the aggregator's fold-``f`` base models combined
+      with weights (and, for ``local`` aggregators, a gate) refitted on the
+      out-of-fold predictions of the rows outside fold ``f`` (warm-started
+      at the full fit's weights; a few small LPs), then repaired and sorted;
+    * the score of a row of fold ``f`` comes from fold ``f``'s model, i.e.
+      from the aggregator's out-of-fold prediction of that row.
+
+    Guarantee, precisely: fold ``f``'s base models never saw fold ``f``, and
+    neither did its weights directly, but the out-of-fold predictions the
+    weights are fitted on come from the other folds' models, which did see
+    fold ``f`` (and a Pipeline's preprocessing is fitted on all rows). So the
+    fold model is not a function of the other folds alone, and the
+    ``1 - 2 alpha`` CV+ bound is not guaranteed; the dependence goes only
+    through ``n_models x n_quantiles`` (or fewer) weights fitted on every
+    row. Weights fitted on all rows, reused in every fold, would add a direct
+    dependence (a row's score measured with weights fitted on it), at no
+    measurable saving. Coverage is tested over many seeds in
+    ``tests/quantile/test_conformal_reuse.py``.
+
+    **Split calibration with an aggregator** fits it once on the fitting rows
+    (``(cv_inner + 1) * n_models`` fits on ``n - n_calibration`` rows; the
+    calibration rows are never seen, so the split guarantee holds exactly).
+
     References
     ----------
     .. [1] Y. Romano, E. Patterson, E. Candes, "Conformalized quantile
@@ -278,6 +323,18 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     >>> cqr = ConformalQuantileRegressor(HistGradientBoostingRegressor(loss="quantile", max_iter=30),
     ...                                  quantiles=[0.05, 0.1, 0.5, 0.9, 0.95], random_state=0).fit(X, y)
     >>> cqr.predict_interval(X[:2], confidence_level=0.8).shape
+    (2, 2)
+
+    CV+ around an aggregator fits its base models once per fold plus once:
+
+    >>> from sklearn.linear_model import QuantileRegressor
+    >>> from statlearn.quantile import QuantileAggregator
+    >>> agg = QuantileAggregator([QuantileRegressor(alpha=0.0), HistGradientBoostingRegressor(
+    ...     loss="quantile", max_iter=30)], quantiles=[0.1, 0.5, 0.9], cv=5, random_state=0)
+    >>> cvp = ConformalQuantileRegressor(agg, quantiles=[0.1, 0.5, 0.9], method="cv+", cv=5).fit(X, y)
+    >>> cvp.oof_reused_, len(cvp.estimators_), len(cvp.estimator_.fold_estimators_)
+    (True, 5, 5)
+    >>> cvp.predict_interval(X[:2], confidence_level=0.8).shape
     (2, 2)
     """
 
