@@ -206,8 +206,9 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         ``random_state``; a splitter (or an iterable of (train, test) pairs)
         must put every row in exactly one test fold, else ``fit`` raises.
         With a :class:`QuantileAggregator` the folds are the aggregator's own
-        (its ``cv`` and ``random_state``): ``cv`` must then be an int equal to
-        its number of folds, else ``fit`` raises.
+        (its ``cv`` and ``random_state``; an aggregator with
+        ``random_state=None`` gets one drawn from ``random_state`` here): ``cv``
+        must then be an int equal to its number of folds, else ``fit`` raises.
     n_jobs : int, default=None
         Parallel fold fits for ``method="cv+"``.
     random_state : int, RandomState or None, default=None
@@ -528,7 +529,7 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
     def _fit_cvplus(self, base, X, y, q, rng, score):
         reuse = _reusable_aggregator(base)
         if reuse is not None:
-            return self._fit_cvplus_reuse(base, X, y, q, score, *reuse)
+            return self._fit_cvplus_reuse(base, X, y, q, rng, score, *reuse)
         n = X.shape[0]
         cv = self.cv
         if isinstance(cv, numbers.Integral):
@@ -546,7 +547,7 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         self.n_calibration_ = n
         return score.scores(Qs, y)
 
-    def _fit_cvplus_reuse(self, base, X, y, q, score, prefix, agg):
+    def _fit_cvplus_reuse(self, base, X, y, q, rng, score, prefix, agg):
         """CV+ from one fit of a QuantileAggregator: its folds, fold models and out-of-fold predictions."""
         n_folds = agg.cv if isinstance(agg.cv, numbers.Integral) else _n_splits(agg.cv, X, y)
         if not isinstance(self.cv, numbers.Integral) or self.cv != n_folds:
@@ -556,6 +557,8 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
                 "folds with the aggregator's `cv`."
             )
         base.set_params(**{prefix + "keep_fold_estimators": True})
+        if agg.random_state is None and self.random_state is not None:  # our seed then seeds its folds
+            base.set_params(**{prefix + "random_state": int(rng.integers(2**31 - 1))})
         fitted = _fit_base(base, X, y, None)  # the one fit: (n_folds + 1) * n_models base-model fits
         agg = final_step(fitted)[1]
         if agg.fold_estimators_ is None or (agg.fold_of_ < 0).any():  # pragma: no cover - fit keeps them

@@ -50,6 +50,9 @@ def _build():
         "ConformalQuantileRegressor": [
             ConformalQuantileRegressor(_hgb(), quantiles=Q3),
             ConformalQuantileRegressor(QuantileRegressor(alpha=0.0), quantiles=Q3, method="cv+", cv=3),
+            # CV+ that reuses the aggregator's own folds, fold models and out-of-fold predictions (issue 13.2)
+            ConformalQuantileRegressor(QuantileAggregator([QuantileRegressor(alpha=0.0), _hgb()], quantiles=Q3,
+                                                          cv=3), quantiles=Q3, method="cv+", cv=3),
         ],
         "AdaptiveConformalQuantileRegressor": [
             AdaptiveConformalQuantileRegressor(_hgb(), quantiles=Q3, gamma=0.05),

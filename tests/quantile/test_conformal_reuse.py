@@ -274,3 +274,15 @@ def test_reuse_cvplus_coverage_many_seeds(weights):
     mean, se = cov.mean(0), cov.std(0, ddof=1) / np.sqrt(seeds)
     assert (mean >= nominal - 3 * se - 1 / (n + 1)).all(), (mean, se, raw.mean(0))
     assert (mean <= nominal + 3 * se + 0.03).all(), (mean, se)  # and not trivially wide
+
+
+def test_conformal_seed_seeds_an_unseeded_aggregator():
+    X, y = make_heteroscedastic_quantile(90, n_features=5, random_state=13)
+    agg = _aggregator(Q3, cv=3, seed=None)
+    a = ConformalQuantileRegressor(agg, quantiles=Q3, method="cv+", cv=3, random_state=4).fit(X, y)
+    b = ConformalQuantileRegressor(agg, quantiles=Q3, method="cv+", cv=3, random_state=4).fit(X, y)
+    c = ConformalQuantileRegressor(agg, quantiles=Q3, method="cv+", cv=3, random_state=5).fit(X, y)
+    np.testing.assert_array_equal(a.fold_of_, b.fold_of_)
+    np.testing.assert_array_equal(a.predict_quantiles(X[:5]), b.predict_quantiles(X[:5]))
+    assert not np.array_equal(a.fold_of_, c.fold_of_)
+    assert agg.random_state is None  # the given aggregator is untouched
