@@ -118,6 +118,12 @@ def _n_splits(cv, X, y):
     return len(list(cv))
 
 
+def _pattern_text(names, pattern):
+    """A membership pattern (intercept first) as text: the groups a row is in, or none."""
+    inside = [names[j] for j in np.flatnonzero(pattern[1:])]
+    return f"rows in exactly {inside}" if inside else "rows in no group"
+
+
 def _interval_levels(lower, upper):
     out = []
     for name, v in (("lower", lower), ("upper", upper)):
@@ -478,7 +484,9 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         if mode == "mondrian":
             self.group_shifts_ = _group_conformal.mondrian_shifts(E, levels, K, cells[cal], G.shape[1], s_cal)
             self.group_patterns_ = None
-            small = [names[c] for c in range(G.shape[1]) if not np.isfinite(self.group_shifts_[c]).all()]
+            small = [repr(names[c]) for c in range(G.shape[1]) if not np.isfinite(self.group_shifts_[c]).all()]
+            if not np.isfinite(self.group_shifts_[-1]).all() and (cells == -1).any():
+                small.append("rows in no group")
         else:
             Phi = _group_conformal.design(G[cal])
             patterns = np.unique(_group_conformal.design(G), axis=0)
@@ -487,12 +495,15 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
             self._group_levels = levels
             self.group_patterns_ = patterns.astype(bool)
             self.group_shifts_ = _group_conformal.conditional_shifts(E, levels, K, Phi, patterns, s_cal)
-            bad = ~np.isfinite(self.group_shifts_).all(axis=1)
-            small = sorted({names[j - 1] for p in np.flatnonzero(bad) for j in np.flatnonzero(patterns[p, 1:]) + 1})
+            bad = np.flatnonzero(~np.isfinite(self.group_shifts_).all(axis=1))
+            n_rows = [int((Phi == patterns[p]).all(axis=1).sum()) for p in bad]
+            small = [f"{_pattern_text(names, patterns[p])} ({c} calibration rows)" for p, c in zip(bad, n_rows,
+                                                                                                  strict=True)]
         if small:
             warnings.warn(
-                f"Some groups have too few calibration rows for the most extreme levels; their corrections are "
-                f"infinite: {small}. Use more data, fewer or larger groups, or less extreme `quantiles`.",
+                f"Some groups (or membership patterns) have too few calibration rows for the most extreme levels; "
+                f"their corrections are infinite: {', '.join(small)}. Use more data, fewer or larger groups, or "
+                "less extreme `quantiles`.",
                 UserWarning, stacklevel=4,
             )
 
@@ -520,6 +531,14 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
             shifts[new] = _group_conformal.conditional_shifts(
                 self.conformity_scores_, self._group_levels, self.quantiles_.size, self._group_design,
                 uniq[new], self._group_weights)
+            inf = [u for u in new if not np.isfinite(shifts[u]).all()]
+            if inf:
+                names = self.groups_encoder_.names_
+                n_rows = int(np.isin(inv.ravel(), inf).sum())
+                warnings.warn(
+                    f"{n_rows} rows of `groups` have a membership pattern no calibration row had, which the "
+                    f"calibration rows cannot pin down: {', '.join(_pattern_text(names, uniq[u]) for u in inf)}; "
+                    "their corrections (some or all levels) are infinite.", UserWarning, stacklevel=4)
         return shifts[inv.ravel()]
 
     # CV+ reuses a QuantileAggregator's own folds (private switch: False gives every fold the weights

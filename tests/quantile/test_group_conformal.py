@@ -201,6 +201,30 @@ def test_a_pattern_outside_the_calibration_row_space_gets_infinite_corrections()
     two = np.column_stack([G[:, 0], ~G[:, 0]])
     m = _fit(two, X, y, "conditional")
     Xt, _, _ = intersecting_groups_data(2, rng)
-    Q = m.predict_quantiles(Xt, groups=np.array([[True, False], [False, False]]))
+    with pytest.warns(UserWarning, match=r"1 rows of `groups` have a membership pattern no calibration row had.*"
+                                         r"rows in no group"):
+        Q = m.predict_quantiles(Xt, groups=np.array([[True, False], [False, False]]))
     assert np.isfinite(Q[0]).all()
     assert Q[1, 0] == -np.inf and Q[1, -1] == np.inf
+
+
+def test_fit_warning_names_the_pattern_with_too_few_rows_not_its_neighbours():
+    """Race-like groups that leave a few rows in none of them, plus a large group: the infinite
+    corrections belong to the few rows in no race group; the warning must say so (it used to name
+    the large group those rows were also in)."""
+    rng = np.random.default_rng(9)
+    n = 400
+    X, y, _ = intersecting_groups_data(n, rng)
+    race = rng.choice(3, size=n, p=[0.6, 0.395, 0.005])
+    race[:2] = 2  # two rows of the rare level, in no listed race group
+    big = rng.uniform(size=n) < 0.5
+    G = pd.DataFrame({"white": race == 0, "black": race == 1, "college": big})
+    with pytest.warns(UserWarning, match=r"too few calibration rows") as rec:
+        m = _fit(G, X, y, "conditional")
+    text = str(rec[0].message)
+    rare = G.to_numpy()[race == 2]
+    for row in np.unique(rare, axis=0):  # the rare rows' patterns: in no race group, maybe in college
+        inside = [c for c, v in zip(G.columns, row, strict=True) if v]
+        assert (f"rows in exactly {inside}" if inside else "rows in no group") in text
+    assert "rows in exactly ['white'" not in text and "rows in exactly ['black'" not in text
+    assert np.isfinite(m.group_shifts_[m.group_patterns_[:, 1:3].any(axis=1)]).all()
