@@ -552,12 +552,25 @@ def cells(mode):
     return c
 
 
-def _plot_freedman(curves, outdir):
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _save(plt, fig, outdir, name):
+    """Write ``fig`` as ``outdir/name``, close it and return ``name`` (the report's figure entry)."""
+    fig.tight_layout()
+    fig.savefig(outdir / name, dpi=110)
+    plt.close(fig)
+    return name
+
+
+def _plot_freedman(curves, outdir):
+    plt = _pyplot()
     exps = sorted({r["experiment"] for r in curves})
     arms = ("standard", "thresholdout", "thresholdout_laplace")
     fig, axes = plt.subplots(len(exps), 3, figsize=(14, 3.6 * len(exps)), squeeze=False, sharey=True)
@@ -581,18 +594,11 @@ def _plot_freedman(curves, outdir):
             ax.set_xlabel("number of selected variables k")
             ax.set_ylabel("accuracy")
             ax.legend(loc="upper left")
-    fig.tight_layout()
-    fig.savefig(outdir / "adaptive_freedman.png", dpi=110)
-    plt.close(fig)
-    return "adaptive_freedman.png"
+    return _save(plt, fig, outdir, "adaptive_freedman.png")
 
 
 def _plot_ratios(rows, outdir):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 0.7 * len(rows) + 1.2))
     labels = [f"{r['case']} vs {r['baseline']}" for r in rows]
     y = np.arange(len(rows))
@@ -602,18 +608,11 @@ def _plot_ratios(rows, outdir):
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_xlabel("variance reduction at equal budget (x)")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(outdir / "adaptive_variance_reduction.png", dpi=110)
-    plt.close(fig)
-    return "adaptive_variance_reduction.png"
+    return _save(plt, fig, outdir, "adaptive_variance_reduction.png")
 
 
 def _plot_sobol(curves, outdir):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for r in curves:
         calls, rmse = np.asarray(r["model_calls"], float), np.asarray(r["rmse"], float)
@@ -626,10 +625,7 @@ def _plot_sobol(curves, outdir):
     ax.set_ylabel("RMSE of first-order indices")
     ax.set_title(f"Ishigami, {curves[0]['n_reps']} repetitions per point", fontsize=9)
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(outdir / "adaptive_sobol_rmse.png", dpi=110)
-    plt.close(fig)
-    return "adaptive_sobol_rmse.png"
+    return _save(plt, fig, outdir, "adaptive_sobol_rmse.png")
 
 
 def report(records, outdir):

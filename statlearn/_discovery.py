@@ -12,6 +12,14 @@ from statlearn._base import BaseObject
 AREAS = ("quantile", "calibration", "ordinal", "online", "bandits", "adaptive")
 
 
+def _listed():
+    """``(area, module, name, object)`` for every name in an area package's ``__all__``."""
+    for area in AREAS:
+        mod = importlib.import_module(f"statlearn.{area}")
+        for name in getattr(mod, "__all__", []):
+            yield area, mod, name, getattr(mod, name)
+
+
 def all_estimators() -> list[tuple[str, type]]:
     """Return ``(qualified_name, class)`` for every public scikit-learn estimator.
 
@@ -25,17 +33,14 @@ def all_estimators() -> list[tuple[str, type]]:
         Sorted by qualified name, e.g. ``("quantile.QuantileAggregator", cls)``.
     """
     found = {}
-    for area in AREAS:
-        mod = importlib.import_module(f"statlearn.{area}")
-        for name in getattr(mod, "__all__", []):
-            obj = getattr(mod, name)
-            if (
-                inspect.isclass(obj)
-                and issubclass(obj, BaseEstimator)
-                and not inspect.isabstract(obj)
-                and not name.startswith("_")
-            ):
-                found[f"{area}.{name}"] = obj
+    for area, _, name, obj in _listed():
+        if (
+            inspect.isclass(obj)
+            and issubclass(obj, BaseEstimator)
+            and not inspect.isabstract(obj)
+            and not name.startswith("_")
+        ):
+            found[f"{area}.{name}"] = obj
     return sorted(found.items())
 
 
@@ -64,11 +69,8 @@ def all_objects() -> list[tuple[str, type]]:
         Sorted by qualified name, e.g. ``("bandits.UCB1", cls)``.
     """
     found = {}
-    for area in AREAS:
-        mod = importlib.import_module(f"statlearn.{area}")
-        for name in getattr(mod, "__all__", []):
-            obj = getattr(mod, name)
-            if _is_public_object(obj, name):
-                key = f"{area}.{obj.__name__}" if obj.__name__ in mod.__all__ else f"{area}.{name}"
-                found.setdefault(obj, key)
+    for area, mod, name, obj in _listed():
+        if _is_public_object(obj, name):
+            key = f"{area}.{obj.__name__}" if obj.__name__ in mod.__all__ else f"{area}.{name}"
+            found.setdefault(obj, key)
     return sorted((key, cls) for cls, key in found.items())

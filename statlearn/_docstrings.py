@@ -580,6 +580,28 @@ DOCS = {
         "    ``confidence_level``. Levels between the fitted ones are interpolated\n"
         "    as in :meth:`predict_quantiles` (the guarantee stated there holds)."
     ),
+    "regret_display_style": (  # GroupRegretDisplay.from_curves and .plot
+        "ncols : int, default=4\n"
+        "    Panels per row when creating them.\n"
+        "band : {\"sd\", \"minmax\"}, default=\"sd\"\n"
+        "    Band over repeats: mean +/- one standard deviation, or the range.\n"
+        "color : str, default=None\n"
+        "    Line colour."
+    ),
+    "awake_parameters": (  # the SleepingExperts methods of the awake set
+        "Parameters\n"
+        "----------\n"
+        "awake : array-like of bool of shape (n_experts,), default=None\n"
+        "    Awake experts; ``None`` means all."
+    ),
+    "groups_encoder_parameters": (  # GroupsEncoder.fit / fit_transform
+        "Parameters\n"
+        "----------\n"
+        "groups : array-like of bool, DataFrame or Series\n"
+        "    As accepted by :func:`check_groups`.\n"
+        "n_samples : int, default=None\n"
+        "    Expected number of rows."
+    ),
     # ---- whole References sections, for papers cited by several docstrings ----
     "ref_fakoor": (
         "References\n"

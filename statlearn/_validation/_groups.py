@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
+
 from ._arrays import _describe_bad
 
 _INDICATOR_HINT = "booleans (or 0/1)"
@@ -239,6 +241,7 @@ def check_groups(
     return _finish(arr, names, n_samples, name, allow_empty), names
 
 
+@fill_doc
 class GroupsEncoder:
     """Remember the group columns seen at fit and encode later groups the same way.
 
@@ -286,12 +289,7 @@ class GroupsEncoder:
     def fit(self, groups, n_samples: int | None = None) -> GroupsEncoder:
         """Learn the columns, levels and width of ``groups``.
 
-        Parameters
-        ----------
-        groups : array-like of bool, DataFrame or Series
-            As accepted by :func:`check_groups`.
-        n_samples : int, default=None
-            Expected number of rows.
+        {groups_encoder_parameters}
 
         Returns
         -------
@@ -303,12 +301,7 @@ class GroupsEncoder:
     def fit_transform(self, groups, n_samples: int | None = None) -> np.ndarray:
         """Fit on ``groups`` and return their indicator matrix.
 
-        Parameters
-        ----------
-        groups : array-like of bool, DataFrame or Series
-            As accepted by :func:`check_groups`.
-        n_samples : int, default=None
-            Expected number of rows.
+        {groups_encoder_parameters}
 
         Returns
         -------

@@ -205,9 +205,8 @@ def bootstrap_ci(y_true, y_prob, *, metric="ece", metric_params=None, n_bootstra
     Examples
     --------
     >>> from statlearn.calibration import bootstrap_ci
-    >>> rng = np.random.default_rng(0)
-    >>> p = rng.uniform(size=2000)
-    >>> y = rng.uniform(size=2000) < p ** 1.3
+    >>> from statlearn.datasets import make_miscalibrated_predictions
+    >>> y, p, _ = make_miscalibrated_predictions(2000, random_state=0)
     >>> ci = bootstrap_ci(y, p, n_bootstrap=200, random_state=0)
     >>> bool(ci.low < ci.estimate < ci.high)
     True

@@ -191,9 +191,8 @@ def smooth_calibration_curve(y_true, y_prob, *, bandwidth="auto", n_bootstrap=10
     Examples
     --------
     >>> from statlearn.calibration import smooth_calibration_curve
-    >>> rng = np.random.default_rng(0)
-    >>> p = rng.uniform(size=2000)
-    >>> y = rng.uniform(size=2000) < p
+    >>> from statlearn.datasets import make_miscalibrated_predictions
+    >>> y, p, _ = make_miscalibrated_predictions(2000, random_state=0)
     >>> res = smooth_calibration_curve(y, p, n_bootstrap=20, random_state=0)
     >>> bool(np.all(res.lower <= res.upper))
     True

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from statlearn._base import BaseObject, check_generator
+from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, check_finite_array
 from statlearn.online import _kernels
 
@@ -40,6 +41,7 @@ def _check_awake(awake, n_experts, *, name="awake"):
     return arr
 
 
+@fill_doc
 class SleepingExperts(BaseObject):
     """Weights over experts that may sleep (abstain) in some rounds.
 
@@ -148,10 +150,7 @@ class SleepingExperts(BaseObject):
     def log_weights(self, awake=None):
         """Log of the unnormalised weights; ``-inf`` for sleeping or zero-weight experts.
 
-        Parameters
-        ----------
-        awake : array-like of bool of shape (n_experts,), default=None
-            Awake experts; ``None`` means all.
+        {awake_parameters}
 
         Returns
         -------
@@ -169,10 +168,7 @@ class SleepingExperts(BaseObject):
         When every awake expert has zero weight (e.g. at the start), the
         awake experts get equal probability.
 
-        Parameters
-        ----------
-        awake : array-like of bool of shape (n_experts,), default=None
-            Awake experts; ``None`` means all.
+        {awake_parameters}
 
         Returns
         -------
@@ -187,10 +183,7 @@ class SleepingExperts(BaseObject):
     def sample(self, awake=None):
         """Draw one awake expert with the current probabilities.
 
-        Parameters
-        ----------
-        awake : array-like of bool of shape (n_experts,), default=None
-            Awake experts; ``None`` means all.
+        {awake_parameters}
 
         Returns
         -------

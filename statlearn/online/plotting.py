@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlearn._docstrings import fill_doc
 from statlearn.online.metrics import group_regret_curves
 
 __all__ = ["GroupRegretDisplay"]
@@ -14,6 +15,7 @@ WHAT = ("regret = cumulative squared loss on the group's rows minus that of the 
         "on them in hindsight; below 0 beats every fixed linear model")
 
 
+@fill_doc
 class GroupRegretDisplay:
     """Per-group regret along the stream, one panel per group, with a band over repeats.
 
@@ -79,12 +81,7 @@ class GroupRegretDisplay:
             Legend label.
         ax : array of matplotlib Axes, default=None
             Panels to draw into (one per group); created when ``None``.
-        ncols : int, default=4
-            Panels per row when creating them.
-        band : {"sd", "minmax"}, default="sd"
-            Band over repeats: mean +/- one standard deviation, or the range.
-        color : str, default=None
-            Line colour.
+        {regret_display_style}
 
         Returns
         -------
@@ -199,12 +196,7 @@ class GroupRegretDisplay:
         ----------
         ax : array of matplotlib Axes, default=None
             Panels to draw into (at least one per group); a new figure when ``None``.
-        ncols : int, default=4
-            Panels per row when creating them.
-        band : {"sd", "minmax"}, default="sd"
-            Band over repeats: mean +/- one standard deviation, or the range.
-        color : str, default=None
-            Line colour.
+        {regret_display_style}
 
         Returns
         -------

@@ -65,16 +65,21 @@ def _multiclass(n=1500, k=3, seed=0):
 
 
 # --------------------------------------------------------------------------- references
-def test_isotonic_matches_sklearn_binary_and_multiclass():
-    p, y = _sign_change()
-    sk = CalibratedClassifierCV(FrozenEstimator(_Probe().fit(p[:, None], y)), method="isotonic")
-    sk.fit(p[:, None], y)
-    ours = IsotonicCalibration().fit(p[:, None], y)
-    np.testing.assert_allclose(ours.predict_proba(p[:, None]), sk.predict_proba(p[:, None]), atol=1e-12)
-    P, y3 = _multiclass()
-    sk = CalibratedClassifierCV(FrozenEstimator(_Probe().fit(P, y3)), method="isotonic").fit(P, y3)
-    ours = IsotonicCalibration().fit(P, y3)
-    np.testing.assert_allclose(ours.predict_proba(P), sk.predict_proba(P), atol=1e-12)
+@pytest.mark.parametrize("ours_cls, method, atol", [(IsotonicCalibration, "isotonic", 1e-12),
+                                                     (TemperatureScaling, "temperature", 1e-6)])
+@pytest.mark.parametrize("multiclass", [False, True], ids=["binary", "multiclass"])
+def test_matches_sklearn_on_frozen_probabilities(ours_cls, method, atol, multiclass):
+    if multiclass:
+        X, y = _multiclass()
+    else:
+        p, y = _sign_change()
+        X = p[:, None]
+    sk = CalibratedClassifierCV(FrozenEstimator(_Probe().fit(X, y)), method=method).fit(X, y)
+    ours = ours_cls().fit(X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), sk.predict_proba(X), atol=atol)
+    if method == "temperature" and multiclass:
+        # the data were generated with logits scaled by 1.6: T close to 1/1.6
+        assert abs(ours.calibrators_[0].temperature_ - 1 / 1.6) < 0.1
 
 
 @pytest.mark.parametrize("ensemble", [True, False])
@@ -96,20 +101,6 @@ def test_platt_matches_sklearn_sigmoid_on_logit():
     sk.fit(p[:, None], y, sample_weight=w)
     ours = PlattScaling().fit(p[:, None], y, sample_weight=w)
     np.testing.assert_allclose(ours.predict_proba(p[:, None]), sk.predict_proba(p[:, None]), atol=2e-6)
-
-
-def test_temperature_matches_sklearn_binary_and_multiclass():
-    p, y = _sign_change()
-    sk = CalibratedClassifierCV(FrozenEstimator(_Probe().fit(p[:, None], y)), method="temperature")
-    sk.fit(p[:, None], y)
-    ours = TemperatureScaling().fit(p[:, None], y)
-    np.testing.assert_allclose(ours.predict_proba(p[:, None]), sk.predict_proba(p[:, None]), atol=1e-6)
-    P, y3 = _multiclass()
-    sk = CalibratedClassifierCV(FrozenEstimator(_Probe().fit(P, y3)), method="temperature").fit(P, y3)
-    ours = TemperatureScaling().fit(P, y3)
-    np.testing.assert_allclose(ours.predict_proba(P), sk.predict_proba(P), atol=1e-6)
-    # the data were generated with logits scaled by 1.6: T close to 1/1.6
-    assert abs(ours.calibrators_[0].temperature_ - 1 / 1.6) < 0.1
 
 
 def test_beta_matches_statsmodels_glm():
