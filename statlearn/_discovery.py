@@ -20,6 +20,15 @@ def _listed():
             yield area, mod, name, getattr(mod, name)
 
 
+def _is_public_estimator(obj, name: str) -> bool:
+    return (
+        inspect.isclass(obj)
+        and issubclass(obj, BaseEstimator)
+        and not inspect.isabstract(obj)
+        and not name.startswith("_")
+    )
+
+
 def all_estimators() -> list[tuple[str, type]]:
     """Return ``(qualified_name, class)`` for every public scikit-learn estimator.
 
@@ -32,16 +41,7 @@ def all_estimators() -> list[tuple[str, type]]:
     estimators : list of (str, type)
         Sorted by qualified name, e.g. ``("quantile.QuantileAggregator", cls)``.
     """
-    found = {}
-    for area, _, name, obj in _listed():
-        if (
-            inspect.isclass(obj)
-            and issubclass(obj, BaseEstimator)
-            and not inspect.isabstract(obj)
-            and not name.startswith("_")
-        ):
-            found[f"{area}.{name}"] = obj
-    return sorted(found.items())
+    return sorted((f"{area}.{name}", obj) for area, _, name, obj in _listed() if _is_public_estimator(obj, name))
 
 
 def _is_public_object(obj, name: str) -> bool:

@@ -46,9 +46,11 @@ def _log_array(attr, dtype, doc):
 
 
 class _NoiseMechanism(BaseObject):
-    """Shared code of the Laplace and Gaussian mechanisms (the noise scale is ``_scale_name``)."""
+    """Shared code of the Laplace and Gaussian mechanisms: noise from the generator method
+    ``_distribution`` (``loc=0``), its scale the parameter ``_scale_name``."""
 
     _scale_name = "scale"
+    _distribution = "laplace"
 
     def reset(self):
         """Forget the query log and restart the noise stream from ``random_state``.
@@ -73,7 +75,7 @@ class _NoiseMechanism(BaseObject):
         scale = getattr(self, self._scale_name)
         if scale == 0:
             return np.zeros(size)
-        return self._draw(scale, size)
+        return getattr(self._rng, self._distribution)(0.0, scale, size=size)
 
     def query(self, values):
         """Answer the empirical mean of one or several statistical queries, plus noise.
@@ -153,9 +155,6 @@ class LaplaceMechanism(_NoiseMechanism):
         self.scale = scale
         self.random_state = random_state
 
-    def _draw(self, scale, size):
-        return self._rng.laplace(0.0, scale, size=size)
-
 
 @fill_doc
 class GaussianMechanism(_NoiseMechanism):
@@ -187,12 +186,10 @@ class GaussianMechanism(_NoiseMechanism):
     """
 
     _scale_name = "sigma"
+    _distribution = "normal"
 
     _parameter_constraints = {"sigma": _NOISE_SCALE, "random_state": ["random_state"]}
 
     def __init__(self, sigma, random_state=None):
         self.sigma = sigma
         self.random_state = random_state
-
-    def _draw(self, scale, size):
-        return self._rng.normal(0.0, scale, size=size)
