@@ -176,11 +176,26 @@ def _fit_one(estimator, X, y, sample_weight):
 
 @fill_doc
 class _MedianMixin:
-    """``predict`` is the fitted median; ``score`` is its R^2 (scikit-learn's regressor score).
+    """``predict`` is the fitted median; ``score`` is its R^2 (scikit-learn's regressor score);
+    ``predict_quantiles`` checks the fit and calls the class's ``_predict_quantiles`` (classes with
+    their own ``predict_quantiles`` override it).
 
     ``predict`` refuses when 0.5 is not a fitted level rather than returning another level (or
     a guessed interpolation) under the name of a point prediction.
     """
+
+    def predict_quantiles(self, X):
+        """Predict every level.
+
+        {quantile_predict_parameters}
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, n_quantiles)
+            Column ``k`` predicts level ``quantiles_[k]`` (rows may cross).
+        """
+        check_is_fitted(self)
+        return self._predict_quantiles(X)
 
     def predict(self, X):
         """Predict the median (the fitted 0.5 level).
@@ -357,17 +372,7 @@ class MultiQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         self.quantiles_ = q
         return self
 
-    def predict_quantiles(self, X):
-        """Predict every level.
-
-        {quantile_predict_parameters}
-
-        Returns
-        -------
-        y_quantiles : ndarray of shape (n_samples, n_quantiles)
-            Column ``k`` predicts level ``quantiles_[k]`` (rows may cross).
-        """
-        check_is_fitted(self)
+    def _predict_quantiles(self, X):
         X = _validate_X(self, X, self.estimators_, reset=False)
         if self.mode_ == "single":
             Q = np.column_stack([np.asarray(e.predict(X), dtype=np.float64).ravel() for e in self.estimators_])
@@ -516,17 +521,7 @@ class LinearQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         self.coef_, self.intercept_, self.quantiles_ = coef, intercept, q
         return self
 
-    def predict_quantiles(self, X):
-        """Predict every level.
-
-        {quantile_predict_parameters}
-
-        Returns
-        -------
-        y_quantiles : ndarray of shape (n_samples, n_quantiles)
-            Linear predictions (rows may cross).
-        """
-        check_is_fitted(self)
+    def _predict_quantiles(self, X):
         X = _validate_X(self, X, [], reset=False, allow_nan=False)
         return np.ascontiguousarray(X @ self.coef_.T + self.intercept_)
 
