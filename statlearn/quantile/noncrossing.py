@@ -138,6 +138,7 @@ def isotonic_quantiles(y_quantiles, sample_weight=None):
     return out
 
 
+@fill_doc
 def minmax_quantiles(y_quantiles, quantiles):
     """Min-max sweep outward from the median level.
 
@@ -146,10 +147,7 @@ def minmax_quantiles(y_quantiles, quantiles):
     down and upper levels only up, so every symmetric interval only widens and
     keeps any coverage it had.
 
-    Parameters
-    ----------
-    y_quantiles : array-like of shape (n_samples, n_quantiles)
-        Quantile predictions in increasing level order.
+    {y_quantiles_parameters}
     quantiles : array-like of shape (n_quantiles,)
         The levels; the sweep starts at the one closest to 0.5.
 
@@ -169,13 +167,11 @@ def minmax_quantiles(y_quantiles, quantiles):
     return _kernels.minmax_rows(Q, _median_index(q))
 
 
+@fill_doc
 def repair_quantiles(y_quantiles, quantiles, method="sort"):
     """Apply one non-crossing repair by name.
 
-    Parameters
-    ----------
-    y_quantiles : array-like of shape (n_samples, n_quantiles)
-        Quantile predictions.
+    {y_quantiles_parameters}
     quantiles : array-like of shape (n_quantiles,)
         The levels.
     method : {"sort", "isotonic", "minmax"} or None, default="sort"
