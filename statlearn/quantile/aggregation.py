@@ -17,6 +17,7 @@ from sklearn.utils import Bunch, _safe_indexing
 from sklearn.utils.validation import check_is_fitted
 
 from statlearn._base import check_generator
+from statlearn._docstrings import fill_doc
 from statlearn._parallel import Parallel, delayed
 from statlearn._validation import (
     Interval,
@@ -177,6 +178,7 @@ def _fit_full(est, X, y, sample_weight):
     return est.fit(X, y, sample_weight=sample_weight)
 
 
+@fill_doc
 class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
     """Aggregate heterogeneous quantile models by pinball-loss stacking.
 
@@ -432,12 +434,7 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None, base_predictions=None):
         """Fit the base models out of fold, the weights, then refit the base models.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs.
-        y : array-like of shape (n_samples,)
-            Training targets.
+        {quantile_fit_parameters}
         sample_weight : array-like of shape (n_samples,), default=None
             Row weights for the base models and the weight LP.
         base_predictions : array-like of shape (n_samples, n_models, n_quantiles), default=None

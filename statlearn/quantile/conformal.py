@@ -20,6 +20,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import check_is_fitted
 
 from statlearn._base import check_generator
+from statlearn._docstrings import fill_doc
 from statlearn._parallel import Parallel, delayed
 from statlearn._validation import (
     GroupsEncoder,
@@ -37,13 +38,11 @@ from ._unwrap import _transform_all_but_last, final_step, is_frozen
 from .aggregation import QuantileAggregator, _is_frozen
 from .conformity_scores import BaseConformityScore, _pairs, check_conformity_score
 from .models import (
-    MultiQuantileRegressor,
     _median_index,
     _MedianMixin,
     _predict_levels,
-    _takes_frames,
     _validate_X,
-    _wrapper_tags,
+    _WrapsMultiQuantile,
 )
 from .noncrossing import _as_multi
 
@@ -138,6 +137,41 @@ def _interval_levels(lower, upper):
     return out
 
 
+def _n_calibration(calibration_size, n, note=""):
+    """Rows set aside to calibrate: ``ceil(calibration_size * n)`` for a float, the count for an int."""
+    cs = calibration_size
+    n_cal = int(math.ceil(cs * n)) if isinstance(cs, float) else int(cs)
+    if n_cal < 1 or n - n_cal < 1:
+        raise ValueError(f"`calibration_size`={cs!r} leaves no rows to fit or to calibrate: `X` has n_samples={n}"
+                         f"{note}.")
+    return n_cal
+
+
+def _interval_request(quantiles, confidence_level, lower=None, upper=None):
+    """What ``predict_interval`` was asked for: ``("levels", [lo, hi])`` or ``("pair", (a, b))``.
+
+    ``lower``/``upper`` (given together, instead of ``confidence_level``) are any two levels;
+    otherwise ``confidence_level`` (``None``: 0.8) must be the nominal coverage
+    ``quantiles[b] - quantiles[a]`` of a fitted pair ``(a, b) = (k, K-1-k)``.
+    """
+    if lower is not None or upper is not None:
+        if lower is None or upper is None:
+            raise ValueError(f"`lower` and `upper` go together; got only {'lower' if upper is None else 'upper'}.")
+        if confidence_level is not None:
+            raise ValueError("Pass either `confidence_level` or `lower` and `upper`, not both.")
+        return "levels", _interval_levels(lower, upper)
+    c = check_confidence_level(0.8 if confidence_level is None else confidence_level)
+    if not np.isscalar(c) or isinstance(confidence_level, bool | np.bool_):
+        raise TypeError(f"`confidence_level` must be a single float; got {confidence_level!r}.")
+    pairs = _pairs(len(quantiles))
+    nominal = np.array([quantiles[b] - quantiles[a] for a, b in pairs])
+    hit = np.flatnonzero(np.abs(nominal - c) < 1e-9)
+    if hit.size == 0:
+        raise ValueError(f"`confidence_level` must be one of the fitted pair coverages {np.round(nominal, 6).tolist()} "
+                         f"(from `quantiles`); got {c!r}.")
+    return "pair", pairs[hit[0]]
+
+
 def _interpolate_levels(Q, fitted, levels, *, name):
     """Columns of ``Q`` (non-decreasing rows at ``fitted`` levels) at ``levels``: exact at a fitted
     level, linear in the level between two (an infinite end stays infinite)."""
@@ -164,7 +198,8 @@ def _interpolate_levels(Q, fitted, levels, *, name):
     return out
 
 
-class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
+@fill_doc
+class ConformalQuantileRegressor(_WrapsMultiQuantile, _MedianMixin, RegressorMixin, BaseEstimator):
     """Conformalized quantile regression for every level at once, never crossing.
 
     The pipeline is sort -> conformal correction -> min-max sweep: the base
@@ -369,22 +404,10 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.group_calibration = group_calibration
 
-    def __sklearn_tags__(self):
-        base = MultiQuantileRegressor() if self.estimator is None else self.estimator
-        return _wrapper_tags(super().__sklearn_tags__(), [base])
-
-    def _passes_frames(self):
-        return self.estimator is not None and _takes_frames(self.estimator)
-
     def fit(self, X, y, sample_weight=None, groups=None):
         """Fit the base model(s) and calibrate every level.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs.
-        y : array-like of shape (n_samples,)
-            Training targets.
+        {quantile_fit_parameters}
         sample_weight : array-like of shape (n_samples,), default=None
             Frequency weights: passed to the base model's ``fit`` on the fitting
             rows, and weighting the calibration scores (a row of weight 2
@@ -440,12 +463,7 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
             cal = np.arange(n)
             self.estimator_ = base
         else:
-            cs = self.calibration_size
-            n_cal = int(math.ceil(cs * n)) if isinstance(cs, float) else int(cs)
-            if n_cal < 1 or n - n_cal < 1:
-                raise ValueError(
-                    f"`calibration_size`={cs!r} leaves no rows to fit or to calibrate: `X` has n_samples={n}."
-                )
+            n_cal = _n_calibration(self.calibration_size, n)
             perm = rng.permutation(n)
             cal, fit = perm[:n_cal], perm[n_cal:]
             self.estimator_ = _fit_base(clone(base), _safe_indexing(X, fit), y[fit],
@@ -698,26 +716,7 @@ class ConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
             Lower and upper bounds.
         """
         check_is_fitted(self)
-        if lower is not None or upper is not None:
-            if lower is None or upper is None:
-                raise ValueError("`lower` and `upper` go together; got only "
-                                 f"{'lower' if upper is None else 'upper'}.")
-            if confidence_level is not None:
-                raise ValueError("Pass either `confidence_level` or `lower` and `upper`, not both.")
-            lo, hi = _interval_levels(lower, upper)
-            return self.predict_quantiles(X, groups=groups, quantiles=[lo, hi])
-        c = check_confidence_level(0.8 if confidence_level is None else confidence_level)
-        if not np.isscalar(c):
-            raise TypeError(f"`confidence_level` must be a single float; got {confidence_level!r}.")
-        q = self.quantiles_
-        pairs = _pairs(q.size)
-        nominal = np.array([q[b] - q[a] for a, b in pairs])
-        hit = np.flatnonzero(np.abs(nominal - c) < 1e-9)
-        if hit.size == 0:
-            raise ValueError(
-                f"`confidence_level` must be one of the fitted pair coverages {np.round(nominal, 6).tolist()} "
-                f"(from `quantiles`); got {c!r}."
-            )
-        a, b = pairs[hit[0]]
-        Q = self.predict_quantiles(X, groups=groups)
-        return np.column_stack([Q[:, a], Q[:, b]])
+        kind, which = _interval_request(self.quantiles_, confidence_level, lower, upper)
+        if kind == "levels":
+            return self.predict_quantiles(X, groups=groups, quantiles=which)
+        return self.predict_quantiles(X, groups=groups)[:, list(which)]

@@ -12,26 +12,23 @@ no level crosses.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import check_is_fitted
 
 from statlearn._docstrings import fill_doc
-from statlearn._validation import Interval, Options, check_confidence_level, check_quantiles, validate_params
+from statlearn._validation import Interval, Options, check_quantiles, validate_params
 
 from . import _kernels, _sequential_kernels
 from .aggregation import _is_frozen
-from .conformity_scores import BaseConformityScore, _pairs, check_conformity_score
+from .conformal import _interval_request, _n_calibration
+from .conformity_scores import BaseConformityScore, check_conformity_score
 from .models import (
-    MultiQuantileRegressor,
     _MedianMixin,
     _predict_levels,
-    _takes_frames,
     _validate_X,
-    _wrapper_tags,
+    _WrapsMultiQuantile,
 )
 from .noncrossing import _as_multi
 
@@ -82,7 +79,7 @@ def _nest_rows(V, Qs):
 
 
 @fill_doc
-class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
+class AdaptiveConformalQuantileRegressor(_WrapsMultiQuantile, _MedianMixin, RegressorMixin, BaseEstimator):
     """Adaptive conformal inference: intervals that keep their long-run coverage on a drifting sequence.
 
     Wraps a multi-level quantile model and calibrates it online (Gibbs &
@@ -232,13 +229,6 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
         self.window = window
         self.calibration_size = calibration_size
 
-    def __sklearn_tags__(self):
-        base = MultiQuantileRegressor() if self.estimator is None else self.estimator
-        return _wrapper_tags(super().__sklearn_tags__(), [base])
-
-    def _passes_frames(self):
-        return self.estimator is not None and _takes_frames(self.estimator)
-
     # ------------------------------------------------------------------ #
     def fit(self, X, y):
         """Set up the base model and the first calibration scores; reset ``alpha_t``.
@@ -269,11 +259,7 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
             cal = np.arange(n)
             self.estimator_ = base
         else:
-            cs = self.calibration_size
-            n_cal = int(math.ceil(cs * n)) if isinstance(cs, float) else int(cs)
-            if n_cal < 1 or n - n_cal < 1:
-                raise ValueError(f"`calibration_size`={cs!r} leaves no rows to train the model or to calibrate: "
-                                 f"`X` has n_samples={n} (time order: the first rows train, the last calibrate).")
+            n_cal = _n_calibration(self.calibration_size, n, " (time order: the first rows train, the last calibrate)")
             cal = np.arange(n - n_cal, n)
             self.estimator_ = clone(base).fit(_safe_indexing(X, np.arange(n - n_cal)), y[: n - n_cal])
         self.quantiles_ = q
@@ -390,7 +376,7 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
         """
         check_is_fitted(self)
         cols = None if (isinstance(confidence_level, str) and confidence_level == "all") else \
-            self._pair(confidence_level)
+            _interval_request(self.quantiles_, confidence_level)[1]
         Qs, thr, used = self._absorb(X, y)
         out = self._apply(Qs, thr)
         if cols is not None:
@@ -420,19 +406,6 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
         thr = _sequential_kernels.thresholds_now(self._buf, self.n_scores_, self.alphas_)
         return self._apply(self._sorted_levels(X), thr)
 
-    def _pair(self, confidence_level):
-        c = check_confidence_level(0.8 if confidence_level is None else confidence_level)
-        if not np.isscalar(c) or isinstance(confidence_level, bool | np.bool_):
-            raise TypeError(f"`confidence_level` must be a single float; got {confidence_level!r}.")
-        q = self.quantiles_
-        pairs = _pairs(q.size)
-        nominal = [float(q[b] - q[a]) for a, b in pairs]
-        for (a, b), nom in zip(pairs, nominal, strict=True):
-            if abs(nom - c) < 1e-9:
-                return a, b
-        raise ValueError(f"`confidence_level` must be the coverage of a pair of `quantiles`, one of "
-                         f"{np.round(nominal, 6).tolist()}; got {c!r}.")
-
     def predict_interval(self, X, confidence_level=None):
         """The interval of one pair of levels for the next observations, under the current state.
 
@@ -450,6 +423,5 @@ class AdaptiveConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
             Lower and upper bounds.
         """
         check_is_fitted(self)
-        a, b = self._pair(confidence_level)
-        Q = self.predict_quantiles(X)
-        return np.column_stack([Q[:, a], Q[:, b]])
+        _, pair = _interval_request(self.quantiles_, confidence_level)
+        return self.predict_quantiles(X)[:, list(pair)]

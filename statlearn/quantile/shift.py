@@ -11,8 +11,6 @@ sweeps from the median so that no level crosses.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.linear_model import LogisticRegression
@@ -26,7 +24,6 @@ from statlearn._docstrings import fill_doc
 from statlearn._validation import (
     Interval,
     Options,
-    check_confidence_level,
     check_finite_array,
     check_quantiles,
     check_sample_weight,
@@ -36,9 +33,15 @@ from statlearn._validation import (
 from . import _kernels
 from ._group_conformal import weighted_quantile_threshold
 from .aggregation import _is_frozen
-from .conformal import _fit_base, _interpolate_levels, _interval_levels
-from .conformity_scores import BaseConformityScore, _pairs, check_conformity_score
-from .models import MultiQuantileRegressor, _median_index, _MedianMixin, _predict_levels, _validate_X, _wrapper_tags
+from .conformal import _fit_base, _interpolate_levels, _interval_request, _n_calibration
+from .conformity_scores import BaseConformityScore, check_conformity_score
+from .models import (
+    _median_index,
+    _MedianMixin,
+    _predict_levels,
+    _validate_X,
+    _WrapsMultiQuantile,
+)
 from .noncrossing import _as_multi
 
 __all__ = ["WeightedConformalQuantileRegressor"]
@@ -72,7 +75,7 @@ def _check_ratio(w, m, name):
 
 
 @fill_doc
-class WeightedConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstimator):
+class WeightedConformalQuantileRegressor(_WrapsMultiQuantile, _MedianMixin, RegressorMixin, BaseEstimator):
     """Conformalized quantile regression under covariate shift: weighted split conformal.
 
     When the test covariates follow ``P_target`` rather than the training
@@ -219,15 +222,6 @@ class WeightedConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
         self.classifier = classifier
         self.random_state = random_state
 
-    def __sklearn_tags__(self):
-        base = MultiQuantileRegressor() if self.estimator is None else self.estimator
-        return _wrapper_tags(super().__sklearn_tags__(), [base])
-
-    def _passes_frames(self):
-        from .models import _takes_frames
-
-        return self.estimator is not None and _takes_frames(self.estimator)
-
     def fit(self, X, y, sample_weight=None, X_target=None):
         """Fit the base model, the likelihood ratio and the calibration scores.
 
@@ -277,12 +271,7 @@ class WeightedConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
             cal = fit_rows = np.arange(n)
             self.estimator_ = base
         else:
-            cs = self.calibration_size
-            n_cal = int(math.ceil(cs * n)) if isinstance(cs, float) else int(cs)
-            if n_cal < 1 or n - n_cal < 1:
-                raise ValueError(
-                    f"`calibration_size`={cs!r} leaves no rows to fit or to calibrate: `X` has n_samples={n}."
-                )
+            n_cal = _n_calibration(self.calibration_size, n)
             perm = rng.permutation(n)
             cal, fit_rows = perm[:n_cal], perm[n_cal:]
             self.estimator_ = _fit_base(clone(base), _safe_indexing(X, fit_rows), y[fit_rows],
@@ -411,19 +400,7 @@ class WeightedConformalQuantileRegressor(_MedianMixin, RegressorMixin, BaseEstim
             Lower and upper bounds.
         """
         check_is_fitted(self)
-        if lower is not None or upper is not None:
-            if lower is None or upper is None:
-                raise ValueError(f"`lower` and `upper` go together; got only {'lower' if upper is None else 'upper'}.")
-            if confidence_level is not None:
-                raise ValueError("Pass either `confidence_level` or `lower` and `upper`, not both.")
-            return self.predict_quantiles(X, quantiles=_interval_levels(lower, upper))
-        c = check_confidence_level(0.8 if confidence_level is None else confidence_level)
-        if not np.isscalar(c):
-            raise TypeError(f"`confidence_level` must be a single float; got {confidence_level!r}.")
-        q = self.quantiles_
-        by_coverage = {round(float(q[b] - q[a]), 9): (a, b) for a, b in reversed(_pairs(q.size))}
-        pair = by_coverage.get(round(float(c), 9))
-        if pair is None:
-            raise ValueError(f"`confidence_level` must be one of the fitted pair coverages "
-                             f"{sorted(by_coverage, reverse=True)} (from `quantiles`); got {c!r}.")
-        return self.predict_quantiles(X)[:, list(pair)]
+        kind, which = _interval_request(self.quantiles_, confidence_level, lower, upper)
+        if kind == "levels":
+            return self.predict_quantiles(X, quantiles=which)
+        return self.predict_quantiles(X)[:, list(which)]
