@@ -29,10 +29,19 @@ from statlearn._validation import (
     validate_params,
 )
 
-from . import _kernels
-from ._lp import MAX_DYNAMIC_RANGE, check_lp_range, check_weight_range, robust_spread, screened_pinball_lp
+from ._aggregation_solvers import (
+    _combine,
+    _design,
+    _fit_softmax_gate,
+    _row_losses,
+    _scaled,
+    _softmax_weights,
+    _solve_weights,
+)
+from ._lp import MAX_DYNAMIC_RANGE, robust_spread
+from ._named_estimators import _NamedEstimators
 from ._unwrap import is_frozen as _is_frozen
-from .models import _MedianMixin, _predict_levels, _takes_frames, _validate_X, _wrapper_tags
+from .models import _MedianMixin, _predict_levels, _validate_X
 from .noncrossing import _as_multi, repair_quantiles
 
 __all__ = ["QuantileAggregator", "aggregation_weights"]
@@ -106,57 +115,6 @@ def aggregation_weights(base_predictions, y, quantiles, *, weights="medium", sam
     return _solve_weights(Z, yv, q, weights, s, simplex)
 
 
-def _scaled(Z, y, s=None):
-    """Divide by a power of two near the spread of ``y`` (exact, weights unchanged); refuse
-    values (and weights) the LP cannot resolve instead of returning tolerance noise as weights."""
-    spread = robust_spread(y)
-    check_lp_range(y, "y", spread)
-    check_lp_range(Z, "base_predictions", spread)
-    if s is not None:
-        check_weight_range(s)
-    b = 2.0 ** np.round(np.log2(spread))
-    return Z / b, y / b
-
-
-def _solve_weights(Z, y, q, weights, s, simplex, counts=None, start=None):
-    """Screened exact LPs; medium and fine start each level from the previous level's weights, or
-    from ``start`` (weights of the same shape, e.g. fitted on a superset of the rows) when given."""
-    n, p, m = Z.shape
-    if weights == "coarse":
-        A = Z.transpose(0, 2, 1).reshape(n * m, p)
-        return screened_pinball_lp(A, np.repeat(y, m), np.tile(q, n), np.repeat(s, m), simplex, start,
-                                   counts=counts)
-    W, w0 = [], None
-    A = Z.reshape(n, p * m) if weights == "fine" else None
-    for k in range(m):
-        tau = np.full(n, q[k])
-        if start is not None:
-            w0 = start[:, k] if weights == "medium" else start[:, :, k].ravel()
-        if weights == "medium":
-            w0 = screened_pinball_lp(Z[:, :, k], y, tau, s, simplex, w0, counts=counts)
-        else:
-            if w0 is not None and start is None:  # level k's combination resembles level k-1's moved up one input level
-                prev = w0.reshape(p, m)
-                w0 = np.zeros((p, m))
-                w0[:, 1:] = prev[:, :-1]
-                w0[:, -1] += prev[:, -1]
-                w0 = w0.ravel()
-            w0 = screened_pinball_lp(A, y, tau, s, simplex, w0, counts=counts)
-        W.append(w0)
-    W = np.column_stack(W)
-    return W if weights == "medium" else W.reshape(p, m, m)
-
-
-def _combine(Z, w):
-    """Aggregate ``Z`` (n, p, m) with coarse/medium/fine weights ``w``."""
-    n, p, m = Z.shape
-    if w.ndim == 1:
-        return np.einsum("njm,j->nm", Z, w)
-    if w.ndim == 2:
-        return np.einsum("njm,jm->nm", Z, w)
-    return Z.reshape(n, p * m) @ w.reshape(p * m, m)
-
-
 # --------------------------------------------------------------------------- #
 # the estimator
 # --------------------------------------------------------------------------- #
@@ -179,7 +137,7 @@ def _fit_full(est, X, y, sample_weight):
 
 
 @fill_doc
-class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
+class QuantileAggregator(_NamedEstimators, _MedianMixin, RegressorMixin, BaseEstimator):
     """Aggregate heterogeneous quantile models by pinball-loss stacking.
 
     Base models are fitted in cross-validation; their out-of-fold quantile
@@ -325,87 +283,6 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.keep_fold_estimators = keep_fold_estimators
-
-    # named estimators, following scikit-learn's _BaseComposition convention
-    def _named(self):
-        """``(name, estimator)`` for the entries given with a name."""
-        if not isinstance(self.estimators, list | tuple):
-            return []
-        return [e for e in self.estimators if isinstance(e, tuple) and len(e) == 2]
-
-    def get_params(self, deep=True):
-        """Parameters, with ``name`` and ``name__param`` for every named base model.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Include the named base models and their parameters.
-
-        Returns
-        -------
-        params : dict
-            Parameter names mapped to their values.
-        """
-        out = super().get_params(deep=False)
-        if deep:
-            for name, est in self._named():
-                out[name] = est
-                if hasattr(est, "get_params"):
-                    out.update({f"{name}__{k}": v for k, v in est.get_params(deep=True).items()})
-        return out
-
-    def set_params(self, **params):
-        """Set parameters; ``name=estimator`` replaces a named base model.
-
-        Parameters
-        ----------
-        **params : dict
-            Parameters, ``name`` or ``name__param`` for named base models.
-
-        Returns
-        -------
-        self : QuantileAggregator
-            This estimator.
-        """
-        if "estimators" in params:
-            self.estimators = params.pop("estimators")
-        names = {name for name, _ in self._named()}
-        swap = {k: params.pop(k) for k in list(params) if k in names}
-        if swap:
-            self.estimators = [(e[0], swap[e[0]]) if isinstance(e, tuple) and e[0] in swap else e
-                               for e in self.estimators]
-        return super().set_params(**params) if params else self
-
-    def _names(self):
-        """A name per base model: the given one, else the lowercase class name (numbered if repeated)."""
-        raw = self.estimators if self.estimators is not None else [None, None]
-        given = [e[0] if isinstance(e, tuple) else None for e in raw]
-        bad = [g for g in given if g is not None and (not isinstance(g, str) or "__" in g
-                                                       or g in self._get_param_names())]
-        if bad or len({g for g in given if g is not None}) != sum(g is not None for g in given):
-            raise ValueError(f"`estimators` names must be unique strings without '__' that are not parameter "
-                             f"names of QuantileAggregator; got {given}.")
-        bases = [e[1] if isinstance(e, tuple) else e for e in raw] if self.estimators is not None else \
-            ["QuantileRegressor", "HistGradientBoostingRegressor"]
-        auto = [type(b).__name__.lower() if not isinstance(b, str) else b.lower() for b in bases]
-        names = []
-        for i, g in enumerate(given):
-            if g is None:
-                g = auto[i] if auto.count(auto[i]) == 1 else f"{auto[i]}-{auto[:i + 1].count(auto[i])}"
-            names.append(g)
-        return names
-
-    def __sklearn_tags__(self):
-        ests = self.estimators if isinstance(self.estimators, list | tuple) else []
-        raw = [e[1] if isinstance(e, tuple) else e for e in ests]
-        from sklearn.linear_model import QuantileRegressor
-
-        return _wrapper_tags(super().__sklearn_tags__(), raw or [QuantileRegressor()])
-
-    def _passes_frames(self):
-        ests = self.estimators if isinstance(self.estimators, list | tuple) else []
-        raw = [e[1] if isinstance(e, tuple) else e for e in ests]
-        return bool(raw) and all(_takes_frames(e) for e in raw)
 
     def _validate(self):
         validate_params(self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__)
@@ -699,43 +576,3 @@ class QuantileAggregator(_MedianMixin, RegressorMixin, BaseEstimator):
         return self._base_tensor(X)
 
 
-
-def _design(X, st):
-    """Standardised gate design of the softmax gate, intercept last."""
-    Xs = (X - st.gate_mean_) / st.gate_scale_
-    return np.column_stack([Xs, np.ones(X.shape[0])])
-
-
-def _row_losses(Z, y, q):
-    """Mean pinball loss over levels of every (row, model): shape (n, p)."""
-    r = y[:, None, None] - Z
-    return np.mean(np.maximum(q * r, (q - 1.0) * r), axis=2)
-
-
-def _softmax_weights(D, T):
-    """Softmax over models of ``D @ T``: D (n, d1), T (d1, p, mm) -> (n, p, mm)."""
-    logits = np.einsum("nd,dpk->npk", D, T)
-    logits -= logits.max(axis=1, keepdims=True)
-    e = np.exp(logits)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _gate_objective(theta, D, Z, y, q, s, delta, penalty, shape):
-    """Smoothed mean pinball loss of the softmax-gated combination and its gradient (numba)."""
-    loss, grad = _kernels.softmax_gate_objective(theta.reshape(shape), D, Z, y, q, s, delta, penalty)
-    return loss, grad.ravel()
-
-
-def _fit_softmax_gate(D, Z, y, q, s, w0, penalty, max_iter=1000, T0=None):
-    """L-BFGS fit of a softmax-linear gate, started at the global weights ``w0`` (or at ``T0``)."""
-    from scipy.optimize import minimize
-
-    n, p, m = Z.shape
-    if T0 is None:
-        mm = 1 if w0.ndim == 1 else m
-        T0 = np.zeros((D.shape[1], p, mm))
-        T0[-1] = np.log(0.9 * np.reshape(w0, (p, mm)) + 0.1 / p)  # not saturated: gradients can flow
-    delta = 1e-3 * max(float(np.std(y)), 1e-12)
-    res = minimize(_gate_objective, T0.ravel(), args=(D, Z, y, q, s, delta, penalty, T0.shape), jac=True,
-                   method="L-BFGS-B", options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-10})
-    return res.x.reshape(T0.shape)

@@ -21,8 +21,8 @@ from statlearn._docstrings import fill_doc
 from statlearn._validation import Interval, Options, check_quantiles, validate_params
 
 from . import _kernels, _sequential_kernels
+from ._conformal_common import _interval_request, _n_calibration
 from .aggregation import _is_frozen
-from .conformal import _interval_request, _n_calibration
 from .conformity_scores import BaseConformityScore, check_conformity_score
 from .models import (
     _MedianMixin,

@@ -31,9 +31,9 @@ from statlearn._validation import (
 )
 
 from . import _kernels
+from ._conformal_common import _fit_base, _interpolate_levels, _interval_request, _n_calibration
 from ._group_conformal import weighted_quantile_threshold
 from .aggregation import _is_frozen
-from .conformal import _fit_base, _interpolate_levels, _interval_request, _n_calibration
 from .conformity_scores import BaseConformityScore, check_conformity_score
 from .models import (
     _median_index,

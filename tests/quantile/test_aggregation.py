@@ -184,7 +184,7 @@ def test_estimator_without_the_requested_levels(rng):
 def test_softmax_gate_gradient_matches_finite_differences(rng):
     from scipy.optimize import check_grad
 
-    from statlearn.quantile.aggregation import _gate_objective
+    from statlearn.quantile._aggregation_solvers import _gate_objective
 
     n, p, m, d = 50, 3, 4, 2
     D = np.column_stack([rng.normal(size=(n, d)), np.ones(n)])
@@ -248,7 +248,7 @@ def test_softmax_aggregator_clone_pickle_seed(rng):
 def test_screened_lp_equals_direct_lp(kind, simplex, monkeypatch):
     """Screening (rows of certain sign folded into a linear term) returns the exact optimum."""
     from statlearn.quantile import _lp
-    from statlearn.quantile.aggregation import _solve_weights
+    from statlearn.quantile._aggregation_solvers import _solve_weights
 
     rng = np.random.default_rng(3)
     n, p, m = 1500, 3, 5
