@@ -73,6 +73,20 @@ def wis_rows(y, Q, tau):
 
 
 @njit(cache=True)
+def _write_blocks(row, b_start, b_end, b_mean, nb):
+    """Write the mean of each of the ``nb`` pooled blocks over its range of ``row``; False when a
+    mean is NaN or infinite."""
+    finite = True
+    for b in range(nb):
+        m = b_mean[b]
+        if not (m - m == 0.0):
+            finite = False
+        for j in range(b_start[b], b_end[b] + 1):
+            row[j] = m
+    return finite
+
+
+@njit(cache=True)
 def isotonic_rows(Q, W):
     """Row-wise weighted L2 isotonic regression (pool adjacent violators), O(K) per row.
 
@@ -174,12 +188,8 @@ def isotonic_rows(Q, W):
             b_end[nb] = K - 1
             b_mean[nb] = prev
             nb += 1
-        for b in range(nb):
-            m = b_mean[b]
-            if not (m - m == 0.0):
-                finite = False
-            for j in range(b_start[b], b_end[b] + 1):
-                out[r, j] = m
+        if not _write_blocks(out[r], b_start, b_end, b_mean, nb):
+            finite = False
     return out, finite, n_pools
 
 

