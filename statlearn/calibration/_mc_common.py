@@ -112,21 +112,24 @@ def check_X_2d(X):
     return X
 
 
-def raw_probabilities(X, n_classes):
-    """``X`` (validated float array) read as probabilities: one positive-class column (binary) or (n, K)."""
+def raw_probabilities(X, n_classes, *, seen="were seen in fit"):
+    """``X`` (validated float array) read as probabilities: one positive-class column (binary) or (n, K).
+
+    ``seen`` completes "``n_classes`` classes ..." in the error messages (where the classes came from).
+    """
     if X.shape[1] == 1:
         if n_classes != 2:
             raise ValueError(
                 f"With `estimator=None`, one column of `X` is the positive-class probability of a binary problem; "
-                f"{n_classes} classes were seen in fit. Pass one probability column per class."
+                f"{n_classes} classes {seen}. Pass one probability column per class."
             )
         p = check_probabilities(X[:, 0], name="X", ndim=1)
         return np.column_stack([1.0 - p, p])
     if X.shape[1] != n_classes:
         raise ValueError(
-            f"With `estimator=None`, `X` must hold one probability column per class ({n_classes}, in the order of "
-            f"the sorted labels) or, for a binary problem, one column; got {X.shape[1]} columns. Pass a classifier "
-            "(for example `FrozenEstimator(model)`) as `estimator` to calibrate a model's features."
+            f"With `estimator=None`, `X` must hold one probability column per class ({n_classes} classes {seen}, "
+            f"in the order of the sorted labels) or, for a binary problem, one column; got {X.shape[1]} columns. "
+            "Pass a classifier (for example `FrozenEstimator(model)`) as `estimator` to calibrate a model's features."
         )
     return check_probabilities(X, name="X", ndim=2)
 

@@ -21,7 +21,7 @@ from statlearn._validation import (
     validate_params,
 )
 
-from ._mc_common import inherit_input_tags
+from ._mc_common import inherit_input_tags, raw_probabilities
 
 _CV_CONSTRAINT = [None, "cv_object"]
 
@@ -111,24 +111,6 @@ class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
             return np.column_stack([1.0 - p, p])
         return check_probabilities(X, name="X", ndim=2)
 
-    def _check_raw_width(self, X, n_classes):
-        k = X.shape[1]
-        if k == 1:
-            if n_classes != 2:
-                raise ValueError(
-                    f"With `estimator=None`, one column of `X` is the positive-class probability of a binary "
-                    f"problem; `y` has {n_classes} classes. Pass one probability column per class."
-                )
-            p = check_probabilities(X[:, 0], name="X", ndim=1)
-            return np.column_stack([1.0 - p, p])
-        if k != n_classes:
-            raise ValueError(
-                f"With `estimator=None`, `X` must hold one probability column per class of `y` "
-                f"({n_classes}, in the order of the sorted labels) or, for a binary problem, one column; "
-                f"got {k} columns."
-            )
-        return check_probabilities(X, name="X", ndim=2)
-
     def _check_X_2d(self, X):
         import scipy.sparse as sp
 
@@ -197,7 +179,7 @@ class _BaseRecalibrator(ClassifierMixin, BaseEstimator):
             if codes.shape[0] != n:
                 raise ValueError(f"Inconsistent numbers of samples: `X` has {n}, `y` has {codes.shape[0]}.")
             w = check_sample_weight(sample_weight, n)
-            P = self._check_raw_width(X, classes.size)
+            P = raw_probabilities(X, classes.size, seen="are in `y`")
             self.estimators_ = [None]
             self.calibrators_ = [self._fit_map(P, codes, w)]
             return self

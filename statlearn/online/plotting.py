@@ -119,13 +119,8 @@ class GroupRegretDisplay:
         n_checkpoints, fit_intercept, always_on
             As in :func:`group_regret_curves`.
         ax : array of matplotlib Axes, default=None
-            Panels to draw into.
-        ncols : int, default=4
-            Panels per row when creating them.
-        band : {"sd", "minmax"}, default="sd"
-            Band over repeats.
-        color : str, default=None
-            Line colour.
+            Panels to draw into (one per group); created when ``None``.
+        {regret_display_style}
 
         Returns
         -------
@@ -161,13 +156,8 @@ class GroupRegretDisplay:
         n_checkpoints, fit_intercept, always_on
             As in :func:`group_regret_curves`.
         ax : array of matplotlib Axes, default=None
-            Panels to draw into.
-        ncols : int, default=4
-            Panels per row when creating them.
-        band : {"sd", "minmax"}, default="sd"
-            Band over repeats (unused for one run).
-        color : str, default=None
-            Line colour.
+            Panels to draw into (one per group); created when ``None``.
+        {regret_display_style}
 
         Returns
         -------
