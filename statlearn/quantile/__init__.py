@@ -28,12 +28,14 @@ from .noncrossing import (
     repair_quantiles,
     sort_quantiles,
 )
+from .plotting import CoverageDisplay
 from .sequential import AdaptiveConformalQuantileRegressor
 from .shift import WeightedConformalQuantileRegressor
 
 __all__ = [
     "AdaptiveConformalQuantileRegressor",
     "ConformalQuantileRegressor",
+    "CoverageDisplay",
     "LinearQuantileRegressor",
     "MultiQuantileRegressor",
     "NonCrossingQuantileRegressor",

@@ -153,5 +153,20 @@ def _tilt(X):
     return np.exp(0.3 * np.tanh(np.asarray(X, dtype=np.float64)[:, 0]))
 
 
+def _display_specs():
+    y, Q, _ = data.quantile_predictions()
+
+    def display(y_true, y_interval, groups):
+        import matplotlib.pyplot as plt
+
+        disp = q.CoverageDisplay.from_predictions(y_true, y_interval, groups, confidence_level=0.8)
+        plt.close(disp.figure_)
+        return disp.coverage.to_numpy()
+
+    return [func_spec(display, id="CoverageDisplay.from_predictions", name="CoverageDisplay", y_true=Arg(y),
+                      y_interval=Arg(Q[:, [0, 2]], skip=INF_OK), groups=Arg(data.groups(len(y)), "bool"))]
+
+
 def build_specs():
-    return _metric_specs() + _repair_specs() + _aggregation_specs() + _scorer_specs() + _estimator_specs()
+    return (_metric_specs() + _repair_specs() + _aggregation_specs() + _scorer_specs() + _estimator_specs()
+            + _display_specs())
