@@ -32,6 +32,12 @@ __all__ = ["DOCS", "fill_doc"]
 DOCS = {
     **PARAMETERS,
     # ---- conformal quantile regression (ConformalQuantileRegressor and its weighted twin) ----
+    "coverage_display": (  # a whole Returns section
+        "Returns\n"
+        "-------\n"
+        "display : CoverageDisplay\n"
+        "    The plotted display."
+    ),
     "X_target_rows": (
         "X : array-like of shape (n_samples, n_features)\n"
         "    Inputs (rows of the target distribution)."

@@ -128,10 +128,7 @@ class CoverageDisplay:
         {sample_weight_rows}
         {ax_or_none}
 
-        Returns
-        -------
-        display : CoverageDisplay
-            The plotted display.
+        {coverage_display}
         """
         named = _as_named(y_interval, name, "y_interval")
         cols, n = {}, None
@@ -186,10 +183,7 @@ class CoverageDisplay:
         {sample_weight_rows}
         {ax_or_none}
 
-        Returns
-        -------
-        display : CoverageDisplay
-            The plotted display.
+        {coverage_display}
         """
         c = check_confidence_level(confidence_level)
         if not np.isscalar(c):
